@@ -1,0 +1,340 @@
+"""The fact base: load, validate, look up and cite the clinical figures the course teaches.
+
+Every clinical number shown by a lesson, widget or quiz comes from ``assets/facts.yaml`` with its
+sources in ``assets/references.yaml``. Loading is all-or-nothing: a malformed or incomplete file raises
+:class:`FactBaseError` naming the file, the record and the field, and nothing is half-loaded.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import paths
+
+Unit = Literal[
+    "%", "days", "weeks", "months", "years", "per 100,000", "odds ratio", "hazard ratio",
+    "risk ratio", "patients", "ICC", "score",
+]
+Qualifier = Literal["<", ">", "~", "<=", ">="]
+TIME_UNITS = ("days", "weeks", "months", "years")
+
+
+class FactBaseError(ValueError):
+    """The fact base (or a file built on it) is malformed; the message names file, record and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reference(_Strict):
+    """One source. Cited by PMID or DOI; ``url`` is only ever a publisher's, PubMed's or PMC's address."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str = Field(min_length=3)
+    table_id: str
+    authors: str | None
+    title: str = Field(min_length=3)
+    journal: str = Field(min_length=3)
+    year: int | None = Field(ge=1900, le=2100)
+    pmid: str | None = Field(pattern=r"^\d{5,9}$")
+    doi: str | None = Field(pattern=r"^10\.\d{4,9}/\S+$")
+    url: str | None = Field(pattern=r"^https?://(pubmed\.ncbi\.nlm\.nih\.gov|pmc\.ncbi\.nlm\.nih\.gov|doi\.org|[a-z0-9.-]+)/")
+    identifier_note: str
+    seen: Literal["abstract", "summary", "full text"]
+
+    @property
+    def unverified(self) -> bool:
+        return "UNVERIFIED" in self.identifier_note
+
+    def citation(self) -> str:
+        """Full citation: authors, title, journal, year, then PMID and DOI where known."""
+        parts = [self.authors or "Authors not recorded", self.title.rstrip("."), self.journal]
+        if self.year:
+            parts.append(str(self.year))
+        ids = []
+        if self.pmid:
+            ids.append(f"PMID {self.pmid}")
+        if self.doi:
+            ids.append(f"doi:{self.doi}")
+        text = ". ".join(parts) + "."
+        if ids:
+            text += " " + "; ".join(ids) + "."
+        return text
+
+    def link(self) -> str | None:
+        """The address to follow: PubMed by PMID, else the DOI resolver, else the recorded publisher URL."""
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+
+def _fmt_number(x: float) -> str:
+    return f"{x:g}"
+
+
+def _fmt_quantity(value: float | None, low: float | None, high: float | None,
+                  qualifier: str | None, unit: str | None) -> str:
+    if value is not None:
+        number = _fmt_number(value)
+        plural = value != 1
+    else:
+        number = f"{_fmt_number(low)}–{_fmt_number(high)}"
+        plural = True
+    prefix = {"~": "about ", "<": "<", ">": ">", "<=": "up to ", ">=": "at least ", None: ""}[qualifier]
+    if unit == "%":
+        return f"{prefix}{number}%"
+    if unit in TIME_UNITS and not plural:
+        unit = unit[:-1]
+    return f"{prefix}{number} {unit}"
+
+
+class _Quantity(_Strict):
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    qualifier: Qualifier | None = None
+    unit: Unit | None = None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value is not None or self.low is not None
+
+    def numbers(self) -> tuple[float, ...]:
+        """The numbers this record states (value, or both ends of its range)."""
+        if self.value is not None:
+            return (self.value,)
+        if self.low is not None:
+            return (self.low, self.high)
+        return ()
+
+    def _check_quantity(self, need: bool) -> None:
+        has_value = self.value is not None
+        has_range = self.low is not None or self.high is not None
+        if has_value and has_range:
+            raise ValueError("give either 'value' or 'low' and 'high', not both")
+        if has_range and (self.low is None or self.high is None):
+            raise ValueError("a range needs both 'low' and 'high'")
+        if has_range and self.low > self.high:
+            raise ValueError(f"'low' ({self.low}) is greater than 'high' ({self.high})")
+        for n in self.numbers():
+            if not math.isfinite(n):
+                raise ValueError("numbers must be finite")
+        if (has_value or has_range) and self.unit is None:
+            raise ValueError("a number needs a 'unit'")
+        if need and not (has_value or has_range):
+            raise ValueError("needs 'value', or 'low' and 'high'")
+
+
+class Fact(_Quantity):
+    """One clinical figure (value or range) or one sourced qualitative finding (statement)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+    statement: str | None = None
+    definition: str | None = None
+    population: str | None = None
+    sources: list[str] = Field(min_length=1)
+    seed_claims: list[str] = []
+    status: Literal["verified", "partial", "unverified"]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Fact":
+        if self.statement is not None:
+            if self.is_numeric:
+                raise ValueError("a 'statement' fact carries no 'value'/'low'/'high'")
+            return self
+        self._check_quantity(need=True)
+        if not self.definition:
+            raise ValueError("a numeric fact needs a 'definition' (what was measured, and when)")
+        return self
+
+    def text(self) -> str:
+        """The figure as a student reads it, e.g. ``91.1%``, ``84–91%``, ``<0.1%``, ``about 12 weeks``."""
+        if self.statement is not None:
+            return self.statement
+        return _fmt_quantity(self.value, self.low, self.high, self.qualifier, self.unit)
+
+
+class SeedClaim(_Quantity):
+    """A claim of one of the two seed handouts, with the facts that check it."""
+
+    id: str = Field(pattern=r"^S[01]-\d{2}[a-z-]*$")
+    seed: Literal["seed_s0", "seed_s1"]
+    claim: str
+    verdict: Literal["supported", "partly supported", "overstated", "contradicted", "unsupported",
+                     "no figure found"]
+    facts: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> "SeedClaim":
+        self._check_quantity(need=False)
+        return self
+
+    def text(self) -> str:
+        if not self.is_numeric:
+            return self.claim
+        return _fmt_quantity(self.value, self.low, self.high, self.qualifier, self.unit)
+
+
+def _describe(err: dict) -> str:
+    field = ".".join(str(p) for p in err["loc"]) or "(record)"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"field '{field}': {msg}"
+
+
+def _records(data: object, key: str, path: Path) -> list:
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise FactBaseError(f"{path}: expected a top-level '{key}:' list")
+    return data[key]
+
+
+def _parse(model: type[BaseModel], rows: list, kind: str, path: Path, errors: list[str]) -> dict:
+    parsed: dict[str, BaseModel] = {}
+    for i, row in enumerate(rows, start=1):
+        rid = row.get("id") if isinstance(row, dict) else None
+        where = f"{path}: {kind} '{rid}'" if rid else f"{path}: {kind} #{i} (no id)"
+        if not isinstance(row, dict):
+            errors.append(f"{where}: expected a mapping, got {type(row).__name__}")
+            continue
+        try:
+            obj = model.model_validate(row)
+        except ValidationError as exc:
+            errors.extend(f"{where}: {_describe(e)}" for e in exc.errors())
+            continue
+        if obj.id in parsed:
+            errors.append(f"{where}: field 'id': duplicate id")
+            continue
+        parsed[obj.id] = obj
+    return parsed
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FactBaseError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FactBaseError(f"{path}:{where}: not valid YAML ({problem})") from None
+
+
+class FactBase:
+    """The validated fact base. Look facts up by id; cite them with their sources."""
+
+    def __init__(self, facts: dict[str, Fact], references: dict[str, Reference],
+                 seed_claims: dict[str, SeedClaim]):
+        self.facts = facts
+        self.references = references
+        self.seed_claims = seed_claims
+
+    def fact(self, fact_id: str) -> Fact:
+        try:
+            return self.facts[fact_id]
+        except KeyError:
+            close = difflib.get_close_matches(fact_id, self.facts, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no fact '{fact_id}' in {paths.FACTS_FILE.name}{hint}") from None
+
+    def seed_claim(self, claim_id: str) -> SeedClaim:
+        try:
+            return self.seed_claims[claim_id]
+        except KeyError:
+            raise KeyError(f"no seed claim '{claim_id}' in {paths.FACTS_FILE.name}") from None
+
+    def text(self, fact_id: str) -> str:
+        """The figure alone, e.g. ``91.1%``."""
+        return self.fact(fact_id).text()
+
+    def sources(self, fact_id: str) -> list[Reference]:
+        return [self.references[s] for s in self.fact(fact_id).sources]
+
+    def labels(self, fact_id: str) -> str:
+        """In-text citation labels, e.g. ``[Miller 2012]`` or ``[Goto 2002; Sindou 2009]``."""
+        return "[" + "; ".join(r.label for r in self.sources(fact_id)) + "]"
+
+    def cite(self, fact_id: str) -> str:
+        """Figure plus citation, e.g. ``91.1% [Miller 2012]``; flags unverified figures."""
+        fact = self.fact(fact_id)
+        flag = " (unverified)" if fact.status == "unverified" else ""
+        return f"{fact.text()} {self.labels(fact_id)}{flag}"
+
+    _PLACEHOLDER = re.compile(r"\{(fact|value|seed):([^{}\s]+)\}")
+
+    def render(self, text: str) -> str:
+        """Fill placeholders from the fact base.
+
+        ``{fact:ID}`` gives figure and citation, ``{value:ID}`` the figure alone, ``{seed:ID}`` the
+        number a seed handout claims. Unknown ids raise KeyError naming the id.
+        """
+        def fill(m: re.Match) -> str:
+            kind, key = m.groups()
+            if kind == "fact":
+                return self.cite(key)
+            if kind == "value":
+                return self.text(key)
+            return self.seed_claim(key).text()
+        return self._PLACEHOLDER.sub(fill, text)
+
+    def placeholders(self, text: str) -> list[tuple[str, str]]:
+        """The (kind, id) placeholders a text uses."""
+        return self._PLACEHOLDER.findall(text)
+
+    def reference_by_label(self, label: str) -> Reference:
+        for ref in self.references.values():
+            if ref.label == label:
+                return ref
+        raise KeyError(f"no reference labelled '{label}' in {paths.REFERENCES_FILE.name}")
+
+
+def load(facts_path: Path | str = paths.FACTS_FILE,
+         references_path: Path | str = paths.REFERENCES_FILE) -> FactBase:
+    """Read and validate both files; raise FactBaseError listing every problem found."""
+    facts_path, references_path = Path(facts_path), Path(references_path)
+    errors: list[str] = []
+    ref_rows = _records(_read_yaml(references_path), "references", references_path)
+    references = _parse(Reference, ref_rows, "reference", references_path, errors)
+    data = _read_yaml(facts_path)
+    facts = _parse(Fact, _records(data, "facts", facts_path), "fact", facts_path, errors)
+    claims = _parse(SeedClaim, _records(data, "seed_claims", facts_path), "seed claim", facts_path, errors)
+
+    for fact in facts.values():
+        for src in fact.sources:
+            if src not in references:
+                errors.append(f"{facts_path}: fact '{fact.id}': field 'sources': "
+                              f"unknown reference '{src}' (not in {references_path.name})")
+        for cid in fact.seed_claims:
+            if cid not in claims:
+                errors.append(f"{facts_path}: fact '{fact.id}': field 'seed_claims': unknown seed claim '{cid}'")
+    for claim in claims.values():
+        for fid in claim.facts:
+            if fid not in facts:
+                errors.append(f"{facts_path}: seed claim '{claim.id}': field 'facts': unknown fact '{fid}'")
+    labels: dict[str, str] = {}
+    for ref in references.values():
+        if ref.label in labels:
+            errors.append(f"{references_path}: reference '{ref.id}': field 'label': "
+                          f"'{ref.label}' is already used by '{labels[ref.label]}'")
+        labels[ref.label] = ref.id
+    if errors:
+        raise FactBaseError("The fact base is invalid:\n  " + "\n  ".join(errors))
+    return FactBase(facts, references, claims)
+
+
+@functools.lru_cache(maxsize=1)
+def default() -> FactBase:
+    """The course's own fact base, loaded once per process."""
+    return load()

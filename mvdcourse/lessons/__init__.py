@@ -1,0 +1,1 @@
+"""One module per lesson: pure data/plot functions plus thin widget builders."""

@@ -1,0 +1,342 @@
+"""Lesson 1 — hemifacial spasm and how microvascular decompression works.
+
+Pure functions return data or figures (easy to test); the two builders wrap them in widgets:
+``anatomy_explorer()`` (which vessel compresses the facial nerve, and how often) and
+``monitoring_interpreter()`` (what the lateral spread response at the end of surgery does and does
+not predict).
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+from matplotlib.patches import Circle, Ellipse, FancyBboxPatch
+
+from .. import facts as factbase
+from .. import style
+
+
+@dataclass(frozen=True)
+class Vessel:
+    key: str
+    name: str
+    share_facts: tuple[str, ...]  # reported shares as offending vessel, one per series
+    note_facts: tuple[str, ...]   # qualitative findings
+    teaching: str                 # one-sentence teaching note (no numbers)
+
+
+VESSELS: dict[str, Vessel] = {v.key: v for v in (
+    Vessel("AICA", "Anterior inferior cerebellar artery (AICA)",
+           ("vessel.aica.pooled", "vessel.aica.series1997", "vessel.aica.choi1999", "vessel.aica.baba"),
+           ("vessel.side_predilection",),
+           "The most frequent offender in pooled data, but not in every series: it loops between the "
+           "facial and vestibulocochlear nerves, close to the root exit zone."),
+    Vessel("PICA", "Posterior inferior cerebellar artery (PICA)",
+           ("vessel.pica.series1997", "vessel.pica.choi1999", "vessel.pica.baba"),
+           ("vessel.side_predilection",),
+           "Rises from the vertebral artery and loops up to the root exit zone from below; in some "
+           "series it outnumbers AICA."),
+    Vessel("VA", "Vertebral artery (VA) / vertebrobasilar trunk",
+           ("vessel.vertebrobasilar.series1997", "vessel.va.baba"),
+           ("vessel.va_complications",),
+           "A large, stiff artery that is harder to move away; often pushes a smaller branch "
+           "against the nerve."),
+    Vessel("Vein", "Vein",
+           (),
+           ("vessel.vein",),
+           "Rarely the main offender; easy to overlook at the first operation."),
+    Vessel("Multiple", "More than one vessel",
+           ("vessel.multiple.sindou", "vessel.multiple.baba"),
+           (),
+           "Conflicts are often multiple: the surgeon must explore the whole root exit zone, "
+           "not stop at the first vessel found."),
+)}
+
+#: Monitoring data: spasm still present, by LSR status at the end of surgery and time point.
+LSR_FACTS = {
+    "persisted": {"discharge": "lsr.persist_hfs.discharge", "3 months": "lsr.persist_hfs.3mo",
+                  "1 year": "lsr.persist_hfs.1y"},
+    "disappeared": {"discharge": "lsr.resolved_hfs.discharge", "3 months": "lsr.resolved_hfs.3mo",
+                    "1 year": "lsr.resolved_hfs.1y"},
+}
+TIME_POINTS = ("discharge", "3 months", "1 year")
+MONITORING_CAVEAT_FACTS = ("lsr.monitoring_1y.with.wei2018", "lsr.monitoring_1y.without.wei2018",
+                           "lsr.longterm_not_significant.nugroho2021", "lsr.specificity", "lsr.sensitivity")
+
+#: Every fact this module shows (the lesson's reference list is built from it).
+FACT_IDS = tuple(f for v in VESSELS.values() for f in v.share_facts + v.note_facts) + tuple(
+    f for d in LSR_FACTS.values() for f in d.values()) + MONITORING_CAVEAT_FACTS
+
+
+# ----------------------------------------------------------------------------- anatomy explorer
+def vessel_shares(key: str, fb: factbase.FactBase | None = None) -> list[dict]:
+    """Reported shares of one vessel as offender: one row per series (value %, label, definition)."""
+    fb = fb or factbase.default()
+    rows = []
+    for fid in VESSELS[key].share_facts:
+        f = fb.fact(fid)
+        rows.append({"fact": fid, "value": f.value, "text": f.text(), "citation": fb.labels(fid),
+                     "definition": f.definition, "population": f.population})
+    return rows
+
+
+def vessel_summary(key: str, fb: factbase.FactBase | None = None) -> dict:
+    """What the explorer says about one vessel: range across series, per-series rows, notes."""
+    fb = fb or factbase.default()
+    v = VESSELS[key]
+    rows = vessel_shares(key, fb)
+    values = [r["value"] for r in rows]
+    return {
+        "key": key, "name": v.name, "rows": rows,
+        "range": (min(values), max(values)) if values else None,
+        "notes": [fb.cite(f) for f in v.note_facts],
+        "teaching": v.teaching,
+    }
+
+
+# Schematic geometry (arbitrary units; an original drawing, not to scale).
+_PATHS = {
+    "VA": ([3.9, 4.0, 3.7, 3.1, 2.3], [0.1, 1.2, 2.3, 3.1, 3.6]),
+    "AICA": ([2.3, 3.0, 3.8, 4.6, 5.3, 5.9, 6.3, 6.2, 6.6], [4.9, 4.75, 4.5, 4.45, 4.75, 5.45, 5.2, 4.5, 3.9]),
+    "PICA": ([3.85, 4.5, 4.7, 4.2, 4.0, 4.7, 5.8, 6.6], [1.0, 1.5, 2.6, 3.35, 3.75, 3.2, 2.4, 2.1]),
+    "Vein": ([4.6, 4.25, 4.0, 4.2, 4.9], [6.9, 5.9, 4.7, 3.3, 2.4]),
+}
+_VESSEL_STYLE = {
+    "VA": dict(color=style.OKABE_ITO["vermillion"], linestyle="-", lw=7),
+    "AICA": dict(color=style.OKABE_ITO["blue"], linestyle="-", lw=4),
+    "PICA": dict(color=style.OKABE_ITO["bluish_green"], linestyle="--", lw=4),
+    "Vein": dict(color=style.OKABE_ITO["reddish_purple"], linestyle=":", lw=4),
+}
+_LABEL_AT = {"VA": (4.15, 0.6), "AICA": (6.75, 3.8), "PICA": (6.0, 1.65), "Vein": (4.7, 6.9)}
+REZ_CENTRE = (3.55, 3.95)
+
+
+def _draw_schematic(ax, selected: str) -> list[str]:
+    """Draw the cerebellopontine angle; return the vessels drawn highlighted."""
+    ax.add_patch(Ellipse((2.0, 5.6), 3.0, 3.4, facecolor="#EFE6DA", edgecolor="#6B5B4B", lw=1.2))
+    ax.add_patch(FancyBboxPatch((1.05, 0.2), 2.0, 3.6, boxstyle="round,pad=0.1",
+                                facecolor="#EFE6DA", edgecolor="#6B5B4B", lw=1.2))
+    ax.add_patch(Ellipse((8.0, 3.3), 4.6, 5.2, facecolor="#F4F0EA", edgecolor="#8C8C8C", lw=1.0,
+                         hatch="..", alpha=0.6))
+    ax.text(1.9, 6.0, "Pons", ha="center", fontsize=10)
+    ax.text(2.05, 1.6, "Medulla", ha="center", fontsize=10)
+    ax.text(8.4, 1.2, "Cerebellum", ha="center", fontsize=10, color="#555555")
+    # facial (VII) and vestibulocochlear (VIII) nerves leaving at the pontomedullary junction
+    ax.plot([3.3, 5.5, 8.6], [4.0, 4.9, 6.3], color="#222222", lw=3.2, solid_capstyle="round")
+    ax.plot([3.25, 5.5, 8.6], [3.7, 4.45, 5.85], color="#666666", lw=4.5, linestyle=(0, (3, 1)))
+    ax.text(8.7, 6.45, "Facial nerve (VII)", fontsize=9)
+    ax.text(8.7, 5.55, "Vestibulocochlear\nnerve (VIII)", fontsize=9, va="top")
+    ax.add_patch(Circle(REZ_CENTRE, 0.42, facecolor="none", edgecolor="#000000", lw=1.6,
+                        linestyle="--", hatch="////"))
+    ax.annotate("Root exit zone (REZ)", xy=(REZ_CENTRE[0] + 0.1, REZ_CENTRE[1] - 0.42),
+                xytext=(4.6, 0.9), fontsize=9, arrowprops=dict(arrowstyle="->", lw=1))
+    ax.plot([2.3, 2.3], [3.6, 7.6], color=style.GREY, lw=6, solid_capstyle="round")
+    ax.text(2.45, 7.3, "Basilar a.", fontsize=8, color="#444444")
+    highlighted = list(_PATHS) if selected == "Multiple" else [selected]
+    for key, (xs, ys) in _PATHS.items():
+        st = dict(_VESSEL_STYLE[key])
+        on = key in highlighted
+        if not on:
+            st.update(color=style.GREY, lw=max(1.5, st["lw"] / 2.5), alpha=0.7)
+        ax.plot(xs, ys, solid_capstyle="round", zorder=3 if on else 2, **st)
+        ax.text(*_LABEL_AT[key], key, fontsize=10 if on else 8, fontweight="bold" if on else "normal",
+                color=st["color"] if on else "#555555")
+    ax.set_xlim(0, 11.5)
+    ax.set_ylim(0, 8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("Cerebellopontine angle (schematic, not to scale)", fontsize=11)
+    return highlighted
+
+
+def _draw_shares(ax, selected: str, fb: factbase.FactBase) -> dict[str, list[float]]:
+    keys = [k for k in VESSELS if VESSELS[k].share_facts]
+    plotted = {}
+    for y, key in enumerate(reversed(keys)):
+        rows = vessel_shares(key, fb)
+        xs = [r["value"] for r in rows]
+        plotted[key] = xs
+        on = key == selected or selected == "Multiple" and key == "Multiple"
+        marker = "o" if on else "x"
+        ax.scatter(xs, [y] * len(xs), s=70 if on else 30, marker=marker, zorder=3,
+                   color=style.OKABE_ITO["blue"] if on else style.GREY)
+        if xs:
+            ax.plot([min(xs), max(xs)], [y, y], color=style.OKABE_ITO["blue"] if on else style.GREY,
+                    lw=2 if on else 1)
+        if on:
+            for i, r in enumerate(sorted(rows, key=lambda r: r["value"])):
+                ax.annotate(f"{r['value']:g}", (r["value"], y), xytext=(0, 9 if i % 2 == 0 else -15),
+                            textcoords="offset points", fontsize=8, ha="center")
+    ax.set_yticks(range(len(keys)), [VESSELS[k].key for k in reversed(keys)])
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(keys) - 0.2)
+    ax.set_xlabel("Reported share of patients (%), one mark per series")
+    ax.set_title("How often each vessel is the offender", fontsize=11)
+    return plotted
+
+
+def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
+    """Schematic plus dot plot of reported shares. Returns ``(fig, data)``."""
+    if selected not in VESSELS:
+        raise ValueError(f"unknown vessel '{selected}'; choose one of {', '.join(VESSELS)}")
+    fb = fb or factbase.default()
+    fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.45, 1]})
+    highlighted = _draw_schematic(ax1, selected)
+    shares = _draw_shares(ax2, selected, fb)
+    fig.tight_layout()
+    return fig, {"selected": selected, "highlighted": highlighted, "shares": shares}
+
+
+def anatomy_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
+    s = vessel_summary(selected, fb)
+    rng = f"reported in {s['range'][0]:g} to {s['range'][1]:g}% of patients across series" if s["range"] \
+        else "no share reported"
+    return (f"Schematic of the cerebellopontine angle: the facial and vestibulocochlear nerves leave the "
+            f"brainstem at the root exit zone; {s['name']} is highlighted. Right: dot plot of reported "
+            f"shares of each offending vessel; {selected} is {rng}.")
+
+
+def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
+    s = vessel_summary(selected, fb)
+    parts = [f"<h4 style='margin:4px 0'>{html.escape(s['name'])}</h4>",
+             f"<p>{html.escape(s['teaching'])}</p>"]
+    if s["range"]:
+        lo, hi = s["range"]
+        parts.append(f"<p><b>Reported share as offending vessel: {lo:g}% to {hi:g}%</b> "
+                     f"across {len(s['rows'])} sources — the spread reflects different patient groups, "
+                     "definitions (main offender vs any contact) and methods (surgery vs angiography).</p><ul>")
+        for r in s["rows"]:
+            parts.append(f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "
+                         f"{html.escape(r['definition'])}; {html.escape(r['population'])}</li>")
+        parts.append("</ul>")
+    for note in s["notes"]:
+        parts.append(f"<p>Note: {html.escape(note)}</p>")
+    return "".join(parts)
+
+
+class AnatomyExplorer(widgets.VBox):
+    """Choose a vessel → it is highlighted on the schematic and its reported shares are listed."""
+
+    def __init__(self, fb: factbase.FactBase | None = None):
+        self._fb = fb or factbase.default()
+        self.vessel = widgets.ToggleButtons(
+            options=list(VESSELS), value="AICA", description="Vessel:",
+            tooltips=[v.name for v in VESSELS.values()], style={"description_width": "initial"})
+        self.figure = style.FigurePanel()
+        self.info = widgets.HTML()
+        self.vessel.observe(lambda change: self.update(), names="value")
+        self.update()
+        super().__init__([self.vessel, self.figure, self.info])
+
+    def update(self) -> None:
+        sel = self.vessel.value
+        fig, data = anatomy_figure(sel, self._fb)
+        self.figure.draw(fig, anatomy_alt(sel, self._fb), data)
+        self.info.value = vessel_info_html(sel, self._fb)
+
+
+def anatomy_explorer() -> AnatomyExplorer:
+    return AnatomyExplorer()
+
+
+# ----------------------------------------------------------------------------- monitoring interpreter
+def persisting_spasm(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> dict:
+    """Reported share of patients with spasm still present, by LSR status and time point."""
+    if lsr not in LSR_FACTS:
+        raise ValueError(f"LSR status must be one of {', '.join(LSR_FACTS)}, not '{lsr}'")
+    if time_point not in TIME_POINTS:
+        raise ValueError(f"time point must be one of {', '.join(TIME_POINTS)}, not '{time_point}'")
+    fb = fb or factbase.default()
+    fid = LSR_FACTS[lsr][time_point]
+    return {"fact": fid, "value": fb.fact(fid).value, "text": fb.text(fid), "citation": fb.labels(fid)}
+
+
+def monitoring_figure(lsr: str = "disappeared", time_point: str = "1 year",
+                      fb: factbase.FactBase | None = None):
+    """Both LSR curves over the three time points, the chosen point ringed. Returns ``(fig, data)``."""
+    fb = fb or factbase.default()
+    chosen = persisting_spasm(lsr, time_point, fb)
+    fig, ax = style.new_figure(7, 3.8)
+    curves = {}
+    for i, status in enumerate(("persisted", "disappeared")):
+        ys = [persisting_spasm(status, t, fb)["value"] for t in TIME_POINTS]
+        curves[status] = ys
+        st = style.SERIES[1 if status == "persisted" else 0]
+        ax.plot(TIME_POINTS, ys, lw=2.5 if status == lsr else 1.5, markersize=8,
+                alpha=1 if status == lsr else 0.6, **st.kwargs())
+        ax.annotate(f"LSR {status}", (2, ys[-1]), xytext=(8, 0), textcoords="offset points",
+                    va="center", color=st.color, fontsize=10)
+    x = TIME_POINTS.index(time_point)
+    ax.scatter([x], [chosen["value"]], s=380, facecolor="none", edgecolor="black", lw=2, zorder=4)
+    ax.annotate(chosen["text"], (x, chosen["value"]), xytext=(0, 14), textcoords="offset points",
+                ha="center", fontweight="bold")
+    ax.set_ylim(0, 60)
+    ax.set_xlim(-0.3, 2.9)
+    ax.set_ylabel("Patients with spasm still present (%)")
+    ax.set_xlabel("Time after surgery")
+    ax.set_title("Lateral spread response at the end of MVD and persisting spasm\n"
+                 + chosen["citation"] + " (pooled, 26 studies)", fontsize=11)
+    fig.tight_layout()
+    return fig, {"lsr": lsr, "time_point": time_point, "chosen": chosen["value"], "curves": curves}
+
+
+def monitoring_text(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> str:
+    fb = fb or factbase.default()
+    c = persisting_spasm(lsr, time_point, fb)
+    other = "disappeared" if lsr == "persisted" else "persisted"
+    o = persisting_spasm(other, time_point, fb)
+    with_mon = fb.cite("lsr.monitoring_1y.with.wei2018")
+    without = fb.cite("lsr.monitoring_1y.without.wei2018")
+    return (
+        f"<p><b>When the LSR {lsr}</b> at the end of surgery, {c['text']} of patients still had spasm at "
+        f"{time_point} {html.escape(c['citation'])}; when it {other}, {o['text']}.</p>"
+        f"<p>So a persisting LSR raises the chance of persisting spasm, but most patients with a persisting "
+        f"LSR are still cured, and the difference shrinks with time. The final LSR status is specific "
+        f"({html.escape(fb.cite('lsr.specificity'))}) but not sensitive "
+        f"({html.escape(fb.cite('lsr.sensitivity'))}).</p>"
+        f"<p><b>Caveat:</b> a prospective comparison found no 1-year benefit from routine LSR monitoring: "
+        f"cured at 1 year {html.escape(with_mon)} with monitoring vs {html.escape(without)} without (not "
+        f"significant). Most studies find no long-term link "
+        f"{html.escape(fb.labels('lsr.longterm_not_significant.nugroho2021'))}.</p>"
+        + style.disclaimer_html("interpreter")
+    )
+
+
+def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> str:
+    fb = fb or factbase.default()
+    per = [persisting_spasm("persisted", t, fb)["text"] for t in TIME_POINTS]
+    dis = [persisting_spasm("disappeared", t, fb)["text"] for t in TIME_POINTS]
+    c = persisting_spasm(lsr, time_point, fb)
+    return (f"Line chart of patients with spasm still present at discharge, 3 months and 1 year: LSR persisted "
+            f"{', '.join(per)}; LSR disappeared {', '.join(dis)}. Highlighted: LSR {lsr} at {time_point}, "
+            f"{c['text']}.")
+
+
+class MonitoringInterpreter(widgets.VBox):
+    """Choose LSR status and time point → the reported share with persisting spasm, with caveats."""
+
+    def __init__(self, fb: factbase.FactBase | None = None):
+        self._fb = fb or factbase.default()
+        self.lsr = widgets.ToggleButtons(options=["disappeared", "persisted"], value="disappeared",
+                                         description="LSR at end of surgery:",
+                                         style={"description_width": "initial"})
+        self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value="1 year",
+                                                description="Time after surgery:",
+                                                style={"description_width": "initial"})
+        self.figure = style.FigurePanel()
+        self.info = widgets.HTML()
+        for control in (self.lsr, self.time_point):
+            control.observe(lambda change: self.update(), names="value")
+        self.update()
+        super().__init__([self.lsr, self.time_point, self.figure, self.info])
+
+    def update(self) -> None:
+        lsr, tp = self.lsr.value, self.time_point.value
+        fig, data = monitoring_figure(lsr, tp, self._fb)
+        self.figure.draw(fig, monitoring_alt(lsr, tp, self._fb), data)
+        self.info.value = monitoring_text(lsr, tp, self._fb)
+
+
+def monitoring_interpreter() -> MonitoringInterpreter:
+    return MonitoringInterpreter()

@@ -1,0 +1,150 @@
+"""Self-check questions inside lessons: choose an option, press Check, read why it is right or wrong.
+
+Questions live in ``assets/selfchecks/*.yaml`` (one file per lesson), never in notebook cells. Their text
+may use fact-base placeholders (``{fact:ID}``, ``{value:ID}``, ``{seed:ID}``), so every number they show
+comes from the fact base. These are formative checks, not graded.
+"""
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import facts as factbase
+from . import paths
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str = Field(min_length=1)
+    correct: bool = False
+    feedback: str = Field(min_length=10, description="why this option is right or wrong")
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    prompt: str = Field(min_length=10)
+    options: list[Option] = Field(min_length=3, max_length=6)
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> "Question":
+        n = sum(o.correct for o in self.options)
+        if n != 1:
+            raise ValueError(f"needs exactly one correct option, has {n}")
+        texts = [o.text for o in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("options must differ")
+        return self
+
+    def texts(self) -> list[str]:
+        """All text a student can read in this question (prompt, options, feedback), unrendered."""
+        return [self.prompt] + [t for o in self.options for t in (o.text, o.feedback)]
+
+
+def load_file(path: Path, fb: factbase.FactBase | None = None) -> dict[str, Question]:
+    """Load and validate one question file; every placeholder must resolve in the fact base."""
+    fb = fb or factbase.default()
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise factbase.FactBaseError(f"{path}: cannot be read as YAML ({exc})") from None
+    rows = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise factbase.FactBaseError(f"{path}: expected a top-level 'questions:' list")
+    out: dict[str, Question] = {}
+    errors = []
+    for i, row in enumerate(rows, start=1):
+        qid = row.get("id") if isinstance(row, dict) else None
+        where = f"{path}: question '{qid}'" if qid else f"{path}: question #{i}"
+        try:
+            q = Question.model_validate(row)
+        except ValidationError as exc:
+            errors += [f"{where}: field '{'.'.join(map(str, e['loc']))}': "
+                       f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+            continue
+        for text in q.texts():
+            try:
+                fb.render(text)
+            except KeyError as exc:
+                errors.append(f"{where}: {exc.args[0]}")
+        if q.id in out:
+            errors.append(f"{where}: duplicate id")
+        out[q.id] = q
+    if errors:
+        raise factbase.FactBaseError("Invalid self-check questions:\n  " + "\n  ".join(errors))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def bank() -> dict[str, Question]:
+    """Every self-check question of the course, by id."""
+    questions: dict[str, Question] = {}
+    for path in sorted(paths.SELFCHECKS.glob("*.yaml")):
+        for qid, q in load_file(path).items():
+            if qid in questions:
+                raise factbase.FactBaseError(f"{path}: question '{qid}' is already defined in another file")
+            questions[qid] = q
+    return questions
+
+
+class SelfCheck(widgets.VBox):
+    """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does."""
+
+    def __init__(self, question: Question, number: int | None = None,
+                 fb: factbase.FactBase | None = None):
+        fb = fb or factbase.default()
+        self.question = question
+        self._options = [(fb.render(o.text), o) for o in question.options]
+        title = f"Self-check {number}" if number else "Self-check"
+        self.prompt = widgets.HTML(f"<p><b>{title}.</b> {html.escape(fb.render(question.prompt))}</p>")
+        labels = [f"{chr(65 + i)}. {text}" for i, (text, _) in enumerate(self._options)]
+        self.choice = widgets.RadioButtons(options=labels, value=None, description="Your answer:",
+                                           layout=widgets.Layout(width="auto"),
+                                           style={"description_width": "initial"})
+        self.button = widgets.Button(description="Check answer", button_style="",
+                                     tooltip="Show whether the chosen option is right, and why",
+                                     icon="check")
+        self.feedback = widgets.HTML(value="")
+        self._fb = fb
+        self.button.on_click(lambda _b: self.check())
+        super().__init__([self.prompt, self.choice, self.button, self.feedback])
+
+    def select(self, letter: str) -> None:
+        """Choose option ``letter`` (A, B, ...) as a student would by clicking it."""
+        index = ord(letter.upper()) - 65
+        self.choice.value = self.choice.options[index]
+
+    def check(self) -> str:
+        """Show feedback for the chosen option; once correct, explain every option. Returns the verdict."""
+        if self.choice.value is None:
+            self.feedback.value = "<p role='status'>Choose an option first, then press <i>Check answer</i>.</p>"
+            return "unanswered"
+        index = self.choice.options.index(self.choice.value)
+        text, option = self._options[index]
+        letter = chr(65 + index)
+        why = html.escape(self._fb.render(option.feedback))
+        if option.correct:
+            rows = []
+            for i, (t, o) in enumerate(self._options):
+                mark = "✔ correct" if o.correct else "✘ wrong"
+                rows.append(f"<li><b>{chr(65 + i)}</b> ({mark}): {html.escape(self._fb.render(o.feedback))}</li>")
+            self.feedback.value = (f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
+                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul></div>")
+            return "correct"
+        self.feedback.value = (f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p>"
+                               "<p>Try another option.</p></div>")
+        return "wrong"
+
+
+def ask(question_id: str, number: int | None = None) -> SelfCheck:
+    """The self-check widget for one question of the bank, e.g. ``ask("l1_rez", 1)``."""
+    try:
+        question = bank()[question_id]
+    except KeyError:
+        raise KeyError(f"no self-check question '{question_id}' in {paths.SELFCHECKS}") from None
+    return SelfCheck(question, number)

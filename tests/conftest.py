@@ -1,0 +1,32 @@
+"""Shared fixtures. Under CI (CI=true) a skipped test is a failure: CI must run everything."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mvdcourse import facts, paths
+
+LESSON_NOTEBOOKS = sorted(paths.LESSONS.glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def fb() -> facts.FactBase:
+    return facts.default()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI, which must run every test: {reason}"
+
+
+def notebook_text(path: Path, cell_type: str = "markdown") -> list[str]:
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == cell_type]

@@ -340,3 +340,7 @@ class MonitoringInterpreter(widgets.VBox):
 
 def monitoring_interpreter() -> MonitoringInterpreter:
     return MonitoringInterpreter()
+
+
+#: The lesson's interactive demos (benchmarks and browser tests iterate over these).
+DEMOS = (anatomy_explorer, monitoring_interpreter)

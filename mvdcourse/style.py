@@ -68,7 +68,12 @@ RC = {
 
 
 def new_figure(width: float = 7.0, height: float = 4.0, ncols: int = 1, **kwargs):
-    """A figure in the course style (returns ``fig, ax`` like ``plt.subplots``)."""
+    """A figure in the course style (returns ``fig, ax`` like ``plt.subplots``).
+
+    Layout is "constrained" (computed once, while rendering); calling ``tight_layout`` as well would
+    only add a second, slower layout pass.
+    """
+    kwargs.setdefault("layout", "constrained")
     with plt.rc_context(RC):
         fig, ax = plt.subplots(1, ncols, figsize=(width, height), **kwargs)
     return fig, ax
@@ -77,7 +82,7 @@ def new_figure(width: float = 7.0, height: float = 4.0, ncols: int = 1, **kwargs
 def png_bytes(fig) -> bytes:
     buf = io.BytesIO()
     with plt.rc_context(RC):
-        fig.savefig(buf, format="png", bbox_inches="tight")
+        fig.savefig(buf, format="png")
     return buf.getvalue()
 
 
@@ -123,6 +128,18 @@ class FigurePanel(widgets.HTML):
         self.alt = alt
         self.figure_data = data
         self.value = img_html(fig, alt)
+
+    def draw_cached(self, key, make) -> None:
+        """Draw ``make()`` → ``(fig, alt, data)``, rendering each distinct ``key`` only once.
+
+        For figures fully determined by a few control values: switching back to a state already
+        seen costs no re-rendering.
+        """
+        cache = self.__dict__.setdefault("_cache", {})
+        if key not in cache:
+            fig, alt, data = make()
+            cache[key] = (img_html(fig, alt), alt, data)
+        self.value, self.alt, self.figure_data = cache[key]
 
 
 def disclaimer_html(kind: str = "widget") -> str:

@@ -166,7 +166,7 @@ def _draw_shares(ax, selected: str, fb: factbase.FactBase) -> dict[str, list[flo
                     lw=2 if on else 1)
         if on:
             for i, r in enumerate(sorted(rows, key=lambda r: r["value"])):
-                ax.annotate(f"{r['value']:g}", (r["value"], y), xytext=(0, 9 if i % 2 == 0 else -15),
+                ax.annotate(f"{r['value']:g}", (r["value"], y), xytext=(0, (9, -15, 21, -27)[i % 4]),
                             textcoords="offset points", fontsize=8, ha="center")
     ax.set_yticks(range(len(keys)), [VESSELS[k].key for k in reversed(keys)])
     ax.set_xlim(0, 100)
@@ -184,7 +184,6 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
     fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.45, 1]})
     highlighted = _draw_schematic(ax1, selected)
     shares = _draw_shares(ax2, selected, fb)
-    fig.tight_layout()
     return fig, {"selected": selected, "highlighted": highlighted, "shares": shares}
 
 
@@ -231,8 +230,11 @@ class AnatomyExplorer(widgets.VBox):
 
     def update(self) -> None:
         sel = self.vessel.value
-        fig, data = anatomy_figure(sel, self._fb)
-        self.figure.draw(fig, anatomy_alt(sel, self._fb), data)
+
+        def make():
+            fig, data = anatomy_figure(sel, self._fb)
+            return fig, anatomy_alt(sel, self._fb), data
+        self.figure.draw_cached(sel, make)
         self.info.value = vessel_info_html(sel, self._fb)
 
 
@@ -277,7 +279,6 @@ def monitoring_figure(lsr: str = "disappeared", time_point: str = "1 year",
     ax.set_xlabel("Time after surgery")
     ax.set_title("Lateral spread response at the end of MVD and persisting spasm\n"
                  + chosen["citation"] + " (pooled, 26 studies)", fontsize=11)
-    fig.tight_layout()
     return fig, {"lsr": lsr, "time_point": time_point, "chosen": chosen["value"], "curves": curves}
 
 
@@ -333,8 +334,11 @@ class MonitoringInterpreter(widgets.VBox):
 
     def update(self) -> None:
         lsr, tp = self.lsr.value, self.time_point.value
-        fig, data = monitoring_figure(lsr, tp, self._fb)
-        self.figure.draw(fig, monitoring_alt(lsr, tp, self._fb), data)
+
+        def make():
+            fig, data = monitoring_figure(lsr, tp, self._fb)
+            return fig, monitoring_alt(lsr, tp, self._fb), data
+        self.figure.draw_cached((lsr, tp), make)
         self.info.value = monitoring_text(lsr, tp, self._fb)
 
 

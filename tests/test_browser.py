@@ -1,0 +1,152 @@
+"""Real-browser smoke test: a real JupyterLab server and Debian's Chromium, driven by Playwright.
+
+For every lesson: open it, run all cells, check that no cell shows an error or stderr, that the widgets
+rendered with alt text on their figures, then move one control (the first slider, else the second
+button of the first toggle group) and check that the first figure changed. A screenshot per lesson is
+saved to test-artifacts/. The server runs on a free loopback port, on a copy of the lessons, with
+Jupyter's config, data and runtime folders isolated from $HOME.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mvdcourse import paths
+
+from .conftest import LESSON_NOTEBOOKS
+
+CHROMIUM = "/usr/bin/chromium"
+TOKEN = "mvd-course-test"
+ARTIFACTS = paths.COURSE_ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+IDLE = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+        ".some(e => /\\|\\s*Idle/.test(e.textContent))")
+ALL_RUN = ("() => { const p = [...document.querySelectorAll('.jp-Notebook .jp-Cell .jp-InputPrompt')];"
+           " return p.length > 0 && p.every(e => !e.textContent.includes('*'))"
+           " && [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
+           ".every(e => /\\[\\d+\\]/.test(e.textContent)); }")
+FIRST_FIGURE = ("() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
+                " return i ? i.getAttribute('src') : null; }")
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`)")
+    home = tmp_path_factory.mktemp("jupyter")
+    work = home / "course"
+    shutil.copytree(paths.LESSONS, work / "lessons", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    env = dict(os.environ)
+    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
+        env[var] = str(home / var.lower())
+    env["MVDCOURSE_ROOT"] = str(paths.COURSE_ROOT)
+    # JupyterLab's news pop-up would cover the page: disable it in the isolated config.
+    labconfig = home / "jupyter_config_dir" / "labconfig"
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    port = free_port()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--ServerApp.root_dir={work}", f"--IdentityProvider.token={TOKEN}",
+           "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(home / "server.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=work)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited: {(home / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail("JupyterLab did not answer within 60 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def move_one_control(page) -> str:
+    slider = page.locator(".jp-Notebook .widget-slider .noUi-handle").first
+    if slider.count():
+        slider.scroll_into_view_if_needed()
+        slider.click()
+        page.keyboard.press("ArrowRight")
+        return "slider"
+    button = page.locator(".jp-Notebook .widget-toggle-buttons button").nth(1)
+    button.scroll_into_view_if_needed()
+    button.click()
+    return "toggle button"
+
+
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+def test_lesson_runs_and_reacts_in_a_real_browser(lab, browser, path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    console_errors = []
+    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    try:
+        page.goto(f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_function(IDLE, timeout=60_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+        page.wait_for_function(IDLE, timeout=60_000)
+
+        errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.first.inner_text()[:1000]
+        assert page.locator("text=Error displaying widget").count() == 0
+        assert page.locator(".jp-Notebook .jupyter-widgets.widget-container").count() >= 5
+        images = page.locator(".jp-Notebook .widget-html-content img")
+        assert images.count() >= 1
+        alts = [images.nth(i).get_attribute("alt") for i in range(images.count())]
+        assert all(a and len(a) > 20 for a in alts), alts
+
+        before = page.evaluate(FIRST_FIGURE)
+        assert before, "the first demo shows a figure"
+        moved = move_one_control(page)
+        page.wait_for_function(f"(before) => ({FIRST_FIGURE})() !== before", arg=before, timeout=30_000)
+        page.wait_for_function(IDLE, timeout=30_000)
+        page.wait_for_timeout(300)
+        page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
+        assert page.evaluate(FIRST_FIGURE) != before, f"moving a {moved} did not redraw the figure"
+        assert console_errors == [], console_errors
+    finally:
+        page.close()

@@ -1,0 +1,1 @@
+"""Batch grading: one recorded outcome per submission, resumable, parallel and isolated."""

@@ -1,0 +1,125 @@
+"""Generate nbgrader source notebooks (``assignments/source/<name>/<name>.ipynb``) from the item bank.
+
+The notebooks are generated, never edited by hand: change ``assignments/items/<name>.yaml`` and run
+``mvdcourse build``. A test checks that the committed notebooks equal a fresh build.
+
+Cells per closed item: a locked question cell (``qN_question``), an answer cell (``qN_answer``;
+in the source it holds the key inside a solution block, which nbgrader strips from the student
+version) and a locked grade cell (``qN_check``) that runs the visible format check. Free-text items
+are nbgrader *task* cells (``qN_task``) whose mark scheme region is stripped on release and shown to
+graders in formgrader, followed by an editable cell for the answer.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from .. import facts as factbase
+from .. import paths
+from . import items as itembank
+from .answers import Spec
+
+SOURCE_DIR = paths.COURSE_ROOT / "assignments" / "source"
+NOTICE = ("> **Education only.** These questions use published group figures to test understanding. "
+          "They are not clinical advice.")
+
+
+def spec_for(item) -> Spec:
+    return Spec(kind=item.type, variable=item.id,
+                options="".join(getattr(item, "options", {}) or ""),
+                steps=len(getattr(item, "steps", {}) or {}))
+
+
+def _nbgrader(cell, grade_id: str, *, grade=False, solution=False, locked=False, task=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": task}
+    if points is not None:
+        meta["points"] = points
+    cell.metadata["nbgrader"] = meta
+    cell.id = grade_id.replace("_", "-")
+    return cell
+
+
+def _points(p: float) -> str:
+    return f"{p:g} point" + ("" if p == 1 else "s")
+
+
+def _question_md(n: int, item, fb: factbase.FactBase) -> str:
+    r = fb.render
+    head = f"## Question {n} ({_points(item.points)}{', graded by hand' if item.type == 'free_text' else ''})"
+    parts = [head, r(item.stem), f"**{r(item.lead_in)}**"]
+    spec = spec_for(item)
+    if item.type in ("single", "multiple"):
+        parts.append("\n".join(f"- **{k}.** {r(v)}" for k, v in item.options.items()))
+        parts.append("*Choose one option.*" if item.type == "single" else
+                     "*Choose every option that applies (one or more).*")
+    elif item.type == "numeric":
+        parts.append(f"*Give a number in {item.unit}; answers within ±{item.tolerance:g} {item.unit} "
+                     "count as correct.*")
+    elif item.type == "ordering":
+        parts.append("\n".join(f"{k}. {r(v)}" for k, v in item.steps.items()))
+        parts.append("*Put the step numbers in the right order.*")
+    if item.type == "free_text":
+        parts.append("Write your answer in the cell below this one.")
+        parts.append(f"=== BEGIN MARK SCHEME ===\n\n{r(item.mark_scheme)}\n\n=== END MARK SCHEME ===")
+    else:
+        parts.append(f"Answer in the cell below by assigning a plain value, e.g. `{spec.example()}`.")
+    return "\n\n".join(parts)
+
+
+def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = None) -> nbformat.NotebookNode:
+    """The nbgrader source notebook for one assignment."""
+    fb = fb or factbase.default()
+    cells = [
+        _nbgrader(new_markdown_cell(f"# {assignment.title}\n\n{fb.render(assignment.introduction)}\n\n{NOTICE}"),
+                  "header", locked=True),
+        _nbgrader(new_code_cell("from mvdcourse.quiz.checks import check_format"), "setup", locked=True),
+    ]
+    for n, item in enumerate(assignment.items, start=1):
+        if item.type == "free_text":
+            cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb)), f"{item.id}_task",
+                                   task=True, locked=True, points=item.points))
+            answer = new_markdown_cell("*Type your answer here, replacing this text.*")
+            answer.id = f"{item.id}-response"
+            cells.append(answer)
+            continue
+        spec = spec_for(item)
+        cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb)), f"{item.id}_question", locked=True))
+        cells.append(_nbgrader(new_code_cell(
+            f"{item.id} = None\n### BEGIN SOLUTION\n{item.id} = {item.answer!r}\n### END SOLUTION"),
+            f"{item.id}_answer", solution=True))
+        extra = f', options="{spec.options}"' if spec.options else f", steps={spec.steps}" if spec.steps else ""
+        cells.append(_nbgrader(new_code_cell(f'check_format("{item.id}", {item.id}, "{item.type}"{extra})'),
+                               f"{item.id}_check", grade=True, locked=True, points=item.points))
+    cells.append(_nbgrader(new_markdown_cell(
+        "## Before you submit\n\nRun **Kernel → Restart Kernel and Run All Cells**. Every check should print "
+        "*Format OK*. A check that fails means the answer cannot be graded as written; it never tells you "
+        "whether an answer is right."), "footer", locked=True))
+    nb = new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}})
+    return nb
+
+
+def source_path(name: str) -> Path:
+    return SOURCE_DIR / name / f"{name}.ipynb"
+
+
+def render(name: str) -> str:
+    """The exact text of the generated source notebook."""
+    nb = notebook(itembank.load(name))
+    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def build(names: list[str] | None = None) -> list[Path]:
+    """Write the source notebooks; returns the paths written."""
+    written = []
+    for name in names or itembank.all_assignments():
+        path = source_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(name), encoding="utf-8")
+        written.append(path)
+    return written

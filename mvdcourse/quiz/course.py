@@ -1,0 +1,90 @@
+"""The instructor's course directory (``assignments/``): run nbgrader there, validate, scan releases.
+
+nbgrader's own commands do most of the work; this module runs them the same way every time (from the
+course directory, with this Python's ``bin`` on PATH, which nbgrader needs to find ``alembic``), and
+adds the checks nbgrader does not make.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .. import paths
+from . import items as itembank
+
+DEFAULT_COURSE = paths.COURSE_ROOT / "assignments"
+
+
+class CourseError(RuntimeError):
+    """A course-level step failed; the message says which and why."""
+
+
+def nbgrader_env() -> dict:
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def nbgrader(course: Path, *args: str, check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+    """Run ``nbgrader <args>`` in the course directory."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    proc = subprocess.run(cmd, cwd=course, env=nbgrader_env(), text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if not quiet:
+        print(proc.stdout)
+    if check and (proc.returncode != 0 or "[ERROR]" in proc.stdout or "| ERROR]" in proc.stdout):
+        errors = "\n".join(line for line in proc.stdout.splitlines() if "ERROR" in line)
+        raise CourseError(f"`nbgrader {' '.join(args)}` failed in {course}:\n{errors or proc.stdout[-2000:]}")
+    return proc
+
+
+def db_url(course: Path) -> str:
+    return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
+
+
+def generate(course: Path, name: str) -> Path:
+    nbgrader(course, "generate_assignment", name, "--force")
+    return Path(course) / "release" / name
+
+
+LEAK_PATTERNS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN MARK SCHEME", "END MARK SCHEME",
+                 "BEGIN HIDDEN TESTS", "explanations", "mark_scheme")
+
+
+def leak_report(release_dir: Path, bank: itembank.Assignment) -> list[str]:
+    """What in a release folder could give the key away: solution markers, keyed answers, explanations,
+    mark schemes, item-bank files. An empty list means clean."""
+    from .. import facts as factbase
+    fb = factbase.default()
+    problems = []
+    for path in sorted(Path(release_dir).rglob("*")):
+        if path.is_dir():
+            continue
+        if path.suffix in (".yaml", ".yml", ".py", ".md", ".json") and path.suffix != ".ipynb":
+            problems.append(f"{path.name}: instructor file type in the release")
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for marker in LEAK_PATTERNS:
+            if marker in text:
+                problems.append(f"{path.name}: contains '{marker}'")
+        if path.suffix != ".ipynb":
+            continue
+        nb = json.loads(text)
+        code = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                         for c in nb["cells"] if c["cell_type"] == "code")
+        for item in bank.closed_items:
+            if re.search(rf"^\s*{item.id}\s*=\s*(?!\s|None\b)", code, flags=re.M):
+                problems.append(f"{path.name}: {item.id} is pre-filled in the release")
+        for item in bank.items:
+            secret = [fb.render(t) for t in (getattr(item, "explanations", {}) or {}).values()]
+            secret += [fb.render(getattr(item, "explanation", "") or "")]
+            secret += [fb.render(getattr(item, "mark_scheme", "") or "")]
+            for s in filter(None, secret):
+                if len(s) > 25 and s[:60] in text:
+                    problems.append(f"{path.name}: {item.id} explanation or mark scheme is in the release")
+    return problems

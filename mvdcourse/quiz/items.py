@@ -1,0 +1,204 @@
+"""The item bank: one instructor-only YAML file per assignment in ``assignments/items/``.
+
+The bank holds everything about an item: stem, options, key, an explanation for every option, the
+learning objective, lesson and fact ids, points, and for free-text items the mark scheme. Student
+notebooks are generated from it (``mvdcourse build``); the key never leaves the instructor's folder.
+Stems, options and explanations may use fact-base placeholders (``{fact:ID}``, ``{value:ID}``,
+``{seed:ID}``), so quiz figures come from the fact base like lesson figures.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from .. import facts as factbase
+from .. import paths
+
+ITEMS_DIR = paths.COURSE_ROOT / "assignments" / "items"
+LETTERS = "ABCDEF"
+_FORBIDDEN_OPTIONS = re.compile(r"\b(all|none) of the above\b", re.I)
+_NEGATIVE_LEAD = re.compile(r"\b(NOT|EXCEPT|LEAST)\b")
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^q\d{1,2}$", description="also the answer variable name")
+    points: float = Field(gt=0, le=10)
+    objective: str = Field(min_length=10, description="the learning objective the item tests")
+    lesson: int = Field(ge=1, le=4)
+    facts: list[str] = []
+    stem: str = Field(min_length=10, description="the vignette or context; may be short")
+    lead_in: str = Field(min_length=8, description="the question; answerable with the options covered")
+
+    def texts(self) -> list[str]:
+        return [self.stem, self.lead_in]
+
+    @model_validator(mode="after")
+    def _lead_in_rules(self):
+        if _NEGATIVE_LEAD.search(self.lead_in):
+            raise ValueError("lead-in must not be negative (NOT / EXCEPT / LEAST)")
+        if not self.lead_in.rstrip().endswith("?") and self.type != "free_text":
+            raise ValueError("lead-in must be a question ending with '?'")
+        return self
+
+
+class _Choice(_Item):
+    options: dict[str, str]
+    explanations: dict[str, str]
+
+    @model_validator(mode="after")
+    def _options_rules(self):
+        keys = list(self.options)
+        if keys != list(LETTERS[:len(keys)]):
+            raise ValueError(f"options must be lettered A, B, C… in order, got {keys}")
+        if set(self.explanations) != set(keys):
+            raise ValueError("every option needs an explanation (explanations must have the same letters)")
+        for letter, text in self.options.items():
+            if _FORBIDDEN_OPTIONS.search(text):
+                raise ValueError(f"option {letter}: no 'all/none of the above'")
+        return self
+
+    def texts(self) -> list[str]:
+        return super().texts() + list(self.options.values()) + list(self.explanations.values())
+
+
+class SingleBestAnswer(_Choice):
+    type: Literal["single"]
+    answer: str
+
+    @model_validator(mode="after")
+    def _key(self):
+        if not 4 <= len(self.options) <= 5:
+            raise ValueError("single-best-answer items have 4 or 5 options")
+        if self.answer not in self.options:
+            raise ValueError(f"answer '{self.answer}' is not one of the options")
+        return self
+
+
+class MultipleSelect(_Choice):
+    type: Literal["multiple"]
+    answer: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _key(self):
+        if len(self.options) < 4:
+            raise ValueError("multiple-select items have at least 4 options")
+        if not set(self.answer) <= set(self.options) or len(set(self.answer)) != len(self.answer):
+            raise ValueError("answer letters must be distinct options")
+        return self
+
+
+class Numeric(_Item):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: float = Field(ge=0, description="absolute tolerance, stated to students")
+    unit: str
+    explanation: str = Field(min_length=10)
+
+    def texts(self) -> list[str]:
+        return super().texts() + [self.explanation]
+
+
+class Ordering(_Item):
+    type: Literal["ordering"]
+    steps: dict[int, str]
+    answer: list[int]
+    explanation: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _key(self):
+        if sorted(self.steps) != list(range(1, len(self.steps) + 1)) or len(self.steps) < 3:
+            raise ValueError("steps must be numbered 1..n (n >= 3)")
+        if sorted(self.answer) != sorted(self.steps):
+            raise ValueError("answer must be a permutation of the step numbers")
+        return self
+
+    def texts(self) -> list[str]:
+        return super().texts() + list(self.steps.values()) + [self.explanation]
+
+
+class FreeText(_Item):
+    type: Literal["free_text"]
+    mark_scheme: str = Field(min_length=20, description="shown to graders in formgrader, never released")
+
+    def texts(self) -> list[str]:
+        return super().texts() + [self.mark_scheme]
+
+
+Item = Annotated[Union[SingleBestAnswer, MultipleSelect, Numeric, Ordering, FreeText],
+                 Field(discriminator="type")]
+_ITEM = TypeAdapter(Item)
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    assignment: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str
+    introduction: str
+    lessons: list[int]
+    items: list[Item]
+
+    def item(self, item_id: str):
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(f"no item '{item_id}' in {self.assignment}")
+
+    @property
+    def closed_items(self):
+        return [it for it in self.items if it.type != "free_text"]
+
+
+def load(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> Assignment:
+    """Load and validate one assignment's item bank; errors name the file, item and field."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = ITEMS_DIR / f"{name_or_path}.yaml"
+    fb = fb or factbase.default()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise factbase.FactBaseError(f"{path}: cannot be read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise factbase.FactBaseError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise factbase.FactBaseError(f"{path}: expected a mapping with an 'items:' list")
+    errors = []
+    items = []
+    for i, row in enumerate(data["items"], start=1):
+        iid = row.get("id") if isinstance(row, dict) else None
+        where = f"{path}: item '{iid}'" if iid else f"{path}: item #{i}"
+        try:
+            item = _ITEM.validate_python(row)
+        except ValidationError as exc:
+            errors += [f"{where}: field '{'.'.join(map(str, e['loc'][1:] or e['loc']))}': "
+                       f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+            continue
+        for fid in item.facts:
+            if fid not in fb.facts:
+                errors.append(f"{where}: field 'facts': unknown fact '{fid}'")
+        for text in item.texts():
+            try:
+                fb.render(text)
+            except KeyError as exc:
+                errors.append(f"{where}: {exc.args[0]}")
+        items.append(item)
+    ids = [it.id for it in items]
+    for dup in sorted({x for x in ids if ids.count(x) > 1}):
+        errors.append(f"{path}: item '{dup}': duplicate id")
+    if errors:
+        raise factbase.FactBaseError("Invalid item bank:\n  " + "\n  ".join(errors))
+    rest = {k: v for k, v in data.items() if k != "items"}
+    try:
+        return Assignment.model_validate({**rest, "items": items})
+    except ValidationError as exc:
+        raise factbase.FactBaseError(f"{path}: " + "; ".join(
+            f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())) from None
+
+
+def all_assignments() -> list[str]:
+    return sorted(p.stem for p in ITEMS_DIR.glob("*.yaml"))

@@ -1,41 +1,227 @@
-"""``mvdcourse grade``: autograde every submission of an assignment and record one outcome for each."""
+"""``mvdcourse grade ASSIGNMENT``: grade a whole class; every submission ends with exactly one outcome.
+
+1. **Check** each submission in the grader (no student code runs): malformed files are recorded as
+   ``malformed``; tampered course cells are repaired from the released copy and listed.
+2. **Run** each repaired notebook in its own bubblewrap sandbox, several at a time (one per core).
+3. **Score and store** with nbgrader's own autograde pipeline in this one process (the only gradebook
+   writer, so SQLite never sees two writers), replaying the sandbox's outputs instead of executing
+   again; closed-form items are scored from answer literals against the key.
+4. **Record** the outcome in the ledger at once (``grading/<assignment>.jsonl``): a run that is
+   interrupted keeps every finished result and resumes with the rest; unchanged submissions are not
+   graded twice. Manual grades and comments in the gradebook are never touched by re-grading.
+"""
 from __future__ import annotations
 
+import csv
+import json
+import shutil
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..quiz import course as course_mod
-from . import ledger
+from . import ledger, precheck, sandbox
+
+WORK = ".grading"
+FINAL = {"graded", "tampered", "timeout", "kernel_died", "malformed"}
+
+
+class Progress:
+    """Done/total, elapsed, estimate, failures: one rewritten line on a terminal, sparse lines otherwise."""
+
+    def __init__(self, total: int, stream=sys.stdout):
+        self.total, self.done, self.failures = total, 0, 0
+        self.start = time.monotonic()
+        self.stream = stream
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self._next_report = 0.0
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self.start
+        rate = self.done / elapsed if elapsed > 0 and self.done else 0
+        eta = f"{(self.total - self.done) / rate:.0f} s left" if rate else "estimating"
+        return (f"graded {self.done}/{self.total}, {elapsed:.0f} s elapsed, {eta}, "
+                f"{self.failures} not graded normally")
+
+    def step(self, student: str, outcome: str) -> None:
+        self.done += 1
+        self.failures += outcome not in ("graded",)
+        if self.tty:
+            self.stream.write("\r\033[K" + self.line())
+            if self.done == self.total:
+                self.stream.write("\n")
+        elif outcome != "graded":
+            self.stream.write(f"{student}: {outcome}\n")
+        if not self.tty and (self.done / self.total >= self._next_report or self.done == self.total):
+            self.stream.write(self.line() + "\n")
+            self._next_report += 0.25
+        self.stream.flush()
+
+
+def load_api(course: Path, runs_dir: Path):
+    """nbgrader's API with the course config, grading from the staging folder and replaying runs."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                        LimitOutput, SaveAutoGrades)
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from ..quiz.preprocessor import GradeClosedForm
+    from .replay import ReplayExecution
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    cfg.CourseDirectory.root = str(course)
+    cfg.CourseDirectory.submitted_directory = f"{WORK}/stage"
+    cfg.ReplayExecution.runs_dir = str(runs_dir)
+    cfg.Autograde.autograde_preprocessors = [
+        ReplayExecution, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        GradeClosedForm, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    coursedir = CourseDirectory(config=cfg)
+    return NbGraderAPI(coursedir=coursedir, config=cfg)
 
 
 def submissions(course: Path, assignment: str) -> list[str]:
     return sorted(p.parent.name for p in Path(course, "submitted").glob(f"*/{assignment}") if p.is_dir())
 
 
-def main(course: Path, args) -> int:
-    assignment = args.assignment
-    students = args.student or submissions(course, assignment)
-    if not students:
-        print(f"no submissions for {assignment} in {course / 'submitted'}")
-        return 0
-    if not (course / "release" / assignment).exists():
+def roster(course: Path) -> list[str]:
+    from nbgrader.api import Gradebook
+    with Gradebook(course_mod.db_url(course)) as gb:
+        return [s.id for s in gb.students]
+
+
+def _stage(course: Path, assignment: str, student: str, nb: dict) -> None:
+    src = course / "submitted" / student / assignment
+    dest = course / WORK / "stage" / student / assignment
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    (dest / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+
+def grade(course: Path, assignment: str, students: list[str] | None = None, workers: int = 0,
+          regrade: bool = False, sandboxed: bool = True, limits: sandbox.Limits = sandbox.Limits(),
+          stream=sys.stdout) -> dict[str, dict]:
+    """Grade ``assignment``; returns {student: outcome}. Raises RuntimeError if it cannot start."""
+    import os
+    course = Path(course).resolve()
+    release_nb = course / "release" / assignment / f"{assignment}.ipynb"
+    if not release_nb.exists():
         course_mod.generate(course, assignment)
+    release = json.loads(release_nb.read_text(encoding="utf-8"))
+    workers = workers or os.cpu_count() or 1
+    explicit = bool(students)
+    students = students or submissions(course, assignment)
+    previous = ledger.latest(course, assignment)
+    runs_dir = course / WORK / "runs" / assignment
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    outcomes: dict[str, dict] = {}
+    todo, tamper_rows = [], []
+
+    for student in students:
+        folder = course / "submitted" / student / assignment
+        nb_path = folder / f"{assignment}.ipynb"
+        if not nb_path.exists():
+            outcomes[student] = ledger.record(course, assignment, student, "missing",
+                                              f"no {assignment}.ipynb in the submission folder")
+            continue
+        fp = ledger.fingerprint(folder)
+        last = previous.get(student)
+        if not regrade and not explicit and last and last.get("fingerprint") == fp and last["status"] in FINAL:
+            outcomes[student] = {**last, "skipped": True}
+            continue
+        prep = precheck.prepare(nb_path.read_bytes(), release)
+        if prep.status == "malformed":
+            outcomes[student] = ledger.record(course, assignment, student, "malformed", prep.reason, fingerprint=fp)
+            continue
+        tamper_rows += [(student, t) for t in prep.tamper]
+        _stage(course, assignment, student, prep.notebook)
+        todo.append((student, prep, fp))
+
+    for student in set(roster(course)) - set(submissions(course, assignment)) - set(outcomes):
+        if not explicit:
+            outcomes[student] = {"student": student, "status": "missing", "reason": "no submission"}
+
+    progress = Progress(len(todo), stream)
+    api = load_api(course, runs_dir) if todo else None
+
+    def run(item):
+        student, prep, fp = item
+        stage_nb = course / WORK / "stage" / student / assignment / f"{assignment}.ipynb"
+        scratch = course / WORK / "scratch" / student
+        if scratch.exists():
+            shutil.rmtree(scratch)
+        result = sandbox.run_notebook(stage_nb, scratch, limits, sandboxed=sandboxed)
+        target = runs_dir / f"{student}.ipynb"
+        target.unlink(missing_ok=True)
+        if result.executed is not None:
+            shutil.move(result.executed, target)
+        shutil.rmtree(scratch, ignore_errors=True)
+        return item, result
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run, item) for item in todo]
+        for future in as_completed(futures):
+            (student, prep, fp), result = future.result()
+            log = api.autograde(assignment, student, force=True, create=True)
+            if not log.get("success"):
+                reason = (log.get("error") or log.get("log") or "nbgrader failed").strip().splitlines()[-1][:300]
+                status = "error"
+            elif result.status in ("timeout", "kernel_died", "error"):
+                status = result.status if result.status != "error" else "error"
+                reason = result.reason + "; answers were graded from the submitted cells"
+            elif prep.status == "tampered":
+                status, reason = "tampered", prep.reason
+            else:
+                status, reason = "graded", "; ".join(prep.notes)
+            outcomes[student] = ledger.record(course, assignment, student, status, reason, fingerprint=fp,
+                                              seconds=round(result.seconds, 2))
+            progress.step(student, status)
+
+    if tamper_rows:
+        write_tamper_report(course, assignment, tamper_rows)
+    return outcomes
+
+
+def write_tamper_report(course: Path, assignment: str, rows: list[tuple[str, str]]) -> Path:
+    path = Path(course) / "grading" / f"{assignment}-tamper-report.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["student_id", "finding"])
+        w.writerows(rows)
+    return path
+
+
+def summary(outcomes: dict[str, dict]) -> str:
+    counts = Counter(o["status"] for o in outcomes.values())
+    skipped = sum(1 for o in outcomes.values() if o.get("skipped"))
+    lines = [f"{'outcome':<14}{'submissions':>12}"]
+    lines += [f"{status:<14}{n:>12}" for status, n in sorted(counts.items())]
+    lines.append(f"{'total':<14}{sum(counts.values()):>12}" + (f"   ({skipped} unchanged, not re-graded)" if skipped else ""))
+    return "\n".join(lines)
+
+
+def main(course: Path, args) -> int:
+    sandboxed = not args.unsandboxed
+    if sandboxed:
+        reason = sandbox.unavailable_reason()
+        if reason:
+            print(f"mvdcourse grade: refusing to run student code without a sandbox: {reason}.\n"
+                  "Install bubblewrap, or pass --unsandboxed to accept that student code can read and "
+                  "change the course directory (the key, the gradebook, other submissions).", file=sys.stderr)
+            return 2
+    else:
+        print("WARNING: grading WITHOUT a sandbox; student code can read the key and change the gradebook.",
+              file=sys.stderr)
     start = time.monotonic()
-    counts: Counter = Counter()
-    for i, student in enumerate(students, 1):
-        proc = course_mod.nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
-                                   check=False)
-        autograded = course / "autograded" / student / assignment
-        if proc.returncode == 0 and autograded.exists():
-            ledger.record(course, assignment, student, "graded")
-            counts["graded"] += 1
-        else:
-            reason = next((line for line in proc.stdout.splitlines() if "ERROR" in line), "nbgrader failed")
-            ledger.record(course, assignment, student, "error", reason[-300:])
-            counts["error"] += 1
-        print(f"[{i}/{len(students)}] {student}: {'graded' if autograded.exists() else 'error'}", flush=True)
-    print(f"graded {len(students)} submissions in {time.monotonic() - start:.1f} s: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    return 0 if not counts["error"] else 1
+    outcomes = grade(course, args.assignment, args.student, args.workers, args.regrade, sandboxed)
+    print(summary(outcomes))
+    report = Path(course) / "grading" / f"{args.assignment}-tamper-report.csv"
+    if report.exists() and any(o["status"] == "tampered" for o in outcomes.values()):
+        print(f"tampering found and repaired: see {report}")
+    print(f"done in {time.monotonic() - start:.1f} s")
+    return 1 if any(o["status"] == "error" for o in outcomes.values()) else 0

@@ -1,0 +1,151 @@
+"""Check a submitted notebook before any of it runs: is it a notebook, and were locked cells tampered with?
+
+Compared with the *released* notebook (what the student received): an honest submission changes only
+its answer cells and may add cells of its own; that raises no alarm. Anything else about the cells the
+course owns — a locked or test cell edited, deleted, duplicated or re-typed, points or nbgrader metadata
+changed — is repaired from the released copy and reported. A file that cannot be read as a notebook is
+``malformed`` and is not graded; the reason says what is wrong with it.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from dataclasses import dataclass, field
+
+import nbformat
+
+OWNED_FIELDS = ("grade", "solution", "locked", "task", "points", "schema_version", "grade_id")
+
+
+@dataclass
+class Prepared:
+    status: str                      # ok | tampered | malformed
+    reason: str = ""
+    notebook: dict | None = None     # repaired notebook JSON, ready to grade
+    tamper: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _nbg(cell: dict) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def read_notebook(raw: bytes) -> tuple[dict | None, str]:
+    """Parse and validate; convert nbformat 3. Returns (notebook, '') or (None, reason)."""
+    if not raw.strip():
+        return None, "the file is empty"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, "the file is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid notebook JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); the file may be truncated"
+    if not isinstance(data, dict) or "nbformat" not in data:
+        return None, "not a Jupyter notebook (no 'nbformat' field)"
+    major = data.get("nbformat")
+    if not isinstance(major, int) or major < 3:
+        return None, f"unsupported notebook format version {major!r}"
+    if major > 4:
+        return None, f"notebook format {major} is newer than this course supports (4); save it with Jupyter 4 or later"
+    try:
+        nb = nbformat.reads(json.dumps(data), as_version=4)   # converts nbformat 3
+        nbformat.validator.normalize(nb)
+        nbformat.validate(nb)
+    except Exception as exc:  # noqa: BLE001 — reported as a reason, never raised
+        return None, f"the notebook structure is invalid ({str(exc).splitlines()[0][:200]})"
+    out = json.loads(nbformat.writes(nb))
+    if major == 3:
+        out.setdefault("metadata", {})["mvdcourse_converted_from"] = 3
+    return out, ""
+
+
+def prepare(raw: bytes, release: dict) -> Prepared:
+    nb, reason = read_notebook(raw)
+    if nb is None:
+        return Prepared("malformed", reason)
+    notes, tamper = [], []
+    if nb.get("metadata", {}).pop("mvdcourse_converted_from", None):
+        notes.append("converted from notebook format 3")
+
+    # cell ids: repair duplicates or gaps quietly (copy-paste does this), noting it
+    seen = set()
+    for cell in nb["cells"]:
+        cid = cell.get("id")
+        if not cid or cid in seen:
+            cell["id"] = uuid.uuid4().hex[:8]
+            notes.append("cell ids repaired")
+        seen.add(cell["id"])
+
+    owned = {_nbg(c)["grade_id"]: c for c in release["cells"] if _nbg(c).get("grade_id")}
+    order = [_nbg(c)["grade_id"] for c in release["cells"] if _nbg(c).get("grade_id")]
+    kept: dict[str, dict] = {}
+    cells = []
+    for cell in nb["cells"]:
+        meta = _nbg(cell)
+        gid = meta.get("grade_id")
+        if not meta:
+            cells.append(cell)
+            continue
+        if gid not in owned:
+            tamper.append(f"cell with unknown grade id {gid!r}: nbgrader metadata removed")
+            cell["metadata"].pop("nbgrader", None)
+            cells.append(cell)
+            continue
+        ref = owned[gid]
+        if gid in kept:
+            tamper.append(f"{gid}: duplicated; the copy was removed")
+            continue
+        repaired = cell
+        ref_meta = _nbg(ref)
+        changed = [f for f in OWNED_FIELDS if meta.get(f) != ref_meta.get(f)]
+        if ref_meta.get("locked") or ref_meta.get("grade") and not ref_meta.get("solution"):
+            problems = []
+            if cell.get("cell_type") != ref["cell_type"]:
+                problems.append(f"re-typed as {cell.get('cell_type')}")
+            if _source(cell) != _source(ref):
+                problems.append("edited")
+            if changed:
+                problems.append("metadata changed (" + ", ".join(changed) + ")")
+            if problems:
+                tamper.append(f"{gid}: " + "; ".join(problems) + " — restored from the released copy")
+                repaired = copy.deepcopy(ref)
+                repaired["id"] = cell["id"]
+        else:  # an answer cell: its source is the student's; the cell itself belongs to the course
+            problems = []
+            if cell.get("cell_type") != ref["cell_type"]:
+                problems.append(f"re-typed as {cell.get('cell_type')}")
+            if changed:
+                problems.append("metadata changed (" + ", ".join(changed) + ")")
+            if problems:
+                tamper.append(f"{gid}: " + "; ".join(problems) + " — type and metadata restored, answer kept")
+                repaired = copy.deepcopy(ref)
+                repaired["source"] = _source(cell)
+                repaired["id"] = cell["id"]
+        if repaired.get("cell_type") == "code":
+            repaired.setdefault("outputs", [])
+            repaired.setdefault("execution_count", None)
+        else:
+            repaired.pop("outputs", None)
+            repaired.pop("execution_count", None)
+        kept[gid] = repaired
+        cells.append(repaired)
+
+    # re-insert deleted course cells after their predecessor
+    for i, gid in enumerate(order):
+        if gid in kept:
+            continue
+        tamper.append(f"{gid}: deleted — re-inserted from the released copy")
+        cell = copy.deepcopy(owned[gid])
+        cell["id"] = uuid.uuid4().hex[:8]
+        prev = next((kept[g] for g in reversed(order[:i]) if g in kept), None)
+        pos = next((k + 1 for k, c in enumerate(cells) if c is prev), 0)
+        cells.insert(pos, cell)
+        kept[gid] = cell
+    nb["cells"] = cells
+    return Prepared("tampered" if tamper else "ok", "; ".join(tamper), nb, tamper, sorted(set(notes)))

@@ -56,7 +56,7 @@ class Reference(_Strict):
 
     def citation(self) -> str:
         """Full citation: authors, title, journal, year, then PMID and DOI where known."""
-        parts = [self.authors or "Authors not recorded", self.title.rstrip("."), self.journal]
+        parts = [(self.authors or "Authors not recorded").rstrip("."), self.title.rstrip("."), self.journal.rstrip(".")]
         if self.year:
             parts.append(str(self.year))
         ids = []
@@ -93,6 +93,8 @@ def _fmt_quantity(value: float | None, low: float | None, high: float | None,
     prefix = {"~": "about ", "<": "<", ">": ">", "<=": "up to ", ">=": "at least ", None: ""}[qualifier]
     if unit == "%":
         return f"{prefix}{number}%"
+    if unit in ("odds ratio", "hazard ratio", "risk ratio"):
+        return f"{unit} {prefix}{number}"
     if unit in TIME_UNITS and not plural:
         unit = unit[:-1]
     return f"{prefix}{number} {unit}"

@@ -47,6 +47,9 @@ def run(nb: dict, cell_timeout: int, max_lines: int, max_chars: int) -> dict:
 
     signal.signal(signal.SIGALRM, on_alarm)
     verdict = {"status": "ok", "reason": ""}
+    import builtins
+    pristine = dict(builtins.__dict__)      # the runner works with these; the notebook keeps its own
+    student = dict(pristine)
     for index, cell in enumerate(nb["cells"]):
         if cell.get("cell_type") != "code":
             continue
@@ -55,6 +58,7 @@ def run(nb: dict, cell_timeout: int, max_lines: int, max_chars: int) -> dict:
         results.clear()
         outputs: list[dict] = []
         with capture_output(stdout=True, stderr=True, display=True) as cap:
+            _swap(builtins.__dict__, student)
             signal.alarm(cell_timeout)
             try:
                 result = shell.run_cell(source, store_history=True)
@@ -62,6 +66,8 @@ def run(nb: dict, cell_timeout: int, max_lines: int, max_chars: int) -> dict:
                 result = None
             finally:
                 signal.alarm(0)
+                student = dict(builtins.__dict__)
+                _swap(builtins.__dict__, pristine)
         error = None if result is None else (result.error_before_exec or result.error_in_exec)
         if result is None or isinstance(error, CellTimeout):
             error = TimeoutError(f"cell {index} ran longer than {cell_timeout} s and was interrupted")
@@ -79,6 +85,12 @@ def run(nb: dict, cell_timeout: int, max_lines: int, max_chars: int) -> dict:
         cell["outputs"] = [_truncate(o, max_lines, max_chars) for o in outputs]
         cell["execution_count"] = shell.execution_count - 1
     return verdict
+
+
+def _swap(namespace: dict, contents: dict) -> None:
+    """Make ``namespace`` hold exactly ``contents`` (used to switch builtins between notebook and runner)."""
+    namespace.clear()
+    namespace.update(contents)
 
 
 def _truncate(out: dict, max_lines: int, max_chars: int) -> dict:

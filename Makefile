@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# nbgrader (formgrader, autograde) runs helper programs such as `alembic` from PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
 .PHONY: start test bench strip lock clean help

@@ -47,30 +47,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`)")
-    home = tmp_path_factory.mktemp("jupyter")
-    work = home / "course"
-    shutil.copytree(paths.LESSONS, work / "lessons", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+def start_lab(home, root):
+    """Start JupyterLab on ``root`` with Jupyter's folders under ``home``; yields its base URL."""
     env = dict(os.environ)
     for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
         env[var] = str(home / var.lower())
     env["MVDCOURSE_ROOT"] = str(paths.COURSE_ROOT)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     # JupyterLab's news pop-up would cover the page: disable it in the isolated config.
     labconfig = home / "jupyter_config_dir" / "labconfig"
-    labconfig.mkdir(parents=True)
+    labconfig.mkdir(parents=True, exist_ok=True)
     (labconfig / "page_config.json").write_text(
         json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
     port = free_port()
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.root_dir={work}", f"--IdentityProvider.token={TOKEN}",
+           f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}",
            "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(home / "server.log", "w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=work)
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -84,13 +80,44 @@ def lab(tmp_path_factory):
     else:
         proc.terminate()
         pytest.fail("JupyterLab did not answer within 60 s")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def need_chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`)")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    need_chromium()
+    home = tmp_path_factory.mktemp("jupyter")
+    work = home / "course"
+    shutil.copytree(paths.LESSONS, work / "lessons", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    yield from start_lab(home, work)
+
+
+@pytest.fixture(scope="module")
+def course_lab(tmp_path_factory):
+    """JupyterLab started in a copy of the nbgrader course directory, quiz1 generated (as an instructor has it)."""
+    need_chromium()
+    from mvdcourse.quiz import course as course_mod
+    home = tmp_path_factory.mktemp("instructor")
+    course = home / "course"
+    course.mkdir()
+    for part in ("nbgrader_config.py", "items", "source"):
+        src = paths.COURSE_ROOT / "assignments" / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, course / part)
+    course_mod.generate(course, "quiz1")
+    yield from start_lab(home, course)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +157,7 @@ def test_lesson_runs_and_reacts_in_a_real_browser(lab, browser, path):
         page.wait_for_function(IDLE, timeout=60_000)
 
         errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
-        assert errors.count() == 0, errors.first.inner_text()[:1000]
+        assert errors.count() == 0, errors.first.text_content()[:1000]
         assert page.locator("text=Error displaying widget").count() == 0
         assert page.locator(".jp-Notebook .jupyter-widgets.widget-container").count() >= 5
         images = page.locator(".jp-Notebook .widget-html-content img")
@@ -148,5 +175,34 @@ def test_lesson_runs_and_reacts_in_a_real_browser(lab, browser, path):
         page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
         assert page.evaluate(FIRST_FIGURE) != before, f"moving a {moved} did not redraw the figure"
         assert console_errors == [], console_errors
+    finally:
+        page.close()
+
+
+def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{course_lab}/lab/tree/release/quiz1/quiz1.ipynb?reset&token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_function(IDLE, timeout=60_000)
+        # Run All stops at the first failing check (an unanswered question), as in any notebook
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_selector("text=Format problem: q1 has no answer yet", timeout=60_000)
+        page.wait_for_function(IDLE, timeout=60_000)
+        errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
+        text = " ".join(errors.nth(i).text_content() for i in range(errors.count()))  # hidden cells too
+        assert "Format problem: q1 has no answer yet" in text
+        assert "correct" not in text.lower().replace("incorrect", "")
+        page.screenshot(path=str(ARTIFACTS / "quiz1_release.png"))
+    finally:
+        page.close()
+
+
+def test_formgrader_lists_the_quiz(course_lab, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{course_lab}/formgrader?token={TOKEN}")
+        page.wait_for_selector("text=quiz1", timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
     finally:
         page.close()

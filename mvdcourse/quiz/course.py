@@ -44,7 +44,14 @@ def nbgrader(course: Path, *args: str, check: bool = True, quiet: bool = True) -
 
 
 def db_url(course: Path) -> str:
-    return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
+    """The gradebook's database URL from the course config (nbgrader's default: SQLite in the course root).
+
+    Set ``c.CourseDirectory.db_url`` in nbgrader_config.py to use PostgreSQL; every command follows it.
+    """
+    from traitlets.config.loader import PyFileConfigLoader
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    url = cfg.CourseDirectory.get("db_url") if "CourseDirectory" in cfg else None
+    return url or f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
 
 
 def generate(course: Path, name: str) -> Path:

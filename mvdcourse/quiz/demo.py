@@ -99,7 +99,8 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026) -
     rng = random.Random(seed)
     due = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
     ids = []
-    with Gradebook(f"sqlite:///{(course / 'gradebook.db').resolve()}") as gb:
+    from .course import db_url
+    with Gradebook(db_url(course)) as gb:
         for n in range(students):
             sid = f"student{n + 1:03d}"
             first, last = NAMES[n % len(NAMES)]

@@ -12,12 +12,13 @@ ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
-.PHONY: start test bench strip lock clean help
+.PHONY: start test bench bench-grading strip lock clean help
 
 help:
 	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
 	@echo "make test    run the whole test suite"
 	@echo "make bench   print lesson execution time, kernel memory and widget update times"
+	@echo "make bench-grading  grade a simulated class of 100 with plain nbgrader and with mvdcourse grade"
 	@echo "make strip   remove outputs and execution counts from lesson notebooks"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -40,6 +41,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lessons.py
+
+bench-grading: $(STAMP)
+	$(BIN)/python benchmarks/bench_grading.py --single-worker
 
 strip: $(STAMP)
 	$(BIN)/nbstripout --keep-id lessons/*.ipynb

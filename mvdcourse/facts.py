@@ -271,16 +271,16 @@ class FactBase:
     def cite(self, fact_id: str) -> str:
         """Figure plus citation, e.g. ``91.1% [Miller 2012]``; flags unverified figures."""
         fact = self.fact(fact_id)
-        flag = " (unverified)" if fact.status == "unverified" else ""
+        flag = " (unverified)" if fact.status == "unverified" and "unverified" not in fact.text() else ""
         return f"{fact.text()} {self.labels(fact_id)}{flag}"
 
-    _PLACEHOLDER = re.compile(r"\{(fact|value|seed):([^{}\s]+)\}")
+    _PLACEHOLDER = re.compile(r"\{(fact|value|labels|seed):([^{}\s]+)\}")
 
     def render(self, text: str) -> str:
         """Fill placeholders from the fact base.
 
-        ``{fact:ID}`` gives figure and citation, ``{value:ID}`` the figure alone, ``{seed:ID}`` the
-        number a seed handout claims. Unknown ids raise KeyError naming the id.
+        ``{fact:ID}`` gives figure and citation, ``{value:ID}`` the figure alone, ``{labels:ID}`` the
+        citation alone, ``{seed:ID}`` the number a seed handout claims. Unknown ids raise KeyError.
         """
         def fill(m: re.Match) -> str:
             kind, key = m.groups()
@@ -288,6 +288,8 @@ class FactBase:
                 return self.cite(key)
             if kind == "value":
                 return self.text(key)
+            if kind == "labels":
+                return self.labels(key)
             return self.seed_claim(key).text()
         return self._PLACEHOLDER.sub(fill, text)
 

@@ -203,6 +203,12 @@ def test_batch_finished_and_honest_results_unchanged(graded):
     assert outcomes["honest_right"].get("skipped") and outcomes["honest_wrong"].get("skipped")
     after = scores(course, A)
     assert after["honest_right"] == before["honest_right"] and after["honest_wrong"] == before["honest_wrong"]
+    import sqlite3
+    db = sqlite3.connect(course / "gradebook.db")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    graded_students = {s for s, (_, status, _) in CASES.items() if status != "malformed"} | {"honest_right", "honest_wrong"}
+    rows = db.execute("select s.student_id from submitted_assignment s").fetchall()
+    assert sorted(r[0] for r in rows) == sorted(graded_students), "one gradebook row per graded submission, none lost"
     from nbgrader.api import Gradebook
     with Gradebook(course_mod.db_url(course)) as gb:
         assert all(g.manual_score is None for s in gb.assignment_submissions(A) for n in s.notebooks for g in n.grades)
@@ -272,3 +278,18 @@ def test_killed_run_resumes_without_losing_results(tmp_path):
     skipped = {s for s, o in outcomes.items() if o.get("skipped")}
     assert skipped == set(done_before)
     assert {s: v["total"] for s, v in scores(course, A).items()} == {f"s{i}": 6 for i in range(8)}
+
+
+def test_export_marks_failed_submissions_with_their_status_not_a_zero(graded, tmp_path):
+    import csv
+
+    from mvdcourse.quiz.export import export
+    course = graded[0]
+    export(course, course_mod.db_url(course), tmp_path / "g.csv")
+    rows = {r["student_id"]: r for r in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8-sig"))}
+    assert rows["malformed_json"]["status"] == "malformed" and rows["malformed_json"]["score"] == ""
+    assert "not valid notebook JSON" in rows["malformed_json"]["reason"]
+    assert rows["infinite_loop"]["status"] == "timeout" and rows["infinite_loop"]["score"] == "6"
+    assert rows["os_exit"]["status"] == "kernel_died"
+    assert rows["edited_test"]["status"] == "tampered" and rows["edited_test"]["score"] == "6"
+    assert rows["honest_right"]["status"] == "needs_manual_grade" and rows["honest_right"]["score"] == "6"

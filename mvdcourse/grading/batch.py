@@ -2,10 +2,11 @@
 
 1. **Check** each submission in the grader (no student code runs): malformed files are recorded as
    ``malformed``; tampered course cells are repaired from the released copy and listed.
-2. **Run** each repaired notebook in its own bubblewrap sandbox, several at a time (one per core).
-3. **Score and store** with nbgrader's own autograde pipeline in this one process (the only gradebook
-   writer, so SQLite never sees two writers), replaying the sandbox's outputs instead of executing
-   again; closed-form items are scored from answer literals against the key.
+2. **Run** each repaired notebook in its own bubblewrap sandbox, then **score and store** it with
+   nbgrader's own autograde pipeline, replaying the sandbox's outputs instead of executing again
+   (closed-form items are scored from answer literals against the key). One worker process per core
+   does both; each writes its own submission's rows. SQLite gradebooks are switched to write-ahead
+   logging and a write that meets "database is locked" is retried, so no row is lost (tested).
 4. **Record** the outcome in the ledger at once (``grading/<assignment>.jsonl``): a run that is
    interrupted keeps every finished result and resumes with the rest; unchanged submissions are not
    graded twice. Manual grades and comments in the gradebook are never touched by re-grading.
@@ -14,11 +15,14 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import random
 import shutil
+import sqlite3
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..quiz import course as course_mod
@@ -81,6 +85,67 @@ def load_api(course: Path, runs_dir: Path):
         GradeClosedForm, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     coursedir = CourseDirectory(config=cfg)
     return NbGraderAPI(coursedir=coursedir, config=cfg)
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(course: str, assignment: str, runs_dir: str, limits: sandbox.Limits, sandboxed: bool) -> None:
+    """Per worker process: one nbgrader API (config loaded once), reused for every submission."""
+    _WORKER.update(course=Path(course), assignment=assignment, runs_dir=Path(runs_dir), limits=limits,
+                   sandboxed=sandboxed, api=load_api(Path(course), Path(runs_dir)))
+
+
+def _grade_one(job) -> tuple[str, str, str, str, float]:
+    """Run one staged submission in its sandbox, then score and store it with nbgrader.
+
+    Returns (student, status, reason, fingerprint, seconds). Never raises: any failure is an outcome.
+    """
+    student, prep_status, prep_reason, notes, fp = job
+    w = _WORKER
+    course, assignment = w["course"], w["assignment"]
+    start = time.monotonic()
+    try:
+        stage_nb = course / WORK / "stage" / student / assignment / f"{assignment}.ipynb"
+        scratch = course / WORK / "scratch" / student
+        shutil.rmtree(scratch, ignore_errors=True)
+        result = sandbox.run_notebook(stage_nb, scratch, w["limits"], sandboxed=w["sandboxed"])
+        target = w["runs_dir"] / f"{student}.ipynb"
+        target.unlink(missing_ok=True)
+        if result.executed is not None:
+            shutil.move(result.executed, target)
+        shutil.rmtree(scratch, ignore_errors=True)
+        log = _autograde_with_retry(w["api"], assignment, student)
+    except Exception as exc:  # noqa: BLE001 — one submission's failure must not stop the batch
+        return student, "error", f"{type(exc).__name__}: {exc}"[:300], fp, time.monotonic() - start
+    seconds = round(time.monotonic() - start, 2)
+    if not log.get("success"):
+        text = (log.get("error") or log.get("log") or "nbgrader failed").strip().splitlines()
+        return student, "error", (text[-1] if text else "nbgrader failed")[:300], fp, seconds
+    if result.status in ("timeout", "kernel_died", "error"):
+        return student, result.status, result.reason + "; answers were graded from the submitted cells", fp, seconds
+    if prep_status == "tampered":
+        return student, "tampered", prep_reason, fp, seconds
+    return student, "graded", notes, fp, seconds
+
+
+def _autograde_with_retry(api, assignment: str, student: str, attempts: int = 6) -> dict:
+    """nbgrader autograde; a transient "database is locked" from a concurrent writer is retried."""
+    for attempt in range(attempts):
+        log = api.autograde(assignment, student, force=True, create=True)
+        text = f"{log.get('error', '')} {log.get('log', '')}"
+        if log.get("success") or "database is locked" not in text:
+            return log
+        time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+    return log
+
+
+def use_wal(course: Path) -> None:
+    """SQLite gradebooks: write-ahead logging, so readers never block the (brief) writers."""
+    url = course_mod.db_url(course)
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30) as db:
+            db.execute("PRAGMA journal_mode=WAL")
 
 
 def submissions(course: Path, assignment: str) -> list[str]:
@@ -146,40 +211,26 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
             outcomes[student] = {"student": student, "status": "missing", "reason": "no submission"}
 
     progress = Progress(len(todo), stream)
-    api = load_api(course, runs_dir) if todo else None
-
-    def run(item):
-        student, prep, fp = item
-        stage_nb = course / WORK / "stage" / student / assignment / f"{assignment}.ipynb"
-        scratch = course / WORK / "scratch" / student
-        if scratch.exists():
-            shutil.rmtree(scratch)
-        result = sandbox.run_notebook(stage_nb, scratch, limits, sandboxed=sandboxed)
-        target = runs_dir / f"{student}.ipynb"
-        target.unlink(missing_ok=True)
-        if result.executed is not None:
-            shutil.move(result.executed, target)
-        shutil.rmtree(scratch, ignore_errors=True)
-        return item, result
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run, item) for item in todo]
-        for future in as_completed(futures):
-            (student, prep, fp), result = future.result()
-            log = api.autograde(assignment, student, force=True, create=True)
-            if not log.get("success"):
-                reason = (log.get("error") or log.get("log") or "nbgrader failed").strip().splitlines()[-1][:300]
-                status = "error"
-            elif result.status in ("timeout", "kernel_died", "error"):
-                status = result.status if result.status != "error" else "error"
-                reason = result.reason + "; answers were graded from the submitted cells"
-            elif prep.status == "tampered":
-                status, reason = "tampered", prep.reason
-            else:
-                status, reason = "graded", "; ".join(prep.notes)
+    jobs = [(student, prep.status, prep.reason, "; ".join(prep.notes), fp) for student, prep, fp in todo]
+    if todo:
+        use_wal(course)
+    if workers == 1 or len(todo) < 2:
+        _init_worker(str(course), assignment, str(runs_dir), limits, sandboxed)
+        results = map(_grade_one, jobs)
+        pool = None
+    else:
+        ctx = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(str(course), assignment, str(runs_dir), limits, sandboxed))
+        results = (f.result() for f in as_completed([pool.submit(_grade_one, job) for job in jobs]))
+    try:
+        for student, status, reason, fp, seconds in results:
             outcomes[student] = ledger.record(course, assignment, student, status, reason, fingerprint=fp,
-                                              seconds=round(result.seconds, 2))
+                                              seconds=seconds)
             progress.step(student, status)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     if tamper_rows:
         write_tamper_report(course, assignment, tamper_rows)

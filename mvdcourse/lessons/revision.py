@@ -33,12 +33,6 @@ from .. import style
 _TEMPLATE = re.compile(r"\{(fact|value|labels):([^{}\s]+)\}")
 
 
-def _render(text: str, fb: factbase.FactBase) -> str:
-    """Fill ``{fact:ID}``, ``{value:ID}`` (fact-base placeholders) and ``{labels:ID}`` (citation only)."""
-    text = re.sub(r"\{labels:([^{}\s]+)\}", lambda m: fb.labels(m.group(1)), text)
-    return fb.render(text)
-
-
 def _template_facts(*texts: str) -> list[str]:
     out: list[str] = []
     for text in texts:
@@ -998,7 +992,7 @@ class RevisionCase:
         if key is None:
             return None
         c = self.choice(key)
-        return {"choice": _render(c.label, self._fb), "position": _render(c.position, self._fb),
+        return {"choice": self._fb.render(c.label), "position": self._fb.render(c.position),
                 "evidence": c.evidence}
 
     def path(self) -> list[dict]:
@@ -1006,8 +1000,8 @@ class RevisionCase:
         out = []
         for step_key, choice_key in self.history:
             c = next(c for c in STEPS[step_key].choices if c.key == choice_key)
-            out.append({"step": STEPS[step_key].title, "choice": _render(c.label, self._fb),
-                        "position": _render(c.position, self._fb), "evidence": c.evidence})
+            out.append({"step": STEPS[step_key].title, "choice": self._fb.render(c.label),
+                        "position": self._fb.render(c.position), "evidence": c.evidence})
         return out
 
     def step_number(self) -> tuple[int, int]:
@@ -1016,8 +1010,8 @@ class RevisionCase:
     def view(self) -> dict:
         n, total = self.step_number()
         return {"step": self.step_key, "number": n, "total": total, "title": self.step.title,
-                "prompt": _render(self.step.prompt, self._fb),
-                "options": [(c.key, _render(c.label, self._fb)) for c in self.step.choices],
+                "prompt": self._fb.render(self.step.prompt),
+                "options": [(c.key, self._fb.render(c.label)) for c in self.step.choices],
                 "selected": self.selected, "position": self.position(), "path": self.path(),
                 "at_end": self.at_end, "notice": NOT_A_RECOMMENDATION}
 

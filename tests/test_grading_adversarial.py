@@ -292,4 +292,5 @@ def test_export_marks_failed_submissions_with_their_status_not_a_zero(graded, tm
     assert rows["infinite_loop"]["status"] == "timeout" and rows["infinite_loop"]["score"] == "6"
     assert rows["os_exit"]["status"] == "kernel_died"
     assert rows["edited_test"]["status"] == "tampered" and rows["edited_test"]["score"] == "6"
-    assert rows["honest_right"]["status"] == "needs_manual_grade" and rows["honest_right"]["score"] == "6"
+    assert rows["honest_right"]["status"] == "graded" and rows["honest_right"]["score"] == "6"
+    assert rows["honest_right"]["needs_manual_grade"] == "True"

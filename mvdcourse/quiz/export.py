@@ -1,7 +1,8 @@
 """Honest grade exports: a real CSV writer, a status column, no spreadsheet formulas.
 
 ``grades.csv`` has one row per student and assignment. A missing or ungradable submission has an
-explicit ``status`` (and an empty score), so it can never be mistaken for a real 0. ``items.csv`` has
+explicit ``status`` (and an empty score), so it can never be mistaken for a real 0; ``needs_manual_grade``
+says whether free-text answers still wait for a grader. ``items.csv`` has
 one row per student and item: the answer given, the correct answer, points earned and the item status.
 """
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|")
+#: Outcomes whose gradebook score is real (timeouts and kernel deaths are scored from the answer cells).
+SCORED = ("graded", "tampered", "timeout", "kernel_died")
 
 GRADE_COLUMNS = ["assignment", "student_id", "last_name", "first_name", "email", "status", "reason",
                  "raw_score", "late_submission_penalty", "score", "max_score", "needs_manual_grade",
@@ -45,25 +48,25 @@ def grade_rows(course: Path, db_url: str, assignments: list[str] | None = None) 
             if assignments and assignment.name not in assignments:
                 continue
             outcomes = _outcomes(course, assignment.name)
-            for student in gb.students:
-                row = {"assignment": assignment.name, "student_id": student.id,
-                       "last_name": student.last_name, "first_name": student.first_name,
-                       "email": student.email, "max_score": assignment.max_score}
-                outcome = outcomes.get(student.id)
+            people = {s.id: s for s in gb.students}
+            # a submission that could not be read never reached the gradebook: it is still a row
+            for sid in sorted(set(outcomes) - set(people)):
+                people[sid] = None
+            for sid, student in sorted(people.items()):
+                row = {"assignment": assignment.name, "student_id": sid,
+                       "last_name": student.last_name if student else "",
+                       "first_name": student.first_name if student else "",
+                       "email": student.email if student else "", "max_score": assignment.max_score}
+                outcome = outcomes.get(sid)
                 try:
-                    sub = gb.find_submission(assignment.name, student.id)
+                    sub = gb.find_submission(assignment.name, sid) if student else None
                 except MissingEntry:
                     sub = None
-                if outcome and outcome["status"] not in ("graded", "tampered"):
-                    row.update(status=outcome["status"], reason=outcome.get("reason", ""))
-                elif sub is None:
-                    row.update(status="missing", reason="no submission")
-                else:
-                    status = outcome["status"] if outcome else "graded"
-                    row.update(status="needs_manual_grade" if sub.needs_manual_grade and status == "graded"
-                               else status,
-                               reason=outcome.get("reason", "") if outcome else "",
-                               raw_score=sub.score + sub.late_submission_penalty,
+                status = outcome["status"] if outcome else ("graded" if sub is not None else "missing")
+                row.update(status=status, reason=outcome.get("reason", "") if outcome else
+                           ("" if sub is not None else "no submission"))
+                if sub is not None and status in SCORED:
+                    row.update(raw_score=sub.score + sub.late_submission_penalty,
                                late_submission_penalty=sub.late_submission_penalty, score=sub.score,
                                needs_manual_grade=sub.needs_manual_grade, timestamp=sub.timestamp)
                 rows.append(row)

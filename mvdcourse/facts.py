@@ -188,20 +188,27 @@ class SeedClaim(_Quantity):
         return _fmt_quantity(self.value, self.low, self.high, self.qualifier, self.unit)
 
 
-def _describe(err: dict) -> str:
-    field = ".".join(str(p) for p in err["loc"]) or "(record)"
+def _describe(err: dict, loc_start: int = 0) -> str:
+    field = ".".join(str(p) for p in err["loc"][loc_start:]) or "(record)"
     msg = err["msg"].removeprefix("Value error, ")
     return f"field '{field}': {msg}"
 
 
-def _records(data: object, key: str, path: Path) -> list:
+def records(data: object, key: str, path: Path) -> list:
+    """The list under ``key`` in a loaded YAML file, or FactBaseError naming the file."""
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise FactBaseError(f"{path}: expected a top-level '{key}:' list")
     return data[key]
 
 
-def _parse(model: type[BaseModel], rows: list, kind: str, path: Path, errors: list[str]) -> dict:
-    parsed: dict[str, BaseModel] = {}
+def parse_records(validate, rows: list, kind: str, path: Path, errors: list[str], loc_start: int = 0) -> dict:
+    """Validate every record with ``validate``; collect messages naming file, record and field in ``errors``.
+
+    Shared by the fact base, the self-check questions and the quiz item banks. Returns {id: record}
+    for the valid ones; a repeated id is an error. ``loc_start`` skips leading parts of pydantic's error
+    location (e.g. a union's tag).
+    """
+    parsed: dict = {}
     for i, row in enumerate(rows, start=1):
         rid = row.get("id") if isinstance(row, dict) else None
         where = f"{path}: {kind} '{rid}'" if rid else f"{path}: {kind} #{i} (no id)"
@@ -209,9 +216,9 @@ def _parse(model: type[BaseModel], rows: list, kind: str, path: Path, errors: li
             errors.append(f"{where}: expected a mapping, got {type(row).__name__}")
             continue
         try:
-            obj = model.model_validate(row)
+            obj = validate(row)
         except ValidationError as exc:
-            errors.extend(f"{where}: {_describe(e)}" for e in exc.errors())
+            errors.extend(f"{where}: {_describe(e, loc_start)}" for e in exc.errors())
             continue
         if obj.id in parsed:
             errors.append(f"{where}: field 'id': duplicate id")
@@ -220,7 +227,8 @@ def _parse(model: type[BaseModel], rows: list, kind: str, path: Path, errors: li
     return parsed
 
 
-def _read_yaml(path: Path) -> object:
+def read_yaml(path: Path) -> object:
+    """Parse a YAML file; FactBaseError names the file and line on failure."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -309,11 +317,12 @@ def load(facts_path: Path | str = paths.FACTS_FILE,
     """Read and validate both files; raise FactBaseError listing every problem found."""
     facts_path, references_path = Path(facts_path), Path(references_path)
     errors: list[str] = []
-    ref_rows = _records(_read_yaml(references_path), "references", references_path)
-    references = _parse(Reference, ref_rows, "reference", references_path, errors)
-    data = _read_yaml(facts_path)
-    facts = _parse(Fact, _records(data, "facts", facts_path), "fact", facts_path, errors)
-    claims = _parse(SeedClaim, _records(data, "seed_claims", facts_path), "seed claim", facts_path, errors)
+    ref_rows = records(read_yaml(references_path), "references", references_path)
+    references = parse_records(Reference.model_validate, ref_rows, "reference", references_path, errors)
+    data = read_yaml(facts_path)
+    facts = parse_records(Fact.model_validate, records(data, "facts", facts_path), "fact", facts_path, errors)
+    claims = parse_records(SeedClaim.model_validate, records(data, "seed_claims", facts_path), "seed claim",
+                           facts_path, errors)
 
     for fact in facts.values():
         for src in fact.sources:

@@ -11,8 +11,7 @@ import html
 from pathlib import Path
 
 import ipywidgets as widgets
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import facts as factbase
 from . import paths
@@ -49,32 +48,16 @@ class Question(BaseModel):
 def load_file(path: Path, fb: factbase.FactBase | None = None) -> dict[str, Question]:
     """Load and validate one question file; every placeholder must resolve in the fact base."""
     fb = fb or factbase.default()
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise factbase.FactBaseError(f"{path}: cannot be read as YAML ({exc})") from None
-    rows = data.get("questions") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise factbase.FactBaseError(f"{path}: expected a top-level 'questions:' list")
-    out: dict[str, Question] = {}
-    errors = []
-    for i, row in enumerate(rows, start=1):
-        qid = row.get("id") if isinstance(row, dict) else None
-        where = f"{path}: question '{qid}'" if qid else f"{path}: question #{i}"
-        try:
-            q = Question.model_validate(row)
-        except ValidationError as exc:
-            errors += [f"{where}: field '{'.'.join(map(str, e['loc']))}': "
-                       f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
-            continue
+    path = Path(path)
+    rows = factbase.records(factbase.read_yaml(path), "questions", path)
+    errors: list[str] = []
+    out = factbase.parse_records(Question.model_validate, rows, "question", path, errors)
+    for q in out.values():
         for text in q.texts():
             try:
                 fb.render(text)
             except KeyError as exc:
-                errors.append(f"{where}: {exc.args[0]}")
-        if q.id in out:
-            errors.append(f"{where}: duplicate id")
-        out[q.id] = q
+                errors.append(f"{path}: question '{q.id}': {exc.args[0]}")
     if errors:
         raise factbase.FactBaseError("Invalid self-check questions:\n  " + "\n  ".join(errors))
     return out

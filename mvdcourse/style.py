@@ -142,6 +142,38 @@ class FigurePanel(widgets.HTML):
         self.value, self.alt, self.figure_data = cache[key]
 
 
+class FigureDemo(widgets.VBox):
+    """A demo made of controls, one figure and one text panel, redrawn whenever a control changes.
+
+    Subclasses create their controls, then call ``super().__init__(controls)``, and implement
+    ``draw(*values) -> (fig, alt, data)`` and ``describe(*values) -> html``; the figure of a state
+    already seen is not rendered again. Override ``figure_key`` when some controls change only the text.
+    """
+
+    def __init__(self, controls: list):
+        self.controls = list(controls)
+        self.figure = FigurePanel()
+        self.info = widgets.HTML()
+        super().__init__([*self.controls, self.figure, self.info])
+        for control in self.controls:
+            control.observe(lambda change: self.update(), names="value")
+        self.update()
+
+    def figure_key(self, values: tuple) -> tuple:
+        return values
+
+    def update(self) -> None:
+        values = tuple(c.value for c in self.controls)
+        self.figure.draw_cached(self.figure_key(values), lambda: self.draw(*values))
+        self.info.value = self.describe(*values)
+
+    def draw(self, *values):
+        raise NotImplementedError
+
+    def describe(self, *values) -> str:
+        raise NotImplementedError
+
+
 def disclaimer_html(kind: str = "widget") -> str:
     """The standing notice for anything that could look like a clinical tool."""
     return ("<p role='note' style='font-size:90%'><b>Education only.</b> This " + html.escape(kind) +

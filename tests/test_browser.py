@@ -129,6 +129,17 @@ def browser(lab):
         b.close()
 
 
+@pytest.fixture
+def page(browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    page.close()
+
+
 def move_one_control(page) -> str:
     slider = page.locator(".jp-Notebook .widget-slider .noUi-handle").first
     if slider.count():
@@ -143,66 +154,51 @@ def move_one_control(page) -> str:
 
 
 @pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
-def test_lesson_runs_and_reacts_in_a_real_browser(lab, browser, path):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    console_errors = []
-    page.on("pageerror", lambda e: console_errors.append(str(e)))
-    try:
-        page.goto(f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_function(IDLE, timeout=60_000)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
-        page.wait_for_function(IDLE, timeout=60_000)
+def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
+    page.goto(f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+    page.wait_for_function(IDLE, timeout=60_000)
 
-        errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
-        assert errors.count() == 0, errors.first.text_content()[:1000]
-        assert page.locator("text=Error displaying widget").count() == 0
-        assert page.locator(".jp-Notebook .jupyter-widgets.widget-container").count() >= 5
-        images = page.locator(".jp-Notebook .widget-html-content img")
-        assert images.count() >= 1
-        alts = [images.nth(i).get_attribute("alt") for i in range(images.count())]
-        assert all(a and len(a) > 20 for a in alts), alts
+    errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.text_content()[:1000]
+    assert page.locator("text=Error displaying widget").count() == 0
+    assert page.locator(".jp-Notebook .jupyter-widgets.widget-container").count() >= 5
+    images = page.locator(".jp-Notebook .widget-html-content img")
+    assert images.count() >= 1
+    alts = [images.nth(i).get_attribute("alt") for i in range(images.count())]
+    assert all(a and len(a) > 20 for a in alts), alts
 
-        before = page.evaluate(FIRST_FIGURE)
-        assert before, "the first demo shows a figure"
-        moved = move_one_control(page)
-        page.wait_for_function(f"(before) => ({FIRST_FIGURE})() !== before", arg=before, timeout=30_000)
-        page.wait_for_function(IDLE, timeout=30_000)
-        page.wait_for_timeout(300)
-        page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
-        assert page.evaluate(FIRST_FIGURE) != before, f"moving a {moved} did not redraw the figure"
-        assert console_errors == [], console_errors
-    finally:
-        page.close()
+    before = page.evaluate(FIRST_FIGURE)
+    assert before, "the first demo shows a figure"
+    moved = move_one_control(page)
+    page.wait_for_function(f"(before) => ({FIRST_FIGURE})() !== before", arg=before, timeout=30_000)
+    page.wait_for_function(IDLE, timeout=30_000)
+    page.wait_for_timeout(300)
+    page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
+    assert page.evaluate(FIRST_FIGURE) != before, f"moving a {moved} did not redraw the figure"
+    assert page.errors == [], page.errors
 
 
-def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        page.goto(f"{course_lab}/lab/tree/release/quiz1/quiz1.ipynb?reset&token={TOKEN}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_function(IDLE, timeout=60_000)
-        # Run All stops at the first failing check (an unanswered question), as in any notebook
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_selector("text=Format problem: q1 has no answer yet", timeout=60_000)
-        page.wait_for_function(IDLE, timeout=60_000)
-        errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
-        text = " ".join(errors.nth(i).text_content() for i in range(errors.count()))  # hidden cells too
-        assert "Format problem: q1 has no answer yet" in text
-        assert "correct" not in text.lower().replace("incorrect", "")
-        page.screenshot(path=str(ARTIFACTS / "quiz1_release.png"))
-    finally:
-        page.close()
+def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, page):
+    page.goto(f"{course_lab}/lab/tree/release/quiz1/quiz1.ipynb?reset&token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+    # Run All stops at the first failing check (an unanswered question), as in any notebook
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_selector("text=Format problem: q1 has no answer yet", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+    errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
+    text = " ".join(errors.nth(i).text_content() for i in range(errors.count()))  # hidden cells too
+    assert "Format problem: q1 has no answer yet" in text
+    assert "correct" not in text.lower().replace("incorrect", "")
+    page.screenshot(path=str(ARTIFACTS / "quiz1_release.png"))
 
 
-def test_formgrader_lists_the_quiz(course_lab, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    try:
-        page.goto(f"{course_lab}/formgrader?token={TOKEN}")
-        page.wait_for_selector("text=quiz1", timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
-    finally:
-        page.close()
+def test_formgrader_lists_the_quiz(course_lab, page):
+    page.goto(f"{course_lab}/formgrader?token={TOKEN}")
+    page.wait_for_selector("text=quiz1", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "formgrader.png"))

@@ -120,4 +120,4 @@ def test_cli_errors_are_sentences(tmp_path, capsys):
     (course / "items" / "mini.yaml").write_text("items: [1, 2")
     assert cli.main(["--course", str(course), "check", MINI]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("mvdcourse check: ") and "mini.yaml: not valid YAML" in err and "Traceback" not in err
+    assert err.startswith("mvdcourse check: ") and "mini.yaml: line 1: not valid YAML" in err and "Traceback" not in err

@@ -29,7 +29,7 @@ def mutate(tmp_path, change):
     (lambda d: d["items"][0].update(facts=["no.such.fact"]), "unknown fact 'no.such.fact'"),
     (lambda d: d["items"][2].pop("tolerance"), "item 'q3': field 'tolerance'"),
     (lambda d: d["items"][3].update(answer=[1, 2, 2, 4]), "permutation"),
-    (lambda d: d["items"][1].update(id="q1"), "item 'q1': duplicate id"),
+    (lambda d: d["items"][1].update(id="q1"), "item 'q1': field 'id': duplicate id"),
     (lambda d: d["items"][0].update(stem="Figure {fact:nope.x} here."), "no fact 'nope.x'"),
 ])
 def test_item_rules_are_enforced_with_named_errors(tmp_path, change, needle):

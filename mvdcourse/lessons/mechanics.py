@@ -214,7 +214,7 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     return "".join(parts)
 
 
-class AnatomyExplorer(widgets.VBox):
+class AnatomyExplorer(style.FigureDemo):
     """Choose a vessel → it is highlighted on the schematic and its reported shares are listed."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -222,20 +222,14 @@ class AnatomyExplorer(widgets.VBox):
         self.vessel = widgets.ToggleButtons(
             options=list(VESSELS), value="AICA", description="Vessel:",
             tooltips=[v.name for v in VESSELS.values()], style={"description_width": "initial"})
-        self.figure = style.FigurePanel()
-        self.info = widgets.HTML()
-        self.vessel.observe(lambda change: self.update(), names="value")
-        self.update()
-        super().__init__([self.vessel, self.figure, self.info])
+        super().__init__([self.vessel])
 
-    def update(self) -> None:
-        sel = self.vessel.value
+    def draw(self, vessel):
+        fig, data = anatomy_figure(vessel, self._fb)
+        return fig, anatomy_alt(vessel, self._fb), data
 
-        def make():
-            fig, data = anatomy_figure(sel, self._fb)
-            return fig, anatomy_alt(sel, self._fb), data
-        self.figure.draw_cached(sel, make)
-        self.info.value = vessel_info_html(sel, self._fb)
+    def describe(self, vessel) -> str:
+        return vessel_info_html(vessel, self._fb)
 
 
 def anatomy_explorer() -> AnatomyExplorer:
@@ -314,7 +308,7 @@ def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = Non
             f"{c['text']}.")
 
 
-class MonitoringInterpreter(widgets.VBox):
+class MonitoringInterpreter(style.FigureDemo):
     """Choose LSR status and time point → the reported share with persisting spasm, with caveats."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -325,21 +319,14 @@ class MonitoringInterpreter(widgets.VBox):
         self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value="1 year",
                                                 description="Time after surgery:",
                                                 style={"description_width": "initial"})
-        self.figure = style.FigurePanel()
-        self.info = widgets.HTML()
-        for control in (self.lsr, self.time_point):
-            control.observe(lambda change: self.update(), names="value")
-        self.update()
-        super().__init__([self.lsr, self.time_point, self.figure, self.info])
+        super().__init__([self.lsr, self.time_point])
 
-    def update(self) -> None:
-        lsr, tp = self.lsr.value, self.time_point.value
+    def draw(self, lsr, time_point):
+        fig, data = monitoring_figure(lsr, time_point, self._fb)
+        return fig, monitoring_alt(lsr, time_point, self._fb), data
 
-        def make():
-            fig, data = monitoring_figure(lsr, tp, self._fb)
-            return fig, monitoring_alt(lsr, tp, self._fb), data
-        self.figure.draw_cached((lsr, tp), make)
-        self.info.value = monitoring_text(lsr, tp, self._fb)
+    def describe(self, lsr, time_point) -> str:
+        return monitoring_text(lsr, time_point, self._fb)
 
 
 def monitoring_interpreter() -> MonitoringInterpreter:

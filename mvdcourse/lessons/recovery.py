@@ -370,7 +370,7 @@ def estimate_html(month: float, fb: factbase.FactBase | None = None) -> str:
             + style.disclaimer_html("estimate") + "</div>")
 
 
-class TimelineExplorer(widgets.VBox):
+class TimelineExplorer(style.FigureDemo):
     """Months slider (the lesson's first slider), handout-claim overlay and the optional estimate."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -385,24 +385,20 @@ class TimelineExplorer(widgets.VBox):
         self.estimate = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
                                          description="Show the estimate for a patient still twitching "
                                                      "at this month (derived; read its assumptions)")
-        self.figure = style.FigurePanel()
-        self.info = widgets.HTML()
-        for control in (self.month, self.overlay, self.estimate):
-            control.observe(lambda change: self.update(), names="value")
-        self.update()
-        super().__init__([self.month, self.overlay, self.estimate, self.figure, self.info])
+        super().__init__([self.month, self.overlay, self.estimate])
 
-    def update(self) -> None:
-        m, o, est = self.month.value, self.overlay.value, self.estimate.value
+    def figure_key(self, values):
+        return values[:2]  # the estimate check box changes only the text
 
-        def make():
-            fig, data = timeline_figure(m, o, self._fb)
-            return fig, timeline_alt(m, o, self._fb), data
-        self.figure.draw_cached((m, o), make)
+    def draw(self, month, overlay, estimate):
+        fig, data = timeline_figure(month, overlay, self._fb)
+        return fig, timeline_alt(month, overlay, self._fb), data
+
+    def describe(self, month, overlay, estimate) -> str:
         #: the derived estimate shown in the text (None while the check box is off)
-        self.estimates = ({k: later_cure_estimate(k, m, self._fb)["chance"] for k in CURE_SERIES}
-                          if est else None)
-        self.info.value = timeline_html(m, o, est, self._fb)
+        self.estimates = ({k: later_cure_estimate(k, month, self._fb)["chance"] for k in CURE_SERIES}
+                          if estimate else None)
+        return timeline_html(month, overlay, estimate, self._fb)
 
 
 def timeline_explorer() -> TimelineExplorer:
@@ -648,7 +644,7 @@ def grid_html(source: str, add_up: bool = False, fb: factbase.FactBase | None = 
     return "".join(parts)
 
 
-class OutcomeGrid(widgets.VBox):
+class OutcomeGrid(style.FigureDemo):
     """Choose what fills the grid; optionally add the listed categories up."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -658,21 +654,14 @@ class OutcomeGrid(widgets.VBox):
                                             style={"description_width": "initial"})
         self.add_up = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
                                        description="Add the listed percentages together")
-        self.figure = style.FigurePanel()
-        self.info = widgets.HTML()
-        for control in (self.source, self.add_up):
-            control.observe(lambda change: self.update(), names="value")
-        self.update()
-        super().__init__([self.source, self.add_up, self.figure, self.info])
+        super().__init__([self.source, self.add_up])
 
-    def update(self) -> None:
-        src, add = self.source.value, self.add_up.value
+    def draw(self, source, add_up):
+        fig, data = grid_figure(source, add_up, self._fb)
+        return fig, grid_alt(source, add_up, self._fb), data
 
-        def make():
-            fig, data = grid_figure(src, add, self._fb)
-            return fig, grid_alt(src, add, self._fb), data
-        self.figure.draw_cached((src, add), make)
-        self.info.value = grid_html(src, add, self._fb)
+    def describe(self, source, add_up) -> str:
+        return grid_html(source, add_up, self._fb)
 
 
 def outcome_grid() -> OutcomeGrid:

@@ -327,7 +327,7 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
     return "".join(out)
 
 
-class RecurrenceTimeline(widgets.VBox):
+class RecurrenceTimeline(style.FigureDemo):
     """Choose a view and a risk factor → the figure, its alt text and the text below all update."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -344,21 +344,14 @@ class RecurrenceTimeline(widgets.VBox):
                       "Lateral spread response persisting after decompression (Menna 2022)",
                       "Shorter disease duration before surgery (Menna 2022)"],
             style={"description_width": "initial"})
-        self.figure = style.FigurePanel()
-        self.info = widgets.HTML()
-        for control in (self.view, self.risk):
-            control.observe(lambda change: self.update(), names="value")
-        self.update()
-        super().__init__([self.view, self.risk, self.figure, self.info])
+        super().__init__([self.view, self.risk])
 
-    def update(self) -> None:
-        view, risk = self.view.value, self.risk.value
+    def draw(self, view, risk):
+        fig, data = timeline_figure(view, risk, self._fb)
+        return fig, timeline_alt(view, risk, self._fb), data
 
-        def make():
-            fig, data = timeline_figure(view, risk, self._fb)
-            return fig, timeline_alt(view, risk, self._fb), data
-        self.figure.draw_cached((view, risk), make)
-        self.info.value = timeline_html(view, risk, self._fb)
+    def describe(self, view, risk) -> str:
+        return timeline_html(view, risk, self._fb)
 
 
 def recurrence_timeline() -> RecurrenceTimeline:

@@ -328,7 +328,7 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
     return "".join(out)
 
 
-class RiskComparator(widgets.VBox):
+class RiskComparator(style.FigureDemo):
     """Choose permanent or transient, pooled or single series → bars per 1,000, first beside redo."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -342,21 +342,14 @@ class RiskComparator(widgets.VBox):
             options=[(v, k) for k, v in DATA_VIEWS.items()], value="pooled", description="Data:",
             tooltips=["Systematic reviews and meta-analyses", "One centre's series"],
             style={"description_width": "initial"})
-        self.figure = style.FigurePanel()
-        self.info = widgets.HTML()
-        for control in (self.kind, self.data):
-            control.observe(lambda change: self.update(), names="value")
-        self.update()
-        super().__init__([self.kind, self.data, self.figure, self.info])
+        super().__init__([self.kind, self.data])
 
-    def update(self) -> None:
-        kind, data = self.kind.value, self.data.value
+    def draw(self, kind, data):
+        fig, drawn = risk_figure(kind, data, self._fb)
+        return fig, risk_alt(kind, data, self._fb), drawn
 
-        def make():
-            fig, drawn = risk_figure(kind, data, self._fb)
-            return fig, risk_alt(kind, data, self._fb), drawn
-        self.figure.draw_cached((kind, data), make)
-        self.info.value = risk_text(kind, data, self._fb)
+    def describe(self, kind, data) -> str:
+        return risk_text(kind, data, self._fb)
 
 
 def risk_comparator() -> RiskComparator:

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .. import facts as factbase
@@ -159,25 +158,12 @@ def load(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> Assig
     if not path.suffix:
         path = ITEMS_DIR / f"{name_or_path}.yaml"
     fb = fb or factbase.default()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise factbase.FactBaseError(f"{path}: cannot be read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise factbase.FactBaseError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise factbase.FactBaseError(f"{path}: expected a mapping with an 'items:' list")
-    errors = []
-    items = []
-    for i, row in enumerate(data["items"], start=1):
-        iid = row.get("id") if isinstance(row, dict) else None
-        where = f"{path}: item '{iid}'" if iid else f"{path}: item #{i}"
-        try:
-            item = _ITEM.validate_python(row)
-        except ValidationError as exc:
-            errors += [f"{where}: field '{'.'.join(map(str, e['loc'][1:] or e['loc']))}': "
-                       f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
-            continue
+    data = factbase.read_yaml(path)
+    errors: list[str] = []
+    parsed = factbase.parse_records(_ITEM.validate_python, factbase.records(data, "items", path), "item",
+                                    path, errors, loc_start=1)
+    for item in parsed.values():
+        where = f"{path}: item '{item.id}'"
         for fid in item.facts:
             if fid not in fb.facts:
                 errors.append(f"{where}: field 'facts': unknown fact '{fid}'")
@@ -186,10 +172,7 @@ def load(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> Assig
                 fb.render(text)
             except KeyError as exc:
                 errors.append(f"{where}: {exc.args[0]}")
-        items.append(item)
-    ids = [it.id for it in items]
-    for dup in sorted({x for x in ids if ids.count(x) > 1}):
-        errors.append(f"{path}: item '{dup}': duplicate id")
+    items = list(parsed.values())
     if errors:
         raise factbase.FactBaseError("Invalid item bank:\n  " + "\n  ".join(errors))
     rest = {k: v for k, v in data.items() if k != "items"}

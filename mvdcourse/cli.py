@@ -112,6 +112,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--regrade", action="store_true", help="grade again even if the submission is unchanged")
     s.add_argument("--unsandboxed", action="store_true",
                    help="run student code without the sandbox (only if bubblewrap is unavailable)")
+    s.add_argument("--cell-timeout", type=int, default=10, help="seconds per cell (default 10)")
+    s.add_argument("--notebook-timeout", type=int, default=60, help="seconds per notebook (default 60)")
+    s.add_argument("--memory-mb", type=int, default=2048, help="memory per notebook in MB (default 2048)")
     s.set_defaults(func=cmd_grade)
     s = sub.add_parser("export", help="write grades.csv (status column) and items.csv")
     s.add_argument("--to", default="grades.csv")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing
+import os
 import random
 import shutil
 import sqlite3
@@ -171,7 +172,6 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
           regrade: bool = False, sandboxed: bool = True, limits: sandbox.Limits = sandbox.Limits(),
           stream=sys.stdout) -> dict[str, dict]:
     """Grade ``assignment``; returns {student: outcome}. Raises RuntimeError if it cannot start."""
-    import os
     course = Path(course).resolve()
     release_nb = course / "release" / assignment / f"{assignment}.ipynb"
     if not release_nb.exists():
@@ -269,7 +269,9 @@ def main(course: Path, args) -> int:
         print("WARNING: grading WITHOUT a sandbox; student code can read the key and change the gradebook.",
               file=sys.stderr)
     start = time.monotonic()
-    outcomes = grade(course, args.assignment, args.student, args.workers, args.regrade, sandboxed)
+    limits = sandbox.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                            memory_mb=args.memory_mb)
+    outcomes = grade(course, args.assignment, args.student, args.workers, args.regrade, sandboxed, limits)
     print(summary(outcomes))
     report = Path(course) / "grading" / f"{args.assignment}-tamper-report.csv"
     if report.exists() and any(o["status"] == "tampered" for o in outcomes.values()):

@@ -48,7 +48,7 @@ class Reference(_Strict):
     doi: str | None = Field(pattern=r"^10\.\d{4,9}/\S+$")
     url: str | None = Field(pattern=r"^https?://(pubmed\.ncbi\.nlm\.nih\.gov|pmc\.ncbi\.nlm\.nih\.gov|doi\.org|[a-z0-9.-]+)/")
     identifier_note: str
-    seen: Literal["abstract", "summary", "full text"]
+    seen: Literal["abstract", "summary", "full text", "not applicable"]
 
     @property
     def unverified(self) -> bool:
@@ -173,8 +173,8 @@ class SeedClaim(_Quantity):
     id: str = Field(pattern=r"^S[01]-\d{2}[a-z-]*$")
     seed: Literal["seed_s0", "seed_s1"]
     claim: str
-    verdict: Literal["supported", "partly supported", "overstated", "contradicted", "unsupported",
-                     "no figure found"]
+    verdict: Literal["supported", "partly supported", "overstated", "understated", "contradicted",
+                     "unsupported", "no figure found"]
     facts: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -279,8 +279,10 @@ class FactBase:
     def cite(self, fact_id: str) -> str:
         """Figure plus citation, e.g. ``91.1% [Miller 2012]``; flags unverified figures."""
         fact = self.fact(fact_id)
-        flag = " (unverified)" if fact.status == "unverified" and "unverified" not in fact.text() else ""
-        return f"{fact.text()} {self.labels(fact_id)}{flag}"
+        labels = self.labels(fact_id)
+        said = "unverified" in (fact.text() + labels).lower()
+        flag = " (unverified)" if fact.status == "unverified" and not said else ""
+        return f"{fact.text()} {labels}{flag}"
 
     _PLACEHOLDER = re.compile(r"\{(fact|value|labels|seed):([^{}\s]+)\}")
 

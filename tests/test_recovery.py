@@ -91,15 +91,6 @@ def test_reported_share_wording_and_errors():
         recovery.reported_share("goto2002", -1)
 
 
-def test_later_cure_formula():
-    assert recovery.later_cure_chance(1.0, 0.5) == pytest.approx(1.0)   # everyone is cured eventually
-    assert recovery.later_cure_chance(0.916, 1.0) == 0.0                # all cures already happened
-    assert recovery.later_cure_chance(0.851, 0.874) == pytest.approx(0.851 * 0.126 / (1 - 0.851 * 0.874))
-    assert recovery.later_cure_chance(0.9, None) is None
-    with pytest.raises(ValueError):
-        recovery.later_cure_chance(1.5, 0.2)
-
-
 def test_timeline_explorer_month_slider_updates_figure_alt_and_text():
     w = recovery.timeline_explorer()
     assert isinstance(w.children[0], widgets.IntSlider) and w.month.description == "Months since surgery:"
@@ -118,39 +109,85 @@ def test_timeline_explorer_month_slider_updates_figure_alt_and_text():
     assert "no point reported" in w.info.value and "76.5% immediately" in w.info.value
 
 
-def test_timeline_explorer_overlays_seed_claims_with_their_verdicts():
+def test_timeline_explorer_overlays_seed_claims_with_their_verdicts(fb):
     w = recovery.timeline_explorer()
     w.overlay.value = "S1-20-window"
     band = w.figure.figure_data["band"]
-    assert band["claim"] == "S1-20-window" and band["months"] == (3, 12) and band["verdict"] == "contradicted"
-    assert "3–12 months" in w.info.value and "73.1% [J Neurol Surg B 2022]" in w.info.value
-    assert "verdict S1-20-window" not in w.figure.alt and "verdict contradicted" in w.figure.alt
+    verdict = fb.seed_claim("S1-20-window").verdict
+    assert band["claim"] == "S1-20-window" and band["months"] == (3, 12) and band["verdict"] == verdict
+    assert "verdict S1-20-window" not in w.figure.alt and f"verdict {verdict}" in w.figure.alt
+    # the window is judged with the medians of patients still twitching, not with shares of all cures
+    info = w.info.value
+    assert "3–12 months" in info and "42 days [JKNS 2008]" in info and "9.1 months [Nunta-aree 2024]" in info
+    assert "immediate cures included" in info and "fits some series and not others" in info
+    assert "Most delayed cures come before the window" not in info
     w.overlay.value = "S0-07"
     assert "87.4% [J Neurol Surg B 2022]" in w.info.value and "93.1% [Goto 2002]" in w.info.value
-    assert w.figure.figure_data["band"]["verdict"] == "overstated"
+    assert w.figure.figure_data["band"]["verdict"] == fb.seed_claim("S0-07").verdict
     w.overlay.value = "S1-17"
     assert "900 days [JKNS 2008]" in w.info.value
     w.overlay.value = "S0-06"
     assert w.figure.figure_data["band"]["share"] == (90, 100)
     assert "76.5% [Goto 2002]" in w.info.value
+    assert "fewer than <" not in w.info.value.lower() and "fewer than &lt;" not in w.info.value.lower()
     w.overlay.value = "none"
     assert w.figure.figure_data["band"] is None and "Handout claim" not in w.info.value
 
 
-def test_estimate_is_labelled_with_formula_assumptions_and_disclaimer():
+def test_medians_of_all_cures_are_always_labelled_as_including_immediate_cures(fb):
+    """14 and 30 days are medians of all cured patients; delayed cures are judged by 42 days to 9.1 months."""
     w = recovery.timeline_explorer()
-    assert w.estimates is None and "Estimate" not in w.info.value
-    w.estimate.value = True
-    assert w.estimates["goto2002"] == round(100 * recovery.later_cure_chance(0.916, 0.931), 1)
-    assert w.estimates["delayedcure2022"] == round(100 * recovery.later_cure_chance(0.851, 0.874), 1)
-    html = w.info.value
-    assert "derived, not published" in html and recovery.ESTIMATE_FORMULA in html
-    assert "Assumptions" in html and "individual patient data" in html and "Education only" in html
-    assert "85.1% [J Craniofac Surg 2015]" in html  # the borrowed overall rate is named
-    w.month.value = 12
-    assert w.estimates["goto2002"] == 0.0
-    w.month.value = 0
-    assert w.estimates["delayedcure2022"] is None and "no published point yet" in w.info.value
+    texts = [w.info.value, w.figure.alt]
+    for key in recovery.SEED_BANDS:
+        w.overlay.value = key
+        texts.append(w.info.value)
+    texts += [r for v in (verdict("2", "40", "", "gone"), verdict("8", "", "", "improving"))
+              for r in v.reasons]
+    for text in texts:
+        for median in ("14 days [JKNS 2008]", "30 days [J Neurol Surg B 2022]"):
+            if median in text:
+                assert "immediate cures included" in text, text
+    late = verdict("2", "40", "", "gone")
+    assert late.category == "delayed cure"
+    assert any("42 days [JKNS 2008]" in r and "9.1 months [Nunta-aree 2024]" in r for r in late.reasons)
+
+
+def test_no_derived_chance_of_later_cure_is_offered():
+    """A per-patient probability of a later cure needs individual data (reference table, W3): none is shown."""
+    for name in ("later_cure_chance", "later_cure_estimate", "estimate_html", "ESTIMATE_FORMULA"):
+        assert not hasattr(recovery, name), name
+    w = recovery.timeline_explorer()
+    assert w.controls == [w.month, w.overlay]
+    assert not any(isinstance(c, widgets.Checkbox) for c in controls(w))
+    assert "figure_key" not in vars(recovery.TimelineExplorer)
+    assert not hasattr(w, "estimates")
+    for month in (0, 3, 12, 36):
+        w.month.value = month
+        assert "estimate" not in w.info.value.lower() and "chance" not in w.info.value.lower()
+    md = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "markdown")
+    assert "Show the estimate" not in md and "chance of a later cure =" not in md
+    section = md[md.index("### 3.2"):md.index("## 4.")]
+    assert "individual patient data" in section and "immediate cures" in section.lower()
+    # only published figures in the section: each percentage is one of the curves' first points
+    assert set(re.findall(r"\d+(?:\.\d+)?%", section)) <= {"35.4%", "76.5%"}
+
+
+def test_self_checks_use_the_right_denominators_and_read_cleanly(fb):
+    from mvdcourse import selfcheck
+    bank = selfcheck.bank()
+    rendered = {qid: [fb.render(t) for t in bank[qid].texts()] for qid in bank if qid.startswith("l2_")}
+    for qid, texts in rendered.items():
+        for text in texts:
+            assert "fewer than <" not in text and "up to 18.8" not in text, (qid, text)
+            for median in ("14 days [JKNS 2008]", "30 days [J Neurol Surg B 2022]"):
+                assert median not in text or "immediate cures included" in text, (qid, text)
+    one_month = bank["l2_one_month"]
+    key = next(o for o in one_month.options if o.correct)
+    assert "a later cure is still possible" in key.text and "most eventual cures" not in key.text
+    for qid in ("l2_one_month", "l2_horizon"):
+        joined = " ".join(rendered[qid])
+        assert "42 days [JKNS 2008]" in joined and "9.1 months [Nunta-aree 2024]" in joined
+        assert "73.1%" not in joined and "90.2%" not in joined  # shares of all cures don't judge delayed ones
 
 
 # ----------------------------------------------------------------------------- outcome grid

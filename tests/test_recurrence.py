@@ -216,13 +216,31 @@ def test_each_vignette_has_one_right_answer_and_feedback_for_each_other_option(c
     ("overpacked", "excess_teflon", ["12.5% [Liu 2021]", "[Seaman 2020]"]),
     ("no_change", "insufficient", ["[Acta Neurochir 2015]", "10.7% [China-Japan Friendship Hospital 2024]"]),
     ("late_vein", "vein", ["[Samsung redo series]", "p = 0.02"]),
-    ("appraisal", "missed_zone", ["71.5% [Liu 2021]", "p = 0.036", "(unverified)"]),
+    ("appraisal", "missed_zone", ["71.5% [Liu 2021]", "64.3% [China-Japan Friendship Hospital 2024]",
+                                  "Only exploration at redo decides", "p = 0.036", "(unverified)"]),
 ])
 def test_vignette_answers_and_explanations(case, answer, must_show, fb):
     result = rec.grade_vignette(case, answer, fb)
     assert result["answer"] == answer
     for text in must_show:
         assert text in result["html"], text
+
+
+def test_case_f_teaches_adhesion_as_a_close_alternative_that_only_exploration_settles(fb):
+    """Recurrent spasm: adhesion leads in one redo series, missed zones in another; the key rests on case details."""
+    wrong = rec.grade_vignette("appraisal", "teflon_adhesion", fb)["html"]
+    assert "A close second, and only exploration can decide" in wrong
+    assert "64.3% [China-Japan Friendship Hospital 2024]" in wrong and "71.5%" in wrong
+
+
+def test_imaging_limits_after_mvd_are_taught_as_an_expectation_not_a_finding(fb):
+    """imaging.after_mvd_limits is an unverified expert expectation: no vignette states it as established."""
+    for case in rec.VIGNETTES:
+        text = html.unescape(rec.case_html(case, fb))
+        assert "MRI cannot" not in text and "cannot reliably show" not in text, case
+    assert "expert expectation" in html.unescape(rec.case_html("pledget", fb))
+    right = html.unescape(rec.grade_vignette("pledget", "teflon_adhesion", fb)["html"])
+    assert fb.cite("imaging.after_mvd_limits") in right  # the fact, with its (unverified) status, not typed text
 
 
 def test_vignette_invalid_input_gives_clear_messages(fb):
@@ -279,6 +297,9 @@ def test_every_source_the_widgets_cite_is_in_the_lesson_reference_list(fb):
     for fid in rec.FACT_IDS:
         fb.fact(fid)  # raises KeyError naming the id if missing
     module_sources = {r.label for fid in rec.FACT_IDS for r in fb.sources(fid)}
+    # the cause sorter also quotes the handout's claims, citing the handout itself
+    module_sources |= {fb.references[fb.seed_claim(c.seed_claim).seed].label
+                       for c in rec.CAUSES.values() if c.seed_claim}
     cited = {label for t in _all_widget_texts(fb) for label in references.cited_labels(html.unescape(t), fb)}
     assert cited <= module_sources, cited - module_sources
     listed = {r.label for r in references.sources_for_lesson("03_recurrence", fb)}

@@ -142,7 +142,8 @@ def test_planner_rejects_bad_dates_with_a_clear_message(text, needle):
 
 def test_planner_limits_come_from_the_fact_base(fb):
     lim = revision.planner_limits(fb)
-    assert (lim["onset_early_days"], lim["onset_late_days"]) == (4, 7.1)
+    assert lim["onset_mean_days"] == 7.1  # the verified mean only; the unverified 4-day median is never drawn
+    assert not any("early" in k or "late" in k for k in lim)
     assert (lim["effect_low_weeks"], lim["effect_high_weeks"]) == (12, 15)
     assert (lim["min_interval_months"], lim["max_interval_months"]) == (3, 4)
     assert lim["per_decade"] == (30, 40) and lim["max_injections"] == 40
@@ -158,7 +159,7 @@ def test_plan_bands_and_gaps():
     plan = revision.plan_schedule(revision.EXAMPLES["Every ~3 months"])
     first = plan["injections"][0]
     d = date(2025, 1, 6)
-    assert first["onset"][0] == d + timedelta(days=4)
+    assert first["onset"] == (d, d + timedelta(days=7.1))  # injection → mean onset [Arq Neuropsiquiatr 2017]
     assert first["effect"] == (d + timedelta(days=7.1), d + timedelta(weeks=12))
     assert first["wear_off"] == (d + timedelta(weeks=12), d + timedelta(weeks=15))
     assert [g["status"] for g in plan["gaps"]] == ["possible"] * 4
@@ -186,6 +187,7 @@ def test_planner_widget_follows_examples_typing_and_errors():
     assert "Timeline of 5 botulinum toxin injections" in w.figure.alt and alt_in_img(w.figure)
     assert "(unverified)" in w.info.value and "30 to 40" in w.info.value
     assert "Education only" in w.info.value
+    assert "not drawn" in w.info.value and "day 4" not in w.figure.alt
 
     w.example.value = "Irregular"
     assert w.dates.value == revision.EXAMPLES["Irregular"]
@@ -327,3 +329,110 @@ def test_fact_ids_cover_every_fact_the_widgets_show(fb):
             case.html()
     assert rec.used - set(revision.FACT_IDS) == set()
     assert set(revision.FACT_IDS) - rec.used == set(), "FACT_IDS lists facts no widget shows"
+
+
+# ----------------------------------------------------------------------------- clinical audit (Lesson 4)
+def _lesson_texts(fb) -> dict[str, str]:
+    """Every text a student of Lesson 4 reads: markdown, rendered self-checks and widget texts."""
+    import re as _re
+
+    import nbformat
+
+    from mvdcourse import paths, selfcheck
+    out = {}
+    nb = nbformat.read(paths.LESSONS / "04_revision.ipynb", as_version=4)
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "markdown":
+            out[f"cell {i}"] = c.source
+    for qid, q in selfcheck.bank().items():
+        if qid.startswith("l4_"):
+            for j, t in enumerate(q.texts()):
+                out[f"{qid}/{j}"] = fb.render(t)
+    case = revision.RevisionCase(fb)
+    for key, step in revision.STEPS.items():
+        case.step_key = key
+        for c in step.choices:
+            p = case.position(c.key)
+            out[f"walkthrough {key}/{c.key}"] = p["position"] + " " + p["evidence"]
+    for kind in revision.KINDS:
+        for data in revision.DATA_VIEWS:
+            out[f"comparator {kind}/{data}"] = _re.sub(r"<[^>]+>", " ", revision.risk_text(kind, data, fb))
+    for name, dates in revision.EXAMPLES.items():
+        plan = revision.plan_schedule(dates, fb)
+        out[f"planner {name}"] = revision.planner_text(plan, fb) + " " + revision.planner_alt(plan)
+    return out
+
+
+def test_lsr_figure_is_not_applied_to_patients_still_twitching(fb):
+    texts = _lesson_texts(fb)
+    for where, t in texts.items():
+        assert "would have been cured" not in t, where
+        assert "only 24.4%" not in t, where
+        if "24.4%" in t:  # always with its discharge figure and the limit of what it says
+            assert "47.8% at discharge to 24.4% at 1 year" in t, where
+            assert "no figure is given for patients still twitching at a given time" in t, where
+    early = texts["walkthrough timing/early_amr"]
+    assert "next day in patients not relieved, not the result at the end of surgery" in early
+
+
+def test_wang2013_is_no_significant_difference_never_the_same(fb):
+    texts = _lesson_texts(fb)
+    for where, t in texts.items():
+        low = t.lower()
+        assert "same relief" not in low and "as good as a first" not in low, where
+        if "[Wang 2013]" in t and "no " in low and "difference" in low:
+            assert "no significant difference" in low and "equivalence is not shown" in low, where
+
+
+def test_seed_s0_12_is_taught_as_understated(fb):
+    assert fb.seed_claim("S0-12").verdict == "understated"
+    texts = _lesson_texts(fb)
+    assert texts["walkthrough counsel/slight"].startswith("Understated")
+    assert not any("Contradicted" in t for t in texts.values())
+    assert "understates the risk" in texts["comparator permanent/pooled"]
+
+
+def test_planner_compares_injections_with_a_redo_not_a_first_mvd(fb):
+    plan = revision.plan_schedule(revision.EXAMPLES["Every ~3 months"], fb)
+    text = revision.planner_text(plan, fb)
+    assert fb.cite("redo.complete_range") in text and fb.cite("redo.perm_facial.meta2024") in text
+    assert fb.text("first_mvd.complete_relief_range") not in text
+    fig, data = revision.planner_figure(plan, fb)
+    assert revision.ONE_REDO in [t.get_text() for t in fig.axes[1].get_yticklabels()]
+    assert "Mean onset on day 7.1" in fig.axes[0].get_title(loc="left")
+
+
+def test_markdown_drops_the_audited_advice_and_unsourced_imaging_claims(fb):
+    md = "\n".join(t for k, t in _lesson_texts(fb).items() if k.startswith("cell "))
+    for phrase in ("transpose** the vessel rather than", "What is done follows", "Two strategies are defensible",
+                   "FIESTA is the analogous sequence", "every accuracy figure above was measured"):
+        assert phrase not in md
+    assert "no redo data compare the techniques" in md
+    assert "none of these studies reports accuracy after a previous MVD" in md
+    assert "FIESTA is described as the analogous sequence on GE scanners (general knowledge, unverified)" in md
+    assert "Positions in the literature" in md and "What redo series report doing" in md
+
+
+def test_education_notice_sits_in_sections_2_and_4():
+    import nbformat
+
+    from mvdcourse import paths
+    nb = nbformat.read(paths.LESSONS / "04_revision.ipynb", as_version=4)
+    for heading in ("## 2. ", "## 4. "):
+        cell = next(c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith(heading))
+        assert "**Education only.**" in cell and "not clinical advice" in cell or "not surgical or clinical advice" in cell
+
+
+def test_rendered_self_checks_read_cleanly(fb):
+    """Placeholders must sit in whole sentences: no spliced, duplicated or lower-case sentence starts."""
+    import re as _re
+    for where, t in _lesson_texts(fb).items():
+        if not where.startswith("l4_"):
+            continue
+        assert "{" not in t, where
+        assert not _re.search(r"[.!?] [a-z]", t), f"{where}: a sentence starts in lower case: {t}"
+        bare = _re.sub(r"\[[^\]]*\]", "", t)  # citations such as [Goto 2002; Sindou 2009] may hold a ';'
+        assert not _re.search(r"[;:] [A-Z][a-z]", bare), f"{where}: a full sentence is spliced after ';' or ':': {t}"
+        sentences = [x.strip() for x in _re.split(r"(?<=[.!?])\s+", t) if len(x.split()) >= 6]
+        assert len(sentences) == len(set(sentences)), f"{where}: a sentence is repeated: {t}"
+        assert not any(x in t for x in ("spasm Relief", "difference Late", "difference In ")), where

@@ -40,8 +40,7 @@ VESSELS: dict[str, Vessel] = {v.key: v for v in (
     Vessel("VA", "Vertebral artery (VA) / vertebrobasilar trunk",
            ("vessel.vertebrobasilar.series1997", "vessel.va.baba"),
            ("vessel.va_complications",),
-           "A large, stiff artery that is harder to move away; often pushes a smaller branch "
-           "against the nerve."),
+           "A large, stiff artery that is harder to move away from the nerve than its branches."),
     Vessel("Vein", "Vein",
            (),
            ("vessel.vein",),
@@ -77,7 +76,8 @@ def vessel_shares(key: str, fb: factbase.FactBase | None = None) -> list[dict]:
     for fid in VESSELS[key].share_facts:
         f = fb.fact(fid)
         rows.append({"fact": fid, "value": f.value, "text": f.text(), "citation": fb.labels(fid),
-                     "definition": f.definition, "population": f.population})
+                     "definition": f.definition, "population": f.population,
+                     "upper_bound": f.qualifier in ("<", "<=")})
     return rows
 
 
@@ -86,7 +86,7 @@ def vessel_summary(key: str, fb: factbase.FactBase | None = None) -> dict:
     fb = fb or factbase.default()
     v = VESSELS[key]
     rows = vessel_shares(key, fb)
-    values = [r["value"] for r in rows]
+    values = [r["value"] for r in rows if not r["upper_bound"]]  # "up to 40%" is a bound, not a share
     return {
         "key": key, "name": v.name, "rows": rows,
         "range": (min(values), max(values)) if values else None,
@@ -155,17 +155,22 @@ def _draw_shares(ax, selected: str, fb: factbase.FactBase) -> dict[str, list[flo
     plotted = {}
     for y, key in enumerate(reversed(keys)):
         rows = vessel_shares(key, fb)
-        xs = [r["value"] for r in rows]
+        xs = [r["value"] for r in rows if not r["upper_bound"]]
         plotted[key] = xs
         on = key == selected or selected == "Multiple" and key == "Multiple"
         marker = "o" if on else "x"
-        ax.scatter(xs, [y] * len(xs), s=70 if on else 30, marker=marker, zorder=3,
-                   color=style.OKABE_ITO["blue"] if on else style.GREY)
+        color = style.OKABE_ITO["blue"] if on else style.GREY
+        ax.scatter(xs, [y] * len(xs), s=70 if on else 30, marker=marker, zorder=3, color=color)
+        for r in rows:
+            if r["upper_bound"]:  # an upper bound: drawn as "up to" bracket, not as a share
+                ax.annotate(f"up to {r['value']:g}", (r["value"], y), xytext=(0, -16), textcoords="offset points",
+                            ha="center", fontsize=8, color=color)
+                ax.scatter([r["value"]], [y], marker=4, s=90 if on else 50, color=color, zorder=3)
         if xs:
             ax.plot([min(xs), max(xs)], [y, y], color=style.OKABE_ITO["blue"] if on else style.GREY,
                     lw=2 if on else 1)
         if on:
-            for i, r in enumerate(sorted(rows, key=lambda r: r["value"])):
+            for i, r in enumerate(sorted((r for r in rows if not r["upper_bound"]), key=lambda r: r["value"])):
                 ax.annotate(f"{r['value']:g}", (r["value"], y), xytext=(0, (9, -15, 21, -27)[i % 4]),
                             textcoords="offset points", fontsize=8, ha="center")
     ax.set_yticks(range(len(keys)), [VESSELS[k].key for k in reversed(keys)])
@@ -203,7 +208,7 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     if s["range"]:
         lo, hi = s["range"]
         parts.append(f"<p><b>Reported share as offending vessel: {lo:g}% to {hi:g}%</b> "
-                     f"across {len(s['rows'])} sources — the spread reflects different patient groups, "
+                     f"across {sum(not r['upper_bound'] for r in s['rows'])} sources — the spread reflects different patient groups, "
                      "definitions (main offender vs any contact) and methods (surgery vs angiography).</p><ul>")
         for r in s["rows"]:
             parts.append(f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "

@@ -66,8 +66,6 @@ class CureSeries:
     population: str
     approximate: bool           # bin edges approximate?
     tail_fact: str | None       # 100% reached at a time the source does not give
-    overall_fact: str           # overall cure rate used by the (optional) estimate
-    overall_note: str           # where that overall rate comes from (an assumption)
 
 
 CURE_SERIES: dict[str, CureSeries] = {s.key: s for s in (
@@ -78,10 +76,7 @@ CURE_SERIES: dict[str, CureSeries] = {s.key: s for s in (
          CurvePoint(3, "recovery.cum_3mo.delayedcure2022", "by 3 months"),
          CurvePoint(6, "recovery.cum_6mo.delayedcure2022", "by 6 months"),
          CurvePoint(12, "recovery.cum_12mo.delayedcure2022", "by 12 months")),
-        "175 consecutive patients", False, "recovery.cum_final.delayedcure2022",
-        "recovery.final_success.pooled",
-        "this series' abstract gives no overall cure rate, so the pooled final success of a "
-        "systematic review is borrowed"),
+        "175 consecutive patients", False, "recovery.cum_final.delayedcure2022"),
     CureSeries(
         "goto2002", "Goto 2002",
         (CurvePoint(0, "recovery.immediate.goto2002", "immediately"),
@@ -90,10 +85,7 @@ CURE_SERIES: dict[str, CureSeries] = {s.key: s for s in (
          CurvePoint(6, "recovery.cum_6mo.goto2002", "by about 6 months"),
          CurvePoint(10, "recovery.cum_10mo.goto2002", "by about 10 months"),
          CurvePoint(12, "recovery.cum_12mo.goto2002", "by about 12 months")),
-        "102 complete recoverers without facial palsy", True, None,
-        "recovery.excellent.goto2002",
-        "the same series' excellent result, although the curve counts only the 102 complete "
-        "recoverers without palsy"),
+        "102 complete recoverers without facial palsy", True, None),
 )}
 
 #: Single published points that are not a full curve: a median (50% of eventual cures) and the
@@ -115,7 +107,7 @@ class SeedBand:
 
 SEED_BANDS: dict[str, SeedBand] = {b.key: b for b in (
     SeedBand("S0-06", "S0-06", "S0: fewer than 10% not cured at once", (0, _months(7)), (90, 100),
-             "Handout S0 says fewer than {seed:S0-06} see no immediate improvement, which would put at "
+             "Handout S0 puts the share with no immediate improvement at {seed:S0-06}, which would put at "
              "least nine in ten eventual cures at the left edge of the plot. In these series only "
              "{fact:recovery.immediate.goto2002} of eventual cures were immediate and "
              "{fact:recovery.immediate_7d.delayedcure2022} came within 7 days; across a systematic review "
@@ -133,20 +125,20 @@ SEED_BANDS: dict[str, SeedBand] = {b.key: b for b in (
              "cures had happened: this fits, with a small tail beyond a year "
              "({fact:recovery.over_1y.inha2008})."),
     SeedBand("S1-20-window", "S1-20-window", "S1: fading over 3 to 12 months", (3, 12), None,
-             "Handout S1 says delayed-cure symptoms fade over {seed:S1-20-window}. But by 3 months "
-             "{fact:recovery.cum_3mo.delayedcure2022} and {fact:recovery.cum_3mo.goto2002} of eventual "
-             "cures had already happened; the median time to spasm-free was "
-             "{fact:recovery.median_all.delayedcure2022} (all cured patients) and "
-             "{fact:recovery.median_delayed.inha2008} among delayed cures. Most delayed cures come "
-             "before the window, not in it."),
+             "Handout S1 says delayed-cure symptoms fade over {seed:S1-20-window}. The curves cannot "
+             "settle this: their shares by 3 months ({fact:recovery.cum_3mo.delayedcure2022} and "
+             "{fact:recovery.cum_3mo.goto2002}) count all eventual cures, immediate cures included. Among "
+             "patients still twitching after surgery, the median time to spasm-free was "
+             "{fact:recovery.median_delayed.inha2008} in one series, before the window, and "
+             "{fact:recovery.delayed_median.nuntaaree2024} in another, inside it. So the window fits "
+             "some series and not others, and it leaves out both the early delayed cures and the tail "
+             "beyond a year."),
     SeedBand("S1-17", "S1-17", "S1: some need up to 3 years", (12, 36), None,
              "Handout S1 says older or long-standing cases may need up to {seed:S1-17}. The latest "
              "spontaneous cure found in the literature came at {fact:recovery.longest.inha2008}; nothing "
              "supports a three-year horizon, and almost every cure came within a year."),
 )}
 OVERLAY_OPTIONS = [("none", "none")] + [(b.label, b.key) for b in SEED_BANDS.values()]
-
-ESTIMATE_FORMULA = "chance = p × (1 − F) ÷ (1 − p × F)"
 
 
 def curve(series_key: str, fb: factbase.FactBase | None = None) -> list[dict]:
@@ -187,33 +179,6 @@ def reported_share(series_key: str, month: float, fb: factbase.FactBase | None =
         text += f"; {fb.text(s.tail_fact)} only later, at a time the abstract does not give"
     return {"series": series_key, "month": month, "value": value, "fact": p["fact"], "at": p["months"],
             "label": p["label"], "exact": exact, "text": text}
-
-
-def later_cure_chance(p: float, f: float | None) -> float | None:
-    """P(cured later | not cured by t) = p(1 − F) / (1 − pF), for fractions p (overall cure) and F(t).
-
-    F(t) is the share of eventual cures reached by t. Returns None when F is unknown.
-    """
-    if f is None:
-        return None
-    if not (0 <= p <= 1 and 0 <= f <= 1):
-        raise ValueError("p and F must be fractions between 0 and 1")
-    denominator = 1 - p * f
-    if denominator <= 0:
-        return 0.0
-    return p * (1 - f) / denominator
-
-
-def later_cure_estimate(series_key: str, month: float, fb: factbase.FactBase | None = None) -> dict:
-    """The optional estimate for one series at ``month``, with its inputs (for the formula display)."""
-    fb = _fb(fb)
-    s = CURE_SERIES[series_key]
-    reading = reported_share(series_key, month, fb)
-    p = fb.fact(s.overall_fact).value / 100
-    f = None if reading["value"] is None else reading["value"] / 100
-    chance = later_cure_chance(p, f)
-    return {"series": series_key, "p": p, "p_fact": s.overall_fact, "F": f, "F_fact": reading["fact"],
-            "chance": None if chance is None else round(100 * chance, 1), "note": s.overall_note}
 
 
 def _sqrt_scale(ax, max_months: float) -> None:
@@ -267,7 +232,8 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
     med = _months(fb.fact(med_fact).value)
     ax.plot([med], [50], marker="X", color=style.OKABE_ITO["black"], markersize=8, linestyle="none", zorder=4)
     ax.plot([med, 0.55], [47, 27], color=style.OKABE_ITO["black"], lw=0.8)
-    ax.text(0.35, 22, f"{med_label}: {fb.text(med_fact)}", fontsize=8)
+    ax.text(0.35, 16, f"{med_label}: {fb.text(med_fact)}\n(all cured, immediate cures included)",
+            fontsize=8)
     for j, (fid, label) in enumerate(TAIL_MARKERS):
         f = fb.fact(fid)
         x = _months(f.value) if f.unit == "days" else f.value
@@ -305,8 +271,9 @@ def timeline_alt(month: float, overlay: str = "none", fb: factbase.FactBase | No
     reads = "; ".join(f"{CURE_SERIES[k].name} {r['text']}" for k, r in
                       ((k, reported_share(k, month, fb)) for k in CURE_SERIES))
     text = (f"Step plot of the cumulative share of eventual cures over 0 to {MAX_MONTHS} months after MVD. "
-            + ". ".join(parts) + f". Marker: median {fb.text(MEDIAN_MARKER[0])} in JKNS 2008; latest cures "
-            f"reported at {fb.text('recovery.longest.inha2008')} and {fb.text('recovery.delayed_latest.taipei1992')}. "
+            + ". ".join(parts) + f". Marker: median {fb.text(MEDIAN_MARKER[0])} in JKNS 2008 (across all "
+            f"cured patients, immediate cures included); latest cures reported at "
+            f"{fb.text('recovery.longest.inha2008')} and {fb.text('recovery.delayed_latest.taipei1992')}. "
             f"Dashed line at {_fmt_months(month)}: {reads}.")
     if overlay != "none":
         b = SEED_BANDS[overlay]
@@ -315,8 +282,7 @@ def timeline_alt(month: float, overlay: str = "none", fb: factbase.FactBase | No
     return text
 
 
-def timeline_html(month: float, overlay: str = "none", estimate: bool = False,
-                  fb: factbase.FactBase | None = None) -> str:
+def timeline_html(month: float, overlay: str = "none", fb: factbase.FactBase | None = None) -> str:
     fb = _fb(fb)
     rows = []
     for key, s in CURE_SERIES.items():
@@ -325,11 +291,12 @@ def timeline_html(month: float, overlay: str = "none", estimate: bool = False,
         rows.append(f"<li><b>[{html.escape(s.name)}]</b>, {html.escape(s.population)}{approx}: "
                     f"{html.escape(r['text'])}.</li>")
     parts = [f"<p><b>At {html.escape(_fmt_months(month))} after surgery</b>, the share of eventual cures "
-             "that were already spasm-free:</p><ul>" + "".join(rows) + "</ul>",
+             "(immediate cures included) that were already spasm-free:</p><ul>" + "".join(rows) + "</ul>",
              "<p>Read the step as “at least”: between two published points the true share lies between "
              "them, and nothing is drawn where the source gives nothing. Median time to spasm-free: "
              + html.escape(fb.render("{fact:recovery.median_all.inha2008} and "
-                                     "{fact:recovery.median_all.delayedcure2022} for all cured patients; "
+                                     "{fact:recovery.median_all.delayedcure2022} across all cured patients, "
+                                     "immediate cures included; "
                                      "{fact:recovery.median_delayed.inha2008} to "
                                      "{fact:recovery.delayed_median.nuntaaree2024} for patients still "
                                      "twitching after surgery")) + ".</p>"]
@@ -339,39 +306,11 @@ def timeline_html(month: float, overlay: str = "none", estimate: bool = False,
         parts.append(f"<p><b>Handout claim {html.escape(b.claim)}</b> (“{html.escape(c.claim)}”) — verdict "
                      f"in the course's fact base: <b>{html.escape(c.verdict)}</b>. "
                      f"{html.escape(fb.render(b.check))}</p>")
-    if estimate:
-        parts.append(estimate_html(month, fb))
     return "".join(parts)
 
 
-def estimate_html(month: float, fb: factbase.FactBase | None = None) -> str:
-    fb = _fb(fb)
-    items = []
-    for key, s in CURE_SERIES.items():
-        e = later_cure_estimate(key, month, fb)
-        if e["chance"] is None:
-            items.append(f"<li>{html.escape(s.name)}: no published point yet at this month, so no estimate.</li>")
-            continue
-        items.append(
-            f"<li>{html.escape(s.name)}: p = {html.escape(fb.cite(e['p_fact']))} ({html.escape(e['note'])}); "
-            f"F = {html.escape(fb.cite(e['F_fact']))}; {ESTIMATE_FORMULA} = "
-            f"{e['p']:.3f} × (1 − {e['F']:.3f}) ÷ (1 − {e['p']:.3f} × {e['F']:.3f}) "
-            f"≈ <b>{e['chance']:g}%</b></li>")
-    return ("<div role='note' style='border-left:4px solid #E69F00;padding-left:8px'>"
-            "<p><b>Estimate (derived, not published): chance that a patient still twitching at this month is "
-            "cured later.</b> If p is the share of all patients eventually cured and F the share of those cures "
-            f"already reached by this month, then among patients not yet cured, {ESTIMATE_FORMULA}.</p>"
-            "<ul>" + "".join(items) + "</ul>"
-            "<p><b>Assumptions</b> (each can be wrong): the series' curve applies to every eventual cure; p "
-            "from the named source applies to the same patients; no recurrence in between; F is the last "
-            "published point at or before this month (a lower bound, so between points the estimate errs "
-            "on the hopeful side); group averages only. The reference table warns that a real probability "
-            "of spontaneous cure after month X needs individual patient data, which no source here gives.</p>"
-            + style.disclaimer_html("estimate") + "</div>")
-
-
 class TimelineExplorer(style.FigureDemo):
-    """Months slider (the lesson's first slider), handout-claim overlay and the optional estimate."""
+    """Months slider (the lesson's first slider) and handout-claim overlay."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = _fb(fb)
@@ -382,23 +321,14 @@ class TimelineExplorer(style.FigureDemo):
         self.overlay = widgets.Dropdown(options=OVERLAY_OPTIONS, value="none",
                                         description="Overlay a handout claim:",
                                         style={"description_width": "initial"})
-        self.estimate = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
-                                         description="Show the estimate for a patient still twitching "
-                                                     "at this month (derived; read its assumptions)")
-        super().__init__([self.month, self.overlay, self.estimate])
+        super().__init__([self.month, self.overlay])
 
-    def figure_key(self, values):
-        return values[:2]  # the estimate check box changes only the text
-
-    def draw(self, month, overlay, estimate):
+    def draw(self, month, overlay):
         fig, data = timeline_figure(month, overlay, self._fb)
         return fig, timeline_alt(month, overlay, self._fb), data
 
-    def describe(self, month, overlay, estimate) -> str:
-        #: the derived estimate shown in the text (None while the check box is off)
-        self.estimates = ({k: later_cure_estimate(k, month, self._fb)["chance"] for k in CURE_SERIES}
-                          if estimate else None)
-        return timeline_html(month, overlay, estimate, self._fb)
+    def describe(self, month, overlay) -> str:
+        return timeline_html(month, overlay, self._fb)
 
 
 def timeline_explorer() -> TimelineExplorer:
@@ -840,8 +770,8 @@ def classify(t: Timeline, immediate_by_day: int = 7, convention: str = "1 year",
                 [trend,
                  _r(fb, "Median time to spasm-free for patients still twitching after surgery: "
                         "{fact:recovery.median_delayed.inha2008} to {fact:recovery.delayed_median.nuntaaree2024}."),
-                 f"Share of eventual cures already reached by {_fmt_months(fm)}: {_cum_by(fm, fb)}. "
-                 "So some eventual cures are still to come.",
+                 f"Share of all eventual cures (immediate cures included) reached by {_fmt_months(fm)}: "
+                 f"{_cum_by(fm, fb)}. So some eventual cures are still to come.",
                  _r(fb, "Delayed cure is common: {fact:recovery.delayed.pooled} pooled, range "
                         "{value:recovery.delayed.pooled_range} between studies."),
                  early_note, tail], timeline=t)
@@ -849,7 +779,8 @@ def classify(t: Timeline, immediate_by_day: int = 7, convention: str = "1 year",
         reasons = [trend,
                    f"By the {convention} convention ({_conv_basis(convention, fb)}) "
                    f"a patient still twitching at {_fmt_months(fm)} counts as a failure (persistent spasm).",
-                   f"Share of eventual cures already reached by {_fmt_months(fm)}: {_cum_by(fm, fb)}.",
+                   f"Share of all eventual cures (immediate cures included) reached by {_fmt_months(fm)}: "
+                   f"{_cum_by(fm, fb)}.",
                    tail,
                    _r(fb, "Nearly all failures appear within {fact:first_mvd.failures_within_24mo.barker1995}.")]
         if fm < CONVENTIONS[other][0]:
@@ -873,7 +804,8 @@ def classify(t: Timeline, immediate_by_day: int = 7, convention: str = "1 year",
                            "Probably a delayed cure after a silent period, not a recurrence",
                            [silent_text, f"The spasm returned {B - S:.0f} days after it stopped, within the "
                             "longest silent period reported.",
-                            f"Share of eventual cures already reached by {_fmt_months(fm)}: {_cum_by(fm, fb)}.",
+                            f"Share of all eventual cures (immediate cures included) reached by {_fmt_months(fm)}: "
+                            f"{_cum_by(fm, fb)}.",
                             _r(fb, "Median time to spasm-free for patients still twitching after surgery: "
                                    "{fact:recovery.median_delayed.inha2008} to "
                                    "{fact:recovery.delayed_median.nuntaaree2024}.")], timeline=t)
@@ -901,9 +833,12 @@ def classify(t: Timeline, immediate_by_day: int = 7, convention: str = "1 year",
                               "the spasm returns.")
         return Verdict("immediate cure", f"Immediate cure (spasm-free from day {S:g})", reasons, timeline=t)
     reasons = [immediate_def,
-               _r(fb, "Median time to spasm-free: {fact:recovery.median_all.inha2008} and "
-                      "{fact:recovery.median_all.delayedcure2022} for all cured patients."),
-               f"Share of eventual cures reached by {_fmt_months(_months(S))}: {_cum_by(_months(S), fb)}.",
+               _r(fb, "Median time to spasm-free for patients still twitching after surgery: "
+                      "{fact:recovery.median_delayed.inha2008} to {fact:recovery.delayed_median.nuntaaree2024} "
+                      "(across all cured patients, immediate cures included: "
+                      "{fact:recovery.median_all.inha2008} and {fact:recovery.median_all.delayedcure2022})."),
+               f"Share of all eventual cures (immediate cures included) reached by {_fmt_months(_months(S))}: "
+               f"{_cum_by(_months(S), fb)}.",
                durability]
     if S > horizon:
         reasons.insert(1, f"This cure came after the {convention} convention's horizon: counted as a failure at "
@@ -1069,7 +1004,6 @@ def _collect_fact_ids() -> tuple[str, ...]:
             add(p.fact)
         if s.tail_fact:
             add(s.tail_fact)
-        add(s.overall_fact)
     add(MEDIAN_MARKER[0])
     for fid, _ in TAIL_MARKERS:
         add(fid)

@@ -744,8 +744,9 @@ VIGNETTES: dict[str, Vignette] = {v.key: v for v in (
         "series this case is modelled on).",
         "The whole root exit zone was explored (zones 1 to 3); AICA was decompressed and a large Teflon "
         "pledget was packed against the facial nerve.",
-        "Teflon and scar at the root exit zone; no vessel touches the nerve anywhere along it. MRI cannot "
-        "reliably show Teflon adhering to the nerve.",
+        "Teflon and scar at the root exit zone; no vessel touches the nerve anywhere along it. Whether the "
+        "Teflon adheres to the nerve is not something MRI is expected to show (an expert expectation; no "
+        "study has measured it).",
         (("mvd", "first MVD"), ("free", "spasm-free"), ("spasm", "spasm returns"), ("mri", "MRI"),
          ("redo", "revision")),
         ("teflon_adhesion", "degradation", "push_through", "missed_zone"), "teflon_adhesion",
@@ -833,22 +834,30 @@ VIGNETTES: dict[str, Vignette] = {v.key: v for v in (
         "AICA at the root exit zone (zone 1) was decompressed with a small Teflon pad; the areas in front of "
         "and below it are not described.",
         "Tortuous vertebrobasilar arteries; Teflon at the root exit zone; possible contact further down that "
-        "MRI cannot confirm.",
+        "the radiologist cannot confirm on these images.",
         (("mvd", "first MVD"), ("free", "spasm-free"), ("spasm", "spasm returns"), ("mri", "MRI")),
         ("missed_zone", "elongation", "push_through", "teflon_adhesion"), "missed_zone",
-        "A missed compression zone is the best-supported explanation: it was found in "
-        "{fact:cause.missed_zone_recurrent.liu2021} of redo operations for recurrent spasm, and the operative "
-        "note describes only the root exit zone itself. Hypertension is a reported association, not a "
-        "mechanism: {fact:recurrence.hypertension.chang2012} Elongation with age is a hypothesis: "
+        "A missed compression zone fits this case's details best: the operative note describes only the root "
+        "exit zone itself, and MRI raises a possible contact further down. Missed compression zones were "
+        "found in {fact:cause.missed_zone_recurrent.liu2021} of redo operations for recurrent spasm in one "
+        "series. But Teflon adhesion is about as likely on the published figures: in another series adhesion "
+        "of the padding led at re-operation for recurrence ({fact:cause.adhesion_recurrent.cjfh2024}), and a "
+        "small pad does not rule it out. Only exploration at redo decides between them, so the surgeon looks "
+        "for both. Hypertension is a reported association, not a mechanism: "
+        "{fact:recurrence.hypertension.chang2012} Elongation with age is a hypothesis: "
         "{fact:cause.vessel_elongation}",
         {"elongation": "This is the handout's claim. It is plausible but was not found as a documented "
                        "mechanism; tortuous arteries on MRI do not show that anything moved after surgery "
                        "[Seed handout S1].",
          "push_through": "Hypertension is associated with recurrence [Chang 2012], but 'pushing through the "
                          "pad' was not found as a mechanism: an association is not a mechanism.",
-         "teflon_adhesion": "Adhesion is common at revision ({fact:cause.teflon_adhesion.almutawa2024}) and "
-                            "only exploration can exclude it; but with a small pad and an unexplored area below "
-                            "the root exit zone, a missed zone is the first thing to look for."},
+         "teflon_adhesion": "A close second, and only exploration can decide: adhesion led at re-operation "
+                            "for recurrence in one series ({fact:cause.adhesion_recurrent.cjfh2024}) and was "
+                            "the commonest finding in a revision series "
+                            "({fact:cause.teflon_adhesion.almutawa2024}), while missed zones led in another "
+                            "({value:cause.missed_zone_recurrent.liu2021}). What tips this case towards a "
+                            "missed zone is its details: an operative note that describes only the root exit "
+                            "zone, and a possible contact further down on MRI."},
         ()),
 )}
 

@@ -112,6 +112,9 @@ COMPLICATIONS: tuple[Complication, ...] = (
                  ("risk.first.transient_lcn.preemptive2024", "risk.first.lcn_transient.lcn_series"), ()),
 )
 
+#: How Wang 2013 is always described: "no significant difference" in a small sample is not "the same".
+WANG_SAMPLE = "33 late redos vs 243 first operations; a small sample, so equivalence is not shown"
+
 #: Facts the comparator's text panel quotes (seed check, heterogeneity, figures it deliberately does not plot).
 COMPARATOR_NOTE_FACTS = (
     "redo.no_difference.wang2013", "redo.complications_more.barker1995", "redo.facial.failedmvd2016",
@@ -290,14 +293,15 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
         out.append(f"<p>Note: {_esc(n)}</p>")
     if kind == "permanent":
         out.append(
-            "<p><b>The handout's \"slightly elevated\" is not what the literature shows.</b> In pooled data, "
+            "<p><b>The handout's \"slightly elevated\" understates the risk.</b> In pooled data, "
             f"persistent facial palsy after a redo was {_esc(fb.cite('redo.perm_facial.meta2024'))} against "
             f"{_esc(fb.cite('risk.first.perm_facial.miller2012'))} after a first MVD, and persistent hearing "
             f"loss {_esc(fb.text('redo.perm_hearing.meta2024'))} against "
             f"{_esc(fb.text('risk.first.perm_hearing.miller2012'))}. One single series reported permanent "
             f"complications in {_esc(fb.cite('redo.perm_complications.repeat2018'))}. "
-            f"{_esc(fb.cite('redo.complications_more.barker1995'))} But one series found no difference. "
-            f"{_esc(fb.cite('redo.no_difference.wang2013'))}</p>")
+            f"{_esc(fb.cite('redo.complications_more.barker1995'))} One series found no significant "
+            f"difference in relief or complications ({WANG_SAMPLE}) "
+            f"{_esc(fb.labels('redo.no_difference.wang2013'))}.</p>")
     else:
         out.append(
             "<p><b>Why are some redo bars shorter?</b> The pooled redo figures for transient deficits are "
@@ -361,12 +365,15 @@ class PlannerInputError(ValueError):
     """The injection dates cannot be planned; the message says what to change."""
 
 
-ONSET_FACTS = ("bont.onset_days.dantas2025", "bont.onset_days.arqnp2017")  # early (unverified), late
+#: The drawn onset comes from the verified mean only; the unverified median (Dantas 2025) is named in the text
+#: as unverified and is never drawn.
+ONSET_FACT = "bont.onset_days.arqnp2017"
 DURATION_FACT = "bont.duration_range"
 INTERVAL_FACT = "bont.reinjection_interval"
-PLANNER_TEXT_FACTS = ("bont.response_range", "bont.effect_months.arqnp2017", "bont.duration_months.dantas2025",
-                      "bont.cochrane2020", "bont.rct_crossover.cochrane2005", "bont.ptosis",
-                      "first_mvd.complete_relief_range")
+PLANNER_TEXT_FACTS = ("bont.response_range", "bont.effect_months.arqnp2017", "bont.onset_days.dantas2025",
+                      "bont.duration_months.dantas2025", "bont.cochrane2020", "bont.rct_crossover.cochrane2005",
+                      "bont.ptosis", "redo.complete_range", "redo.any_relief_range", "redo.perm_facial.meta2024",
+                      "redo.perm_hearing.meta2024")
 DECADE_MONTHS = 120  # ten years: the planner's horizon, and the "per decade" comparison
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAYS_PER_MONTH = 365.25 / 12
@@ -393,11 +400,11 @@ def _add_months(d: date, months: int) -> date:
 def planner_limits(fb: factbase.FactBase | None = None) -> dict:
     """The bands and limits the planner uses, all read from the fact base."""
     fb = fb or factbase.default()
-    early, late = (fb.fact(f).value for f in ONSET_FACTS)
+    onset = fb.fact(ONSET_FACT).value
     dur = fb.fact(DURATION_FACT)
     interval = fb.fact(INTERVAL_FACT)
     min_months, max_months = int(interval.low), int(interval.high)
-    return {"onset_early_days": early, "onset_late_days": late,
+    return {"onset_mean_days": onset,
             "effect_low_weeks": dur.low, "effect_high_weeks": dur.high,
             "min_interval_months": min_months, "max_interval_months": max_months,
             "max_injections": DECADE_MONTHS // min_months,
@@ -457,16 +464,17 @@ def validate_schedule(dates: list[date], fb: factbase.FactBase | None = None) ->
 def plan_schedule(text: str, fb: factbase.FactBase | None = None) -> dict:
     """Parse and check the dates, then give each injection its bands and each gap its reading.
 
-    Bands (from the fact base): effect begins between the early and late onset figures; effect expected
-    until the lower end of the average duration; wearing off between the lower and upper end.
+    Bands (from the fact base): from the injection to the mean onset (the effect is building up); effect
+    expected from the mean onset to the lower end of the average duration; wearing off between the lower
+    and upper end.
     """
     fb = fb or factbase.default()
     lim = planner_limits(fb)
     dates = parse_dates(text, fb)
     validate_schedule(dates, fb)
-    on_early, on_late = timedelta(days=lim["onset_early_days"]), timedelta(days=lim["onset_late_days"])
+    onset = timedelta(days=lim["onset_mean_days"])
     eff_lo, eff_hi = timedelta(weeks=lim["effect_low_weeks"]), timedelta(weeks=lim["effect_high_weeks"])
-    injections = [{"date": d, "onset": (d + on_early, d + on_late), "effect": (d + on_late, d + eff_lo),
+    injections = [{"date": d, "onset": (d, d + onset), "effect": (d + onset, d + eff_lo),
                    "wear_off": (d + eff_lo, d + eff_hi)} for d in dates]
     gaps = []
     for a, b in zip(injections, injections[1:]):
@@ -487,8 +495,10 @@ def plan_schedule(text: str, fb: factbase.FactBase | None = None) -> dict:
             "per_decade_usual": lim["per_decade"], "limits": lim}
 
 
+ONE_REDO = "One redo MVD"  # the planner is for patients who already had a first MVD
+
 _BAND = {  # colour + hatch + label: never colour alone
-    "onset": dict(color=style.OKABE_ITO["sky_blue"], hatch="....", label="effect begins (onset window)"),
+    "onset": dict(color=style.OKABE_ITO["sky_blue"], hatch="....", label="building up (to the mean onset)"),
     "effect": dict(color=style.OKABE_ITO["bluish_green"], hatch="", label="effect expected"),
     "wear_off": dict(color=style.OKABE_ITO["yellow"], hatch="\\\\\\", label="wearing off (average duration ends)"),
     "gap": dict(color=style.OKABE_ITO["vermillion"], hatch="xx", label="beyond the average durations"),
@@ -541,30 +551,30 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3 / lanes_in - 0.02), ncol=5,
               fontsize=7.5, frameon=False, borderaxespad=0)
     ax.set_title(f"Expected windows after each injection (group averages drawn as bands, not a curve)\n"
-                 f"Effect begins day {lim['onset_early_days']:g} (unverified) to day {lim['onset_late_days']:g}; "
-                 f"average effect lasts {lim['effect_low_weeks']:g}–{lim['effect_high_weeks']:g} weeks",
+                 f"Mean onset on day {lim['onset_mean_days']:g}; average effect lasts "
+                 f"{lim['effect_low_weeks']:g}–{lim['effect_high_weeks']:g} weeks",
                  fontsize=10, loc="left")
-    # per-decade comparison: dots, one per injection, beside one operation
+    # per-decade comparison: dots, one per injection, beside one redo operation
     lo, hi = lim["per_decade"]
     rows = [(f"Every ~{lim['max_interval_months']} months", lo, "o"),
             (f"Every ~{lim['min_interval_months']} months", hi, "o")]
     if plan["per_decade_yours"]:
         rows.append(("Your schedule, continued", plan["per_decade_yours"], "D"))
-    rows.append(("One MVD", 1, "s"))
+    rows.append((ONE_REDO, 1, "s"))
     for k, (label, count, marker) in enumerate(rows):
         y = len(rows) - 1 - k
-        color = style.OKABE_ITO["vermillion"] if label == "One MVD" else (
+        color = style.OKABE_ITO["vermillion"] if label == ONE_REDO else (
             style.OKABE_ITO["reddish_purple"] if marker == "D" else style.OKABE_ITO["blue"])
         ax2.plot(range(1, count + 1), [y] * count, marker=marker, linestyle="none", color=color,
                  markersize=4.5 if count > 1 else 8)
-        ax2.text(count + 0.8, y, f"{count} {'operation' if label == 'One MVD' else 'injections'}",
+        ax2.text(count + 0.8, y, f"{count} {'operation' if label == ONE_REDO else 'injections'}",
                  va="center", fontsize=8.5)
     ax2.set_yticks(range(len(rows)), [r[0] for r in rows][::-1], fontsize=8.5)
     ax2.set_xlim(0, max(r[1] for r in rows) + 9)
     ax2.set_ylim(-0.6, len(rows) - 0.4)
     ax2.grid(axis="y", visible=False)
     ax2.set_xlabel("Count in one decade (one mark each)")
-    ax2.set_title("Injections per decade beside one operation", fontsize=10, loc="left")
+    ax2.set_title("Injections per decade beside one redo operation", fontsize=10, loc="left")
     data = {"dates": [d.isoformat() for d in plan["dates"]], "gaps": [g["status"] for g in plan["gaps"]],
             "per_decade_usual": plan["per_decade_usual"], "per_decade_yours": plan["per_decade_yours"],
             "valid": True}
@@ -587,13 +597,13 @@ def planner_alt(plan: dict) -> str:
     yours = (f" At this schedule's average spacing, about {plan['per_decade_yours']} injections a decade."
              if plan["per_decade_yours"] else "")
     return (f"Timeline of {n} botulinum toxin injection{'s' if n != 1 else ''} from "
-            f"{plan['dates'][0].isoformat()} to {plan['dates'][-1].isoformat()}, each with bands: effect begins "
-            f"day {lim['onset_early_days']:g} (unverified) to day {lim['onset_late_days']:g}, effect expected to "
+            f"{plan['dates'][0].isoformat()} to {plan['dates'][-1].isoformat()}, each with bands: building up to "
+            f"the mean onset on day {lim['onset_mean_days']:g}, effect expected to "
             f"week {lim['effect_low_weeks']:g}, wearing off to week {lim['effect_high_weeks']:g}. Between "
             f"injections: {gaps['possible']} interval(s) where spasm may return briefly and {gaps['likely']} "
             f"where the next effect begins after the average durations. Below: "
             f"{plan['per_decade_usual'][0]} to {plan['per_decade_usual'][1]} injections per decade at the usual "
-            f"interval, beside one operation.{yours}")
+            f"interval, beside one redo operation.{yours}")
 
 
 def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
@@ -613,19 +623,23 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
     yours = (f" At your schedule's average spacing that would be about {plan['per_decade_yours']} "
              "injections in a decade." if plan["per_decade_yours"] else "")
     return (
-        f"<p><b>How the bands are drawn.</b> Effect begins between day {lim['onset_early_days']:g} (median "
-        f"onset in one series {_esc(fb.labels(ONSET_FACTS[0]))}, unverified) and day "
-        f"{lim['onset_late_days']:g} (mean onset in another {_esc(fb.labels(ONSET_FACTS[1]))}). The average "
-        "effect lasts "
+        f"<p><b>How the bands are drawn.</b> The first band runs from the injection to the mean onset of "
+        f"effect, {_esc(fb.cite(ONSET_FACT))}. A second series reported a median onset of "
+        f"{_esc(fb.cite('bont.onset_days.dantas2025'))}, but its abstract could not be re-found, so it is not "
+        "drawn. The average effect lasts "
         f"{_esc(fb.cite(DURATION_FACT))}; one series gives {_esc(fb.cite('bont.effect_months.arqnp2017'))} "
         f"and another {_esc(fb.cite('bont.duration_months.dantas2025'))}. These are group averages: an "
-        "individual's effect can be shorter or longer, so the planner draws bands, never a curve.</p>"
+        "individual's effect can begin sooner or later and last shorter or longer, so the planner draws "
+        "bands, never a curve.</p>"
         f"<p><b>Intervals in this schedule</b></p>{gap_html}"
         f"<p><b>Per decade.</b> Re-injection at intervals of {_esc(fb.cite(INTERVAL_FACT))} means {lo} to {hi} "
         f"injection visits in ten years (120 months ÷ {lim['max_interval_months']} or "
-        f"{lim['min_interval_months']}).{yours} One MVD is a single operation with its risks at the time of "
-        f"surgery; complete relief after a first MVD is {_esc(fb.cite('first_mvd.complete_relief_range'))} "
-        "at two years or more (see the risk comparator for what can go wrong).</p>"
+        f"{lim['min_interval_months']}).{yours} For a patient who has already had an MVD, the operation to "
+        "set beside them is a <i>redo</i>: a single operation, with its risks at the time of surgery. After a "
+        f"redo, complete relief is {_esc(fb.cite('redo.complete_range'))} and any relief "
+        f"{_esc(fb.cite('redo.any_relief_range'))}; lasting deficits are more frequent than after a first MVD "
+        f"(persistent facial palsy {_esc(fb.cite('redo.perm_facial.meta2024'))}, persistent hearing loss "
+        f"{_esc(fb.cite('redo.perm_hearing.meta2024'))}; see the risk comparator and Sections 5 and 6).</p>"
         f"<p><b>Evidence status.</b> {_esc(fb.cite('bont.cochrane2020'))} "
         f"{_esc(fb.cite('bont.rct_crossover.cochrane2005'))} Response is reported in "
         f"{_esc(fb.cite('bont.response_range'))}. {_esc(fb.cite('bont.ptosis'))}</p>"
@@ -744,7 +758,7 @@ STEPS: dict[str, Step] = {s.key: s for s in (
                  "workup"),
           Choice("unsure", "Not sure: the notes do not say whether the spasm ever stopped",
                  "Then finding out is the first task, because the distinction changes what is likely to be "
-                 "found and how well a redo works: {fact:redo.recurrent_worse.meta2024} Ask the patient, the "
+                 "found and how well a redo works. {fact:redo.recurrent_worse.meta2024} Ask the patient, the "
                  "family and the first team, and read the discharge and follow-up notes.",
                  "Meta-analysis of 17 studies (outcome by type of spasm).",
                  "workup"))),
@@ -752,11 +766,14 @@ STEPS: dict[str, Step] = {s.key: s for s in (
          "Some weeks after the operation the spasm is still there, a little weaker. The patient asks when a "
          "second operation would be done. Look at each position before moving on.",
          (Choice("early_amr", "Early redo, if the abnormal muscle response (AMR/LSR) persists on re-testing",
-                 "One centre re-tested the AMR the day after surgery: {fact:recovery.amr_positive.xinhua2015} "
+                 "One centre re-tested the AMR the day after surgery. {fact:recovery.amr_positive.xinhua2015} "
                  "A second MVD was less successful unless done within {fact:redo.timing.barker_30d} of the first, "
-                 "and early re-operation did better than late {labels:redo.early_better.engh2005}. Against: "
-                 "with a persisting LSR at the end of surgery, only {fact:lsr.persist_hfs.1y} still had spasm "
-                 "at 1 year, so many would have been cured without a second operation.",
+                 "and early re-operation did better than late {labels:redo.early_better.engh2005}. Note what "
+                 "the centre acted on: a positive AMR re-test the next day in patients not relieved, not the "
+                 "result at the end of surgery. For the end of surgery, a meta-analysis found that with a "
+                 "persisting LSR, spasm fell from {value:lsr.persist_hfs.discharge} at discharge to "
+                 "{value:lsr.persist_hfs.1y} at 1 year {labels:lsr.persist_hfs.1y}; no figure is given for "
+                 "patients still twitching at a given time.",
                  "Single-centre retrospective series; the AMR-guided figures come from a secondary summary. "
                  + NO_TRIAL,
                  "workup"),
@@ -767,7 +784,7 @@ STEPS: dict[str, Step] = {s.key: s for s in (
                  "workup"),
           Choice("wait_6m", "Wait about {value:redo.timing.six_months} (the handout's rule)",
                  "The handout's waiting period of {value:redo.timing.six_months} "
-                 "{labels:redo.timing.six_months} is a convention, not a tested rule. It has some support: "
+                 "{labels:redo.timing.six_months} is a convention, not a tested rule. It has some support. "
                  "{fact:recovery.outcome_6mo_equals_12mo} By 6 months, {value:recovery.by_6mo_range} of eventual "
                  "cures had happened in two series {labels:recovery.by_6mo_range}.",
                  "One large retrospective series and two series with cumulative data. " + NO_TRIAL,
@@ -780,7 +797,8 @@ STEPS: dict[str, Step] = {s.key: s for s in (
           Choice("wait_2y", "Wait {value:redo.timing.wait_2y}",
                  "A series of late re-operations suggests waiting {fact:redo.timing.wait_2y} before a redo for "
                  "unresolved spasm; immediate cure after late redo was {fact:redo.immediate.failedmvd2016}. "
-                 "{fact:redo.no_difference.wang2013}",
+                 "Another series of late redos found no significant difference in relief or complications "
+                 "from first operations (" + WANG_SAMPLE + ") {labels:redo.no_difference.wang2013}.",
                  "Small retrospective series (26 and 33 late redo operations). " + NO_TRIAL,
                  "workup"))),
     Step("workup", "What do you do first?",
@@ -813,8 +831,7 @@ STEPS: dict[str, Step] = {s.key: s for s in (
                  "CISS alone {value:imaging.ciss_accuracy.tofciss}). "
                  "CISS found the conflict in {fact:imaging.ciss_sensitivity.tarnaris2007}, but in only 13 "
                  "patients. {value:imaging.fiesta} {labels:imaging.fiesta} {fact:imaging.protocol.neuchi2018}",
-                 "Small diagnostic studies, done before a first MVD; no accuracy study after a previous MVD "
-                 "was found.",
+                 "Small diagnostic studies; none of them reports accuracy after a previous MVD.",
                  "monitoring"),
           Choice("routine", "A routine brain MRI with standard T2 images",
                  "Routine T2 images showed the conflict in {fact:imaging.routine_t2.tarnaris2007}, "
@@ -860,12 +877,13 @@ STEPS: dict[str, Step] = {s.key: s for s in (
          "The patient asks: \"How likely is it to work, and is it riskier than the first time?\" Which "
          "statement is closest to the literature?",
          (Choice("slight", "\"The risk is only slightly higher than the first time\" (handout S0)",
-                 "Contradicted by pooled data: persistent facial palsy {fact:redo.perm_facial.meta2024} against "
-                 "{fact:risk.first.perm_facial.miller2012} after a first MVD; persistent hearing loss "
-                 "{value:redo.perm_hearing.meta2024} against {value:risk.first.perm_hearing.miller2012}; "
-                 "permanent "
-                 "complications {fact:redo.perm_complications.repeat2018} in one series. One series found no "
-                 "difference {labels:redo.no_difference.wang2013}.",
+                 "Understated: pooled data show more lasting deficits after a redo, with persistent facial palsy "
+                 "{fact:redo.perm_facial.meta2024} against {fact:risk.first.perm_facial.miller2012} after a first "
+                 "MVD and persistent hearing loss {value:redo.perm_hearing.meta2024} against "
+                 "{value:risk.first.perm_hearing.miller2012}; permanent complications "
+                 "{fact:redo.perm_complications.repeat2018} in one series. One series of late redos found no "
+                 "significant difference in relief or complications (" + WANG_SAMPLE + ") "
+                 "{labels:redo.no_difference.wang2013}.",
                  "A meta-analysis of 17 studies beside a systematic review of 22 papers (different studies and "
                  "eras); single series.",
                  "options"),
@@ -1104,7 +1122,7 @@ FACT_IDS = tuple(dict.fromkeys(
     + list(COMPARATOR_NOTE_FACTS)
     + ["redo.perm_facial.meta2024", "risk.first.perm_facial.miller2012", "redo.perm_hearing.meta2024",
        "risk.first.perm_hearing.miller2012", "redo.perm_complications.repeat2018"]
-    + list(ONSET_FACTS) + [DURATION_FACT, INTERVAL_FACT] + list(PLANNER_TEXT_FACTS)
+    + [ONSET_FACT, DURATION_FACT, INTERVAL_FACT] + list(PLANNER_TEXT_FACTS)
     + _WALKTHROUGH_FACTS))
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these); the comparator comes

@@ -2,7 +2,8 @@
 
 A lesson cites in its markdown with reference labels in square brackets, e.g. ``[Miller 2012]`` or
 ``[Goto 2002; Sindou 2009]``. Its references section is one call, ``references.for_lesson(NAME)``,
-which lists every source cited in the markdown, in its self-checks and by its widgets.
+which lists every source cited in the markdown, in its self-checks and by its widgets (a lesson module's
+``FACT_IDS``, and ``SEED_CLAIM_IDS`` for handout claims its widgets quote).
 """
 from __future__ import annotations
 
@@ -42,32 +43,33 @@ def sources_for_lesson(name: str, fb: factbase.FactBase | None = None) -> list[f
     nb = _notebook(name)
     ids: list[str] = []
 
+    def add_source(rid: str) -> None:
+        if rid not in ids:
+            ids.append(rid)
+
     def add_fact(fid: str) -> None:
         for src in fb.fact(fid).sources:
-            if src not in ids:
-                ids.append(src)
+            add_source(src)
 
     for cell in nb["cells"]:
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "markdown":
             for label in cited_labels(src, fb):
-                rid = fb.reference_by_label(label).id
-                if rid not in ids:
-                    ids.append(rid)
+                add_source(fb.reference_by_label(label).id)
             continue
         for m in _LESSON_IMPORT.finditer(src):
             for mod in filter(None, re.split(r"[,\s]+", m.group(1) or m.group(2) or "")):
                 module = importlib.import_module(f"mvdcourse.lessons.{mod}")
                 for fid in getattr(module, "FACT_IDS", ()):
                     add_fact(fid)
+                for cid in getattr(module, "SEED_CLAIM_IDS", ()):  # handout claims the widgets quote
+                    add_source(fb.seed_claim(cid).seed)
         for qid in _ASK.findall(src):
             q = selfcheck.bank()[qid]
             for text in q.texts():
                 for kind, key in fb.placeholders(text):
                     if kind == "seed":
-                        rid = fb.seed_claim(key).seed
-                        if rid not in ids:
-                            ids.append(rid)
+                        add_source(fb.seed_claim(key).seed)
                     else:
                         add_fact(key)
     return sorted((fb.references[i] for i in ids), key=lambda r: r.label.lower())

@@ -298,8 +298,7 @@ def test_every_source_the_widgets_cite_is_in_the_lesson_reference_list(fb):
         fb.fact(fid)  # raises KeyError naming the id if missing
     module_sources = {r.label for fid in rec.FACT_IDS for r in fb.sources(fid)}
     # the cause sorter also quotes the handout's claims, citing the handout itself
-    module_sources |= {fb.references[fb.seed_claim(c.seed_claim).seed].label
-                       for c in rec.CAUSES.values() if c.seed_claim}
+    module_sources |= {fb.references[fb.seed_claim(cid).seed].label for cid in rec.SEED_CLAIM_IDS}
     cited = {label for t in _all_widget_texts(fb) for label in references.cited_labels(html.unescape(t), fb)}
     assert cited <= module_sources, cited - module_sources
     listed = {r.label for r in references.sources_for_lesson("03_recurrence", fb)}

@@ -32,6 +32,13 @@ def test_reference_section_lists_markdown_citations_and_calls_itself(path, fb):
     assert cited <= listed
 
 
+def test_handouts_quoted_by_widgets_are_listed(fb):
+    from mvdcourse.lessons import recovery
+    assert "S1-18" in recovery.SEED_CLAIM_IDS
+    labels = {r.label for r in references.sources_for_lesson("02_recovery", fb)}
+    assert {"Seed handout S0", "Seed handout S1"} <= labels
+
+
 def test_lesson_one_references_include_widget_and_selfcheck_sources(fb):
     refs = references.for_lesson("01_hfs_and_mvd")
     labels = [r.label for r in refs.refs]

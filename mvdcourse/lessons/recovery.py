@@ -1021,4 +1021,7 @@ def _collect_fact_ids() -> tuple[str, ...]:
 FACT_IDS = _collect_fact_ids()
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these).
+#: Handout claims the widgets quote (their handouts join the lesson's reference list).
+SEED_CLAIM_IDS = tuple(dict.fromkeys([b.claim for b in SEED_BANDS.values()] + [cid for _, cid, _ in SEED_LIST]))
+
 DEMOS = (timeline_explorer, outcome_grid, timeline_classifier)

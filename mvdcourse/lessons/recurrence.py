@@ -1038,4 +1038,7 @@ FACT_IDS = _unique(
     + _placeholder_ids())
 
 #: The lesson's interactive demos; the first has the toggle that redraws the first figure (browser test).
+#: Handout claims the widgets quote (their handouts join the lesson's reference list).
+SEED_CLAIM_IDS = (HANDOUT_RATE_CLAIM,) + tuple(c.seed_claim for c in CAUSES.values() if c.seed_claim)
+
 DEMOS = (recurrence_timeline, cause_sorter, case_vignettes)

@@ -66,3 +66,12 @@ def test_source_notebook_metadata_is_nbgrader_v3(name):
     ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"] if "nbgrader" in c["metadata"]]
     assert len(ids) == len(set(ids))
     assert all(c["metadata"]["nbgrader"]["schema_version"] == 3 for c in nb["cells"] if "nbgrader" in c["metadata"])
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_every_number_in_a_quiz_is_in_the_fact_base(name):
+    from mvdcourse import traceability
+    fb = facts.default()
+    problems = [f"{item.id}: {f}" for item in items.load(name).items for text in item.texts()
+                for f in traceability.untraceable(fb.render(text), fb)]
+    assert problems == [], "\n".join(problems)

@@ -145,13 +145,14 @@ class FigurePanel(widgets.HTML):
 class FigureDemo(widgets.VBox):
     """A demo made of controls, one figure and one text panel, redrawn whenever a control changes.
 
-    Subclasses create their controls, then call ``super().__init__(controls)``, and implement
-    ``draw(*values) -> (fig, alt, data)`` and ``describe(*values) -> html``; the figure of a state
-    already seen is not rendered again. Override ``figure_key`` when some controls change only the text.
+    ``figure``, ``alt`` and ``text`` are the lesson's pure functions, each called with the controls'
+    values followed by the fact base: ``figure(*values, fb) -> (fig, data)``, ``alt(*values, fb) -> str``,
+    ``text(*values, fb) -> html``. The figure of a state already seen is not rendered again.
     """
 
-    def __init__(self, controls: list):
+    def __init__(self, controls: list, figure, alt, text, fb):
         self.controls = list(controls)
+        self._draw, self._alt, self._text, self._fb = figure, alt, text, fb
         self.figure = FigurePanel()
         self.info = widgets.HTML()
         super().__init__([*self.controls, self.figure, self.info])
@@ -159,19 +160,14 @@ class FigureDemo(widgets.VBox):
             control.observe(lambda change: self.update(), names="value")
         self.update()
 
-    def figure_key(self, values: tuple) -> tuple:
-        return values
+    def _render(self, values: tuple):
+        fig, data = self._draw(*values, self._fb)
+        return fig, self._alt(*values, self._fb), data
 
     def update(self) -> None:
         values = tuple(c.value for c in self.controls)
-        self.figure.draw_cached(self.figure_key(values), lambda: self.draw(*values))
-        self.info.value = self.describe(*values)
-
-    def draw(self, *values):
-        raise NotImplementedError
-
-    def describe(self, *values) -> str:
-        raise NotImplementedError
+        self.figure.draw_cached(values, lambda: self._render(values))
+        self.info.value = self._text(*values, self._fb)
 
 
 def disclaimer_html(kind: str = "widget") -> str:

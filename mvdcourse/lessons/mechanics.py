@@ -227,14 +227,7 @@ class AnatomyExplorer(style.FigureDemo):
         self.vessel = widgets.ToggleButtons(
             options=list(VESSELS), value="AICA", description="Vessel:",
             tooltips=[v.name for v in VESSELS.values()], style={"description_width": "initial"})
-        super().__init__([self.vessel])
-
-    def draw(self, vessel):
-        fig, data = anatomy_figure(vessel, self._fb)
-        return fig, anatomy_alt(vessel, self._fb), data
-
-    def describe(self, vessel) -> str:
-        return vessel_info_html(vessel, self._fb)
+        super().__init__([self.vessel], anatomy_figure, anatomy_alt, vessel_info_html, self._fb)
 
 
 def anatomy_explorer() -> AnatomyExplorer:
@@ -324,14 +317,8 @@ class MonitoringInterpreter(style.FigureDemo):
         self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value="1 year",
                                                 description="Time after surgery:",
                                                 style={"description_width": "initial"})
-        super().__init__([self.lsr, self.time_point])
-
-    def draw(self, lsr, time_point):
-        fig, data = monitoring_figure(lsr, time_point, self._fb)
-        return fig, monitoring_alt(lsr, time_point, self._fb), data
-
-    def describe(self, lsr, time_point) -> str:
-        return monitoring_text(lsr, time_point, self._fb)
+        super().__init__([self.lsr, self.time_point], monitoring_figure, monitoring_alt, monitoring_text,
+                         self._fb)
 
 
 def monitoring_interpreter() -> MonitoringInterpreter:

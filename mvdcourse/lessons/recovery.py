@@ -321,14 +321,7 @@ class TimelineExplorer(style.FigureDemo):
         self.overlay = widgets.Dropdown(options=OVERLAY_OPTIONS, value="none",
                                         description="Overlay a handout claim:",
                                         style={"description_width": "initial"})
-        super().__init__([self.month, self.overlay])
-
-    def draw(self, month, overlay):
-        fig, data = timeline_figure(month, overlay, self._fb)
-        return fig, timeline_alt(month, overlay, self._fb), data
-
-    def describe(self, month, overlay) -> str:
-        return timeline_html(month, overlay, self._fb)
+        super().__init__([self.month, self.overlay], timeline_figure, timeline_alt, timeline_html, self._fb)
 
 
 def timeline_explorer() -> TimelineExplorer:
@@ -584,14 +577,7 @@ class OutcomeGrid(style.FigureDemo):
                                             style={"description_width": "initial"})
         self.add_up = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
                                        description="Add the listed percentages together")
-        super().__init__([self.source, self.add_up])
-
-    def draw(self, source, add_up):
-        fig, data = grid_figure(source, add_up, self._fb)
-        return fig, grid_alt(source, add_up, self._fb), data
-
-    def describe(self, source, add_up) -> str:
-        return grid_html(source, add_up, self._fb)
+        super().__init__([self.source, self.add_up], grid_figure, grid_alt, grid_html, self._fb)
 
 
 def outcome_grid() -> OutcomeGrid:

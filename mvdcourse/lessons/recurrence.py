@@ -344,14 +344,7 @@ class RecurrenceTimeline(style.FigureDemo):
                       "Lateral spread response persisting after decompression (Menna 2022)",
                       "Shorter disease duration before surgery (Menna 2022)"],
             style={"description_width": "initial"})
-        super().__init__([self.view, self.risk])
-
-    def draw(self, view, risk):
-        fig, data = timeline_figure(view, risk, self._fb)
-        return fig, timeline_alt(view, risk, self._fb), data
-
-    def describe(self, view, risk) -> str:
-        return timeline_html(view, risk, self._fb)
+        super().__init__([self.view, self.risk], timeline_figure, timeline_alt, timeline_html, self._fb)
 
 
 def recurrence_timeline() -> RecurrenceTimeline:

@@ -346,14 +346,7 @@ class RiskComparator(style.FigureDemo):
             options=[(v, k) for k, v in DATA_VIEWS.items()], value="pooled", description="Data:",
             tooltips=["Systematic reviews and meta-analyses", "One centre's series"],
             style={"description_width": "initial"})
-        super().__init__([self.kind, self.data])
-
-    def draw(self, kind, data):
-        fig, drawn = risk_figure(kind, data, self._fb)
-        return fig, risk_alt(kind, data, self._fb), drawn
-
-    def describe(self, kind, data) -> str:
-        return risk_text(kind, data, self._fb)
+        super().__init__([self.kind, self.data], risk_figure, risk_alt, risk_text, self._fb)
 
 
 def risk_comparator() -> RiskComparator:

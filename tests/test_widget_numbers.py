@@ -8,14 +8,13 @@ figures added up, and the span of an axis.
 from __future__ import annotations
 
 import html
-import importlib
 import re
 import sys
 
 import ipywidgets as widgets
 import pytest
 
-from mvdcourse import paths, traceability
+from mvdcourse import lessons, paths, traceability
 
 sys.path.insert(0, str(paths.COURSE_ROOT / "benchmarks"))
 from bench_lessons import controls, next_values  # noqa: E402
@@ -27,7 +26,6 @@ DERIVED = [
     re.compile(r"back for about \d+ days before it"),                # gap between the student's dates
     re.compile(r"ten years \(\d+ months ÷ 4 or 3\)"),                # arithmetic shown on the page
 ]
-MODULES = ["mechanics", "recovery", "recurrence", "revision"]
 
 
 def panel_texts(widget) -> list[str]:
@@ -48,11 +46,10 @@ def plain(text: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_every_number_any_widget_shows_is_in_the_fact_base(module, fb):
-    mod = importlib.import_module(f"mvdcourse.lessons.{module}")
+@pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda lesson: lesson.module)
+def test_every_number_any_widget_shows_is_in_the_fact_base(lesson, fb):
     problems = set()
-    for build in mod.DEMOS:
+    for build in lesson.demos:
         demo = build()
         seen = set(panel_texts(demo))
         for _label, control in controls(demo):

@@ -64,8 +64,9 @@ MONITORING_CAVEAT_FACTS = ("lsr.monitoring_1y.with.wei2018", "lsr.monitoring_1y.
                            "lsr.longterm_not_significant.nugroho2021", "lsr.specificity", "lsr.sensitivity")
 
 #: Every fact this module shows (the lesson's reference list is built from it).
-FACT_IDS = tuple(f for v in VESSELS.values() for f in v.share_facts + v.note_facts) + tuple(
-    f for d in LSR_FACTS.values() for f in d.values()) + MONITORING_CAVEAT_FACTS
+FACT_IDS = tuple(dict.fromkeys(
+    [f for v in VESSELS.values() for f in v.share_facts + v.note_facts]
+    + [f for d in LSR_FACTS.values() for f in d.values()] + list(MONITORING_CAVEAT_FACTS)))
 
 
 # ----------------------------------------------------------------------------- anatomy explorer
@@ -231,6 +232,7 @@ class AnatomyExplorer(style.FigureDemo):
 
 
 def anatomy_explorer() -> AnatomyExplorer:
+    """Lesson 1 demo: choose a vessel; see it on the schematic and how often series report it as the offender."""
     return AnatomyExplorer()
 
 
@@ -322,8 +324,12 @@ class MonitoringInterpreter(style.FigureDemo):
 
 
 def monitoring_interpreter() -> MonitoringInterpreter:
+    """Lesson 1 demo: choose LSR status and time point; read the share with persisting spasm and the caveats."""
     return MonitoringInterpreter()
 
+
+#: Handout claims the widgets quote (none in this lesson).
+SEED_CLAIM_IDS: tuple[str, ...] = ()
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these).
 DEMOS = (anatomy_explorer, monitoring_interpreter)

@@ -325,6 +325,7 @@ class TimelineExplorer(style.FigureDemo):
 
 
 def timeline_explorer() -> TimelineExplorer:
+    """Lesson 2 demo: move the month slider along the published cure curves; overlay a handout's claim."""
     return TimelineExplorer()
 
 
@@ -581,6 +582,7 @@ class OutcomeGrid(style.FigureDemo):
 
 
 def outcome_grid() -> OutcomeGrid:
+    """Lesson 2 demo: place a handout's outcome list or one series on the outcome × timing grid; add it up."""
     return OutcomeGrid()
 
 
@@ -970,6 +972,7 @@ class TimelineClassifier(widgets.VBox):
 
 
 def timeline_classifier() -> TimelineClassifier:
+    """Lesson 2 demo: type a patient's timeline; read its classification, the reasoning and the figures."""
     return TimelineClassifier()
 
 

@@ -348,6 +348,7 @@ class RecurrenceTimeline(style.FigureDemo):
 
 
 def recurrence_timeline() -> RecurrenceTimeline:
+    """Lesson 3 demo: cumulative recurrence after cure, the two-year mark, other series and risk factors."""
     return RecurrenceTimeline()
 
 
@@ -688,6 +689,7 @@ class CauseSorter(widgets.VBox):
 
 
 def cause_sorter() -> CauseSorter:
+    """Lesson 3 demo: sort candidate causes of failure into documented and hypothesis; check against redo series."""
     return CauseSorter()
 
 
@@ -1006,6 +1008,7 @@ class CaseVignettes(widgets.VBox):
 
 
 def case_vignettes() -> CaseVignettes:
+    """Lesson 3 demo: read a case, choose the most likely cause of failure, get the explanation."""
     return CaseVignettes()
 
 

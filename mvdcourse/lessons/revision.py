@@ -350,6 +350,7 @@ class RiskComparator(style.FigureDemo):
 
 
 def risk_comparator() -> RiskComparator:
+    """Lesson 4 demo: complication risks of a redo against a first MVD, pooled or by series."""
     return RiskComparator()
 
 
@@ -704,6 +705,7 @@ class BotoxPlanner(widgets.VBox):
 
 
 def bont_planner() -> BotoxPlanner:
+    """Lesson 4 demo: type planned botulinum toxin dates; see the schedule against one redo MVD over ten years."""
     return BotoxPlanner()
 
 
@@ -1102,6 +1104,7 @@ class RevisionWalkthrough(widgets.VBox):
 
 
 def revision_walkthrough() -> RevisionWalkthrough:
+    """Lesson 4 demo: walk a revision case step by step; each choice shows what the literature says."""
     return RevisionWalkthrough()
 
 
@@ -1117,6 +1120,10 @@ FACT_IDS = tuple(dict.fromkeys(
        "risk.first.perm_hearing.miller2012", "redo.perm_complications.repeat2018"]
     + [ONSET_FACT, DURATION_FACT, INTERVAL_FACT] + list(PLANNER_TEXT_FACTS)
     + _WALKTHROUGH_FACTS))
+
+#: Handout claims the widgets quote (their handouts join the lesson's reference list).
+SEED_CLAIM_IDS = tuple(factbase.FactBase.seed_ids(*(t for s in STEPS.values() for c in s.choices
+                                                   for t in (c.label, c.position))))
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these); the comparator comes
 #: first because its first ToggleButtons group redraws a figure.

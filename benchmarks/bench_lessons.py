@@ -21,7 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-import ipywidgets as widgets
 import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
@@ -29,12 +28,10 @@ from nbformat.v4 import new_code_cell
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from mvdcourse import lessons  # noqa: E402
+from mvdcourse.widgets import controls, next_values  # noqa: E402
 
 PEAK_RSS = ("import resource, sys\n"
             "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.SelectionSlider,
-              widgets.Select)
-NUMERIC = (widgets.IntSlider, widgets.FloatSlider)
 
 
 def execute(path: Path) -> tuple[float, float, float]:
@@ -52,32 +49,6 @@ def execute(path: Path) -> tuple[float, float, float]:
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     kb = int(re.search(r"PEAK_RSS_KB (\d+)", text).group(1))
     return t2 - t0, t2 - t1, kb / 1024
-
-
-def controls(widget, prefix=""):
-    """(label, control) for every interactive control inside ``widget``."""
-    found = []
-    if isinstance(widget, SELECTIONS + NUMERIC + (widgets.Checkbox, widgets.Button)):
-        label = getattr(widget, "description", "") or type(widget).__name__
-        found.append((f"{prefix}{label}".strip(), widget))
-    for child in getattr(widget, "children", ()):
-        found += controls(child, prefix)
-    return found
-
-
-def next_values(control, repeats: int) -> list:
-    if isinstance(control, SELECTIONS):
-        opts = list(control.options)
-        values = [o[1] if isinstance(o, tuple) else o for o in opts]
-        start = values.index(control.value) if control.value in values else 0
-        return [values[(start + i + 1) % len(values)] for i in range(repeats)]
-    if isinstance(control, NUMERIC):
-        lo, hi, step = control.min, control.max, control.step or 1
-        n = max(1, int(round((hi - lo) / step)))
-        return [lo + ((i % n) + 1) * step if lo + ((i % n) + 1) * step <= hi else lo for i in range(repeats)]
-    if isinstance(control, widgets.Checkbox):
-        return [bool((i + 1 + control.value) % 2) for i in range(repeats)]
-    return [None] * repeats  # buttons: click
 
 
 def time_control(control, repeats: int) -> list[float]:

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 
-import ipywidgets as widgets
 import pytest
 
-from mvdcourse import lessons, paths, traceability
-
-sys.path.insert(0, str(paths.COURSE_ROOT / "benchmarks"))
-from bench_lessons import controls, next_values  # noqa: E402
+from mvdcourse import lessons, traceability
+from mvdcourse.widgets import controls, next_values, panel_texts
 
 DERIVED = [
     re.compile(r"(Sum of the handout's list:|Handout S1's list) [\d.]+%"),  # the handout's figures added up
@@ -26,17 +22,6 @@ DERIVED = [
     re.compile(r"back for about \d+ days before it"),                # gap between the student's dates
     re.compile(r"ten years \(\d+ months ÷ 4 or 3\)"),                # arithmetic shown on the page
 ]
-
-
-def panel_texts(widget) -> list[str]:
-    out = []
-    if isinstance(widget, widgets.HTML):
-        out.append(widget.value)
-        if getattr(widget, "alt", ""):
-            out.append(widget.alt)
-    for child in getattr(widget, "children", ()):
-        out += panel_texts(child)
-    return out
 
 
 def plain(text: str) -> str:

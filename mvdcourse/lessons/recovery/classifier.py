@@ -11,7 +11,6 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
-from string import Template
 
 import ipywidgets as widgets
 
@@ -35,15 +34,10 @@ class Convention(content.Record):
     fact: str
 
 
-class Text(content.Record):
-    id: str
-    text: str
-
-
 _CONVENTIONS = content.lesson_records("02_recovery", "conventions", Convention)
 #: label -> (months, who uses it, fact cited)
 CONVENTIONS = {k: (c.months, c.basis, c.fact) for k, c in _CONVENTIONS.items()}
-TEXTS = {k: t.text for k, t in content.lesson_records("02_recovery", "classifier_texts", Text).items()}
+TEXTS = content.lesson_texts("02_recovery", "classifier_texts")
 NOW_OPTIONS = ("gone", "improving", "unchanged")
 SILENT_FACT = "recovery.silent_period_max.inha2008"
 
@@ -125,7 +119,7 @@ def parse_timeline(follow_up: str, free_day: str = "", back_at: str = "", now: s
 
 def say(text_id: str, fb: factbase.FactBase, **fields) -> str:
     """One of the classifier's texts, its $fields filled from the timeline and its placeholders rendered."""
-    return fb.render(Template(TEXTS[text_id]).substitute(fields))
+    return content.fill(TEXTS[text_id], fb, **fields)
 
 
 def _conv_basis(convention: str, fb) -> str:

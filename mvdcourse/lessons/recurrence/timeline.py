@@ -197,7 +197,8 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
         ax2.annotate(r["text"], (r["value"], y), xytext=(7, 0), textcoords="offset points", va="center",
                      fontsize=9, color="black" if on or chang else "#555555")
     ax2.set_yticks(range(len(rows)),
-                   [r["label"] + (" (5-year)" if r["fact"] == CHANG_FACTS[-1] else "") for r in rows],
+                   [r["label"] + (f" ({points[-1]['years']:g}-year)" if r["fact"] == CHANG_FACTS[-1] else "")
+                    for r in rows],
                    fontsize=8.5)
     ax2.set_xlim(0, max(r["value"] for r in rows) * 1.3)
     ax2.set_xticks(range(0, int(ax2.get_xlim()[1]) + 1, 2))
@@ -217,14 +218,16 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     fb = _fb(fb)
     points = cumulative_points(fb)
     rows = series_rates(fb)
-    pts = ", ".join(f"{p['text']} at {p['years']:g} year{'s' if p['years'] != 1 else ''}" for p in points)
+    pts = ", ".join(f"{p['text']} {_at(p)}" for p in points)
     parts = [f"Step chart of cumulative recurrence after a successful MVD in {points[0]['population']} "
              f"{points[0]['citation']}: {pts}; only the published points are drawn."]
     if view == "two-year mark":
+        edge = _years_in(fb.fact("recurrence.within_2y.share"))
         parts.append(f"Shaded first two years: {fb.text('recurrence.within_2y.share')} of recurrences occur "
-                     f"within 2 years; after 2 spasm-free years the chance is {fb.text('recurrence.after_2y_free')} "
-                     f"{fb.labels('recurrence.within_2y.share')}; yet the Chang curve still rises from "
-                     f"{points[1]['text']} to {points[2]['text']} between years 2 and 5.")
+                     f"within {edge:g} years; after {edge:g} spasm-free years the chance is "
+                     f"{fb.text('recurrence.after_2y_free')} {fb.labels('recurrence.within_2y.share')}; yet the Chang "
+                     f"curve still rises from {points[1]['text']} to {points[2]['text']} between years "
+                     f"{points[1]['years']:g} and {points[2]['years']:g}.")
     note = risk_factor_note(risk, fb)
     if note:
         parts.append(f"Text box: {note['short']} {note['citation']}; no curve by this factor was published, "
@@ -236,24 +239,30 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     return " ".join(parts)
 
 
+def _at(point: dict) -> str:
+    """``at 1 year`` / ``at 5 years``: a published time point as the text states it."""
+    return f"at {point['years']:g} year{'s' if point['years'] != 1 else ''}"
+
+
 def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None) -> str:
     _check_view(view, risk)
     fb = _fb(fb)
     e = html.escape
     points = cumulative_points(fb)
     p1, p2, p5 = points
-    out = [f"<p><b>Cumulative recurrence after cure:</b> {e(p1['text'])} at 1 year, {e(p2['text'])} at 2 years "
-           f"and {e(p5['text'])} at 5 years after a successful MVD ({e(p1['population'])}) {e(p1['citation'])}. "
+    out = [f"<p><b>Cumulative recurrence after cure:</b> {e(p1['text'])} {_at(p1)}, {e(p2['text'])} {_at(p2)} "
+           f"and {e(p5['text'])} {_at(p5)} after a successful MVD ({e(p1['population'])}) {e(p1['citation'])}. "
            "The marks are the published figures; the steps only join them.</p>"]
     if view == "two-year mark":
+        edge = _years_in(fb.fact("recurrence.within_2y.share"))
         out.append(
             f"<p><b>The two-year mark.</b> A literature review found {e(fb.cite('recurrence.within_2y.share'))} of "
-            f"recurrences within 2 years and \"only a {e(fb.text('recurrence.after_2y_free'))} chance\" after 2 "
-            f"spasm-free years. {e(fb.cite('recurrence.none_after_24mo.small_series'))} "
+            f"recurrences within {edge:g} years and \"only a {e(fb.text('recurrence.after_2y_free'))} chance\" after "
+            f"{edge:g} spasm-free years. {e(fb.cite('recurrence.none_after_24mo.small_series'))} "
             f"In a large series of first operations, nearly all failures occurred within "
             f"{e(fb.cite('first_mvd.failures_within_24mo.barker1995'))}.</p>"
             f"<p><b>But recurrences keep accruing:</b> the cumulative figure still rose from {e(p2['text'])} to "
-            f"{e(p5['text'])} between years 2 and 5 {e(p5['citation'])}. Long-term data point the same way: "
+            f"{e(p5['text'])} between years {p2['years']:g} and {p5['years']:g} {e(p5['citation'])}. Long-term data point the same way: "
             f"{e(fb.cite('recurrence.long_term_divergence.lee2022'))}</p>")
     if view == "other series":
         rows = series_rates(fb)

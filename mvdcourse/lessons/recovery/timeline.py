@@ -10,7 +10,6 @@ import html
 import math
 
 import ipywidgets as widgets
-import numpy as np
 from matplotlib.patches import Rectangle
 
 from ... import content, style
@@ -51,29 +50,24 @@ class SeedBand(content.Record):
 SEED_BANDS: dict[str, SeedBand] = content.lesson_records("02_recovery", "seed_bands", SeedBand)
 OVERLAY_OPTIONS = [("none", "none")] + [(b.label, b.key) for b in SEED_BANDS.values()]
 
-def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBase | None = None):
-    """Step plot of the cumulative share of eventual cures, read off at ``month``. Returns ``(fig, data)``."""
-    if overlay != "none" and overlay not in SEED_BANDS:
-        raise ValueError(f"unknown overlay '{overlay}'; choose none or one of {', '.join(SEED_BANDS)}")
-    fb = _fb(fb)
-    readings = {k: reported_share(k, month, fb) for k in CURE_SERIES}
-    # Fixed margins instead of a layout engine: this figure is redrawn on every slider step, and a
-    # layout pass (an extra full draw) would double the cost. The margins fit the fixed labels.
-    fig, ax = style.new_figure(7, 4, layout=None)
-    fig.subplots_adjust(left=0.095, right=0.975, bottom=0.125, top=0.92)
-    sqrt_scale(ax, MAX_MONTHS)
-    band = None
-    if overlay != "none":
-        b = SEED_BANDS[overlay]
-        y0, y1 = b.share or (0, 104)
-        band = {"claim": b.claim, "months": b.months, "share": (y0, y1),
-                "verdict": fb.seed_claim(b.claim).verdict}
-        ax.add_patch(Rectangle((b.months[0], y0), b.months[1] - b.months[0], y1 - y0,
-                               facecolor=style.OKABE_ITO["yellow"], alpha=0.35, hatch="//",
-                               edgecolor="#7a6f00", lw=1.2, zorder=1))
-        x_mid = ((math.sqrt(b.months[0]) + math.sqrt(b.months[1])) / 2) ** 2
-        ax.text(max(x_mid, 0.6), 105, f"{b.label} ({band['verdict']})", ha="center" if x_mid > 2 else "left",
-                va="bottom", fontsize=8.5, color="#5a5200", fontweight="bold")
+def _draw_band(ax, overlay: str, fb: factbase.FactBase) -> dict | None:
+    """Shade the window a handout claim puts the cures in; return what was drawn."""
+    if overlay == "none":
+        return None
+    b = SEED_BANDS[overlay]
+    y0, y1 = b.share or (0, 104)
+    band = {"claim": b.claim, "months": b.months, "share": (y0, y1), "verdict": fb.seed_claim(b.claim).verdict}
+    ax.add_patch(Rectangle((b.months[0], y0), b.months[1] - b.months[0], y1 - y0,
+                           facecolor=style.OKABE_ITO["yellow"], alpha=0.35, hatch="//",
+                           edgecolor="#7a6f00", lw=1.2, zorder=1))
+    x_mid = ((math.sqrt(b.months[0]) + math.sqrt(b.months[1])) / 2) ** 2
+    ax.text(max(x_mid, 0.6), 105, f"{b.label} ({band['verdict']})", ha="center" if x_mid > 2 else "left",
+            va="bottom", fontsize=8.5, color="#5a5200", fontweight="bold")
+    return band
+
+
+def _draw_curves(ax, fb: factbase.FactBase) -> dict:
+    """The published points of each series as steps, labelled directly; return them by series."""
     curves = {}
     label_at = {"delayedcure2022": (1.15, 40), "goto2002": (0.08, 66)}
     for i, (key, s) in enumerate(CURE_SERIES.items()):
@@ -91,6 +85,11 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
             ax.plot([20, 20], [88, pts[-1]["value"] - 1], color=st.color, lw=1)
             ax.text(20, 84, f"{fb.text(s.tail_fact)} later (time not given)", fontsize=8, color=st.color,
                     ha="center")
+    return curves
+
+
+def _draw_markers(ax, fb: factbase.FactBase) -> None:
+    """The median of all cures and the latest cures reported."""
     med_fact, med_label = MEDIAN_MARKER
     med = _months(fb.fact(med_fact).value)
     ax.plot([med], [50], marker="X", color=style.OKABE_ITO["black"], markersize=8, linestyle="none", zorder=4)
@@ -105,6 +104,22 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
         ax.plot([x, x], [y_text + 14, 98], color=style.OKABE_ITO["black"], lw=0.8)
         ax.text(x, y_text, f"latest cure\n{label}:\n{f.text()}", fontsize=7.5, ha="center", va="bottom",
                 bbox=dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
+
+
+def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBase | None = None):
+    """Step plot of the cumulative share of eventual cures, read off at ``month``. Returns ``(fig, data)``."""
+    if overlay != "none" and overlay not in SEED_BANDS:
+        raise ValueError(f"unknown overlay '{overlay}'; choose none or one of {', '.join(SEED_BANDS)}")
+    fb = _fb(fb)
+    readings = {k: reported_share(k, month, fb) for k in CURE_SERIES}
+    # Fixed margins instead of a layout engine: this figure is redrawn on every slider step, and a
+    # layout pass (an extra full draw) would double the cost. The margins fit the fixed labels.
+    fig, ax = style.new_figure(7, 4, layout=None)
+    fig.subplots_adjust(left=0.095, right=0.975, bottom=0.125, top=0.92)
+    sqrt_scale(ax, MAX_MONTHS)
+    band = _draw_band(ax, overlay, fb)
+    curves = _draw_curves(ax, fb)
+    _draw_markers(ax, fb)
     ax.axvline(month, color="#333333", lw=1.2, linestyle=(0, (2, 2)), zorder=2)
     for i, (key, r) in enumerate(readings.items()):
         if r["value"] is not None:
@@ -120,7 +135,7 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
                  fontsize=10.5)
     data = {"month": month, "overlay": overlay, "band": band, "curves": curves,
             "readings": {k: r["value"] for k, r in readings.items()},
-            "median_days": fb.fact(med_fact).value}
+            "median_days": fb.fact(MEDIAN_MARKER[0]).value}
     return fig, data
 
 

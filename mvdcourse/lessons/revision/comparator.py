@@ -114,13 +114,8 @@ _ARM_STYLE = {
 }
 
 
-def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.FactBase | None = None):
-    """Horizontal bars per 1,000 patients, first MVD beside redo, each bar labelled with its source.
-
-    Returns ``(fig, data)``; ``data`` lists what was drawn (plain values, for tests and benchmarks).
-    """
-    fb = fb or factbase.default()
-    rows = risk_rows(kind, data, fb)
+def _rows_to_lines(rows: list[dict]):
+    """One line per bar: a bold header per complication, then its bars, or "none found" for a missing redo."""
     labels, bars, header_idx, missing = [], [], [], []
     for row in rows:
         header_idx.append(len(labels))
@@ -133,6 +128,17 @@ def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.Fact
             labels.append("Redo · none found")
             bars.append(None)
             missing.append(len(labels) - 1)
+    return labels, bars, header_idx, missing
+
+
+def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.FactBase | None = None):
+    """Horizontal bars per 1,000 patients, first MVD beside redo, each bar labelled with its source.
+
+    Returns ``(fig, data)``; ``data`` lists what was drawn (plain values, for tests and benchmarks).
+    """
+    fb = fb or factbase.default()
+    rows = risk_rows(kind, data, fb)
+    labels, bars, header_idx, missing = _rows_to_lines(rows)
     n = len(labels)
     width, height = 9.5, 1.45 + 0.27 * n
     fig, ax = style.new_figure(width, height, layout=None)
@@ -194,6 +200,29 @@ def risk_alt(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
             + ". ".join(parts) + ".")
 
 
+def _tr(*cells: str) -> str:
+    return "<tr>" + "".join(f"<td style='padding:2px 6px'>{_esc(x)}</td>" for x in cells) + "</tr>"
+
+
+def _risk_table(rows: list[dict]) -> str:
+    """Every bar as a table row: complication, operation, figure, source and design, definition and population."""
+    out = ["<table style='border-collapse:collapse;font-size:90%'><thead><tr>"
+           "<th style='text-align:left;padding:2px 6px'>Complication</th>"
+           "<th style='text-align:left;padding:2px 6px'>Operation</th>"
+           "<th style='text-align:left;padding:2px 6px'>Figure</th>"
+           "<th style='text-align:left;padding:2px 6px'>Source and design</th>"
+           "<th style='text-align:left;padding:2px 6px'>What was measured; who</th></tr></thead><tbody>"]
+    for r in rows:
+        for b in r["first"] + r["redo"]:
+            out.append(_tr(r["name"], _ARM_STYLE[b["arm"]]["label"], f"{b['per_1000_text']} ({b['percent_text']})",
+                           f"[{b['source']}] {b['design']}", f"{b['definition']}; {b['population']}"))
+        if not r["redo"]:
+            out.append(_tr(r["name"], "Redo MVD", "no figure found", "—",
+                           "redo series in the course's sources do not report it"))
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
 def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
     """The panel under the comparator: a table with definitions and designs, then the caveats."""
     fb = fb or factbase.default()
@@ -202,22 +231,7 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
     out = [f"<p><b>{_esc(KINDS[kind])} complications, {_esc(DATA_VIEWS[data].lower())}.</b> "
            f"Per 1,000 = % × 10; nothing else is calculated. Switch <i>Data</i> to "
            f"<i>{_esc(DATA_VIEWS[other])}</i> to see the other kind of evidence.</p>",
-           "<table style='border-collapse:collapse;font-size:90%'><thead><tr>"
-           "<th style='text-align:left;padding:2px 6px'>Complication</th>"
-           "<th style='text-align:left;padding:2px 6px'>Operation</th>"
-           "<th style='text-align:left;padding:2px 6px'>Figure</th>"
-           "<th style='text-align:left;padding:2px 6px'>Source and design</th>"
-           "<th style='text-align:left;padding:2px 6px'>What was measured; who</th></tr></thead><tbody>"]
-    for r in rows:
-        for b in r["first"] + r["redo"]:
-            out.append("<tr>" + "".join(f"<td style='padding:2px 6px'>{_esc(x)}</td>" for x in (
-                r["name"], _ARM_STYLE[b["arm"]]["label"], f"{b['per_1000_text']} ({b['percent_text']})",
-                f"[{b['source']}] {b['design']}", f"{b['definition']}; {b['population']}")) + "</tr>")
-        if not r["redo"]:
-            out.append("<tr>" + "".join(f"<td style='padding:2px 6px'>{_esc(x)}</td>" for x in (
-                r["name"], "Redo MVD", "no figure found", "—",
-                "redo series in the course's sources do not report it")) + "</tr>")
-    out.append("</tbody></table>")
+           _risk_table(rows)]
     notes = sorted({n for r in rows for n in r["notes"]})
     for n in notes:
         out.append(f"<p>Note: {_esc(n)}</p>")

@@ -166,6 +166,30 @@ _BAND = {  # colour + hatch + label: never colour alone
 }
 
 
+def _draw_decade(ax2, plan: dict, lim: dict) -> None:
+    """Injections per decade at the usual intervals (and this schedule's), one dot each, beside one redo."""
+    lo, hi = lim["per_decade"]
+    rows = [(f"Every ~{lim['max_interval_months']} months", lo, "o"),
+            (f"Every ~{lim['min_interval_months']} months", hi, "o")]
+    if plan["per_decade_yours"]:
+        rows.append(("Your schedule, continued", plan["per_decade_yours"], "D"))
+    rows.append((ONE_REDO, 1, "s"))
+    for k, (label, count, marker) in enumerate(rows):
+        y = len(rows) - 1 - k
+        color = style.OKABE_ITO["vermillion"] if label == ONE_REDO else (
+            style.OKABE_ITO["reddish_purple"] if marker == "D" else style.OKABE_ITO["blue"])
+        ax2.plot(range(1, count + 1), [y] * count, marker=marker, linestyle="none", color=color,
+                 markersize=4.5 if count > 1 else 8)
+        ax2.text(count + 0.8, y, f"{count} {'operation' if label == ONE_REDO else 'injections'}",
+                 va="center", fontsize=8.5)
+    ax2.set_yticks(range(len(rows)), [r[0] for r in rows][::-1], fontsize=8.5)
+    ax2.set_xlim(0, max(r[1] for r in rows) + 9)
+    ax2.set_ylim(-0.6, len(rows) - 0.4)
+    ax2.grid(axis="y", visible=False)
+    ax2.set_xlabel("Count in one decade (one mark each)")
+    ax2.set_title("Injections per decade beside one redo operation", fontsize=10, loc="left")
+
+
 def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     """Timeline bands per injection, plus injections per decade beside one operation. ``(fig, data)``."""
     fb = fb or factbase.default()
@@ -215,27 +239,7 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
                  f"Mean onset on day {lim['onset_mean_days']:g}; average effect lasts "
                  f"{lim['effect_low_weeks']:g}–{lim['effect_high_weeks']:g} weeks",
                  fontsize=10, loc="left")
-    # per-decade comparison: dots, one per injection, beside one redo operation
-    lo, hi = lim["per_decade"]
-    rows = [(f"Every ~{lim['max_interval_months']} months", lo, "o"),
-            (f"Every ~{lim['min_interval_months']} months", hi, "o")]
-    if plan["per_decade_yours"]:
-        rows.append(("Your schedule, continued", plan["per_decade_yours"], "D"))
-    rows.append((ONE_REDO, 1, "s"))
-    for k, (label, count, marker) in enumerate(rows):
-        y = len(rows) - 1 - k
-        color = style.OKABE_ITO["vermillion"] if label == ONE_REDO else (
-            style.OKABE_ITO["reddish_purple"] if marker == "D" else style.OKABE_ITO["blue"])
-        ax2.plot(range(1, count + 1), [y] * count, marker=marker, linestyle="none", color=color,
-                 markersize=4.5 if count > 1 else 8)
-        ax2.text(count + 0.8, y, f"{count} {'operation' if label == ONE_REDO else 'injections'}",
-                 va="center", fontsize=8.5)
-    ax2.set_yticks(range(len(rows)), [r[0] for r in rows][::-1], fontsize=8.5)
-    ax2.set_xlim(0, max(r[1] for r in rows) + 9)
-    ax2.set_ylim(-0.6, len(rows) - 0.4)
-    ax2.grid(axis="y", visible=False)
-    ax2.set_xlabel("Count in one decade (one mark each)")
-    ax2.set_title("Injections per decade beside one redo operation", fontsize=10, loc="left")
+    _draw_decade(ax2, plan, lim)
     data = {"dates": [d.isoformat() for d in plan["dates"]], "gaps": [g["status"] for g in plan["gaps"]],
             "per_decade_usual": plan["per_decade_usual"], "per_decade_yours": plan["per_decade_yours"],
             "valid": True}

@@ -49,7 +49,7 @@ def shim_path(tmp_path: Path, *, uid: int, apt: bool = True, sudo: bool = False)
         progs = " ".join(f"{pkg}={Path(prog).name}" for prog, pkg in
                          ((p, k) for p, k in system_packages().items()))
         fakes["apt-get"] = (f'echo "apt-get $*" >> {log}\n'
-                            f'case "$1" in install) for pair in {progs}; do '
+                            f'case "$*" in *" install "*) for pair in {progs}; do '
                             f'printf "#!/bin/sh\\n" > {bin_}/"${{pair#*=}}"; '
                             f'{shutil.which("chmod")} +x {bin_}/"${{pair#*=}}"; done;; esac')
     if sudo:
@@ -76,7 +76,8 @@ def test_root_installs_the_missing_packages_once_and_says_why(tmp_path):
     lines = first.stdout.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("== installing Debian package(s) chromium bubblewrap")
     assert "browser tests" in lines[0] and "grading sandbox" in lines[0]
-    assert log.read_text().splitlines() == ["apt-get update -qq", "apt-get install -y -qq chromium bubblewrap"]
+    assert log.read_text().splitlines() == ["apt-get -o DPkg::Lock::Timeout=300 update -qq",
+                                           "apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium bubblewrap"]
     again = run_step(env)                         # now present: nothing to do, nothing printed
     assert again.returncode == 0 and again.stdout == "" and len(log.read_text().splitlines()) == 2
 
@@ -84,7 +85,7 @@ def test_root_installs_the_missing_packages_once_and_says_why(tmp_path):
 def test_password_less_sudo_is_used_when_not_root(tmp_path):
     env, log = shim_path(tmp_path, uid=1000, sudo=True)
     assert run_step(env).returncode == 0
-    assert "sudo -n apt-get install -y -qq chromium bubblewrap" in log.read_text()
+    assert "sudo -n apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium bubblewrap" in log.read_text()
 
 
 def test_without_root_or_sudo_it_stops_before_any_test_with_one_sentence(tmp_path):

@@ -12,11 +12,11 @@ ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
-.PHONY: start test test-fast lint format bench bench-grading strip lock clean help
+.PHONY: start test system-packages test-fast lint format bench bench-grading strip lock clean help
 
 help:
 	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
-	@echo "make test    run the whole test suite"
+	@echo "make test    run the whole test suite (first installs the Debian packages in system-packages.txt)"
 	@echo "make test-fast  the edit-test loop: no browser, no sandbox, no kernels or nbgrader (under a minute)"
 	@echo "make lint    ruff lint and format check (LINT_PATHS=... to check part of the tree)"
 	@echo "make format  ruff format + safe fixes on LINT_PATHS"
@@ -39,8 +39,13 @@ start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/lessons/01_hfs_and_mvd.ipynb
 
-test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The Debian packages the tests call (system-packages.txt): installed when missing, or a one-sentence stop.
+system-packages:
+	@sh tools/system-packages.sh
+
+# MVDCOURSE_NO_SKIPS=1: a skipped test is a failure (tests/conftest.py); the suite runs whole or not at all.
+test: $(STAMP) system-packages
+	MVDCOURSE_NO_SKIPS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not sandbox and not slow" $(PYTEST_ARGS)

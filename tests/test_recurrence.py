@@ -1,4 +1,5 @@
 """Lesson 3 widgets: each control changes what the student sees, and what they see matches the fact base."""
+
 from __future__ import annotations
 
 import html
@@ -104,10 +105,23 @@ def test_timeline_rejects_unknown_inputs_with_a_clear_message():
 
 
 # ----------------------------------------------------------------------------- cause sorter
-SEED_ITEMS = {"elongation": "S1-10", "push_through": "S1-11", "technique": "S1-12", "degradation": "S1-13",
-              "new_vessels": "S1-14"}
-DOCUMENTED = {"missed_zone", "teflon_adhesion", "insufficient", "granuloma", "technique", "vein",
-              "excess_teflon", "arachnoid"}
+SEED_ITEMS = {
+    "elongation": "S1-10",
+    "push_through": "S1-11",
+    "technique": "S1-12",
+    "degradation": "S1-13",
+    "new_vessels": "S1-14",
+}
+DOCUMENTED = {
+    "missed_zone",
+    "teflon_adhesion",
+    "insufficient",
+    "granuloma",
+    "technique",
+    "vein",
+    "excess_teflon",
+    "arachnoid",
+}
 
 
 def test_sorter_holds_the_five_handout_causes_and_the_redo_findings():
@@ -162,8 +176,8 @@ def test_sorter_check_without_sorting_gives_a_message_not_a_score():
 def test_sorter_gives_per_item_feedback_with_frequencies_and_sources():
     w = rec.cause_sorter()
     before = w.figure.value
-    w.toggles["elongation"].value = rec.DOCUMENTED        # wrong: a hypothesis
-    w.toggles["teflon_adhesion"].value = rec.DOCUMENTED   # right
+    w.toggles["elongation"].value = rec.DOCUMENTED  # wrong: a hypothesis
+    w.toggles["teflon_adhesion"].value = rec.DOCUMENTED  # right
     assert w.figure.value != before
     assert w.figure.figure_data["placed"]["elongation"] == rec.DOCUMENTED
     assert "2 of 12 causes sorted" in w.feedback.value
@@ -211,15 +225,27 @@ def test_each_vignette_has_one_right_answer_and_feedback_for_each_other_option(c
             assert wrong["status"] == "wrong" and "✘ Not the most likely" in wrong["html"]
 
 
-@pytest.mark.parametrize("case, answer, must_show", [
-    ("never_free", "missed_zone", ["87.5% [Liu 2021]", "77.8% [China-Japan Friendship Hospital 2024]"]),
-    ("pledget", "teflon_adhesion", ["53.5% [Al Mutawa 2024]", "37.2% [Al Mutawa 2024]"]),
-    ("overpacked", "excess_teflon", ["12.5% [Liu 2021]", "[Seaman 2020]"]),
-    ("no_change", "insufficient", ["[Acta Neurochir 2015]", "10.7% [China-Japan Friendship Hospital 2024]"]),
-    ("late_vein", "vein", ["[Samsung redo series]", "p = 0.02"]),
-    ("appraisal", "missed_zone", ["71.5% [Liu 2021]", "64.3% [China-Japan Friendship Hospital 2024]",
-                                  "Only exploration at redo decides", "p = 0.036", "(unverified)"]),
-])
+@pytest.mark.parametrize(
+    "case, answer, must_show",
+    [
+        ("never_free", "missed_zone", ["87.5% [Liu 2021]", "77.8% [China-Japan Friendship Hospital 2024]"]),
+        ("pledget", "teflon_adhesion", ["53.5% [Al Mutawa 2024]", "37.2% [Al Mutawa 2024]"]),
+        ("overpacked", "excess_teflon", ["12.5% [Liu 2021]", "[Seaman 2020]"]),
+        ("no_change", "insufficient", ["[Acta Neurochir 2015]", "10.7% [China-Japan Friendship Hospital 2024]"]),
+        ("late_vein", "vein", ["[Samsung redo series]", "p = 0.02"]),
+        (
+            "appraisal",
+            "missed_zone",
+            [
+                "71.5% [Liu 2021]",
+                "64.3% [China-Japan Friendship Hospital 2024]",
+                "Only exploration at redo decides",
+                "p = 0.036",
+                "(unverified)",
+            ],
+        ),
+    ],
+)
 def test_vignette_answers_and_explanations(case, answer, must_show, fb):
     result = rec.grade_vignette(case, answer, fb)
     assert result["answer"] == answer
@@ -314,7 +340,7 @@ def test_placeholders_in_vignettes_are_listed_in_fact_ids():
 
 
 def test_demos_are_zero_argument_builders_with_labelled_controls_and_a_figure():
-    assert rec.DEMOS == (rec.recurrence_timeline, rec.cause_sorter, rec.case_vignettes)
+    assert (rec.recurrence_timeline, rec.cause_sorter, rec.case_vignettes) == rec.DEMOS
     for build in rec.DEMOS:
         w = build()
         panels = [c for c in w.children if isinstance(c, FigurePanel)]

@@ -55,7 +55,7 @@ from .grid import (
     grid_html,
     outcome_grid,
 )
-from .series import CURE_SERIES, DAYS_PER_MONTH, MAX_MONTHS, CurvePoint, CureSeries, curve, reported_share
+from .series import CURE_SERIES, DAYS_PER_MONTH, MAX_MONTHS, CureSeries, CurvePoint, curve, reported_share
 from .timeline import (
     MEDIAN_MARKER,
     OVERLAY_OPTIONS,
@@ -69,17 +69,25 @@ from .timeline import (
     timeline_html,
 )
 
-_TEXTS = ([b.check for b in SEED_BANDS.values()] + list(GRID_TEXT.values()) + list(TEXTS.values())
-          + [c[1] for c in CONVENTIONS.values()])
+_TEXTS = (
+    [b.check for b in SEED_BANDS.values()]
+    + list(GRID_TEXT.values())
+    + list(TEXTS.values())
+    + [c[1] for c in CONVENTIONS.values()]
+)
 
 #: Every fact this lesson's widgets show (the lesson's reference list is built from it).
-FACT_IDS = tuple(dict.fromkeys(
-    [p.fact for s in CURE_SERIES.values() for p in s.points]
-    + [s.tail_fact for s in CURE_SERIES.values() if s.tail_fact]
-    + [MEDIAN_MARKER[0]] + [fid for fid, _ in TAIL_MARKERS]
-    + [*SERIES_ROWS, *SERIES_COLS, *IMMEDIATE_CUTOFFS.values(), SILENT_FACT]
-    + [c[2] for c in CONVENTIONS.values()]
-    + factbase.FactBase.fact_ids(*_TEXTS)))
+FACT_IDS = tuple(
+    dict.fromkeys(
+        [p.fact for s in CURE_SERIES.values() for p in s.points]
+        + [s.tail_fact for s in CURE_SERIES.values() if s.tail_fact]
+        + [MEDIAN_MARKER[0]]
+        + [fid for fid, _ in TAIL_MARKERS]
+        + [*SERIES_ROWS, *SERIES_COLS, *IMMEDIATE_CUTOFFS.values(), SILENT_FACT]
+        + [c[2] for c in CONVENTIONS.values()]
+        + factbase.FactBase.fact_ids(*_TEXTS)
+    )
+)
 
 #: Handout claims the widgets quote (their handouts join the lesson's reference list).
 SEED_CLAIM_IDS = tuple(dict.fromkeys([b.claim for b in SEED_BANDS.values()] + [cid for _, cid, _ in SEED_LIST]))

@@ -41,8 +41,16 @@ TEXTS = content.lesson_texts("02_recovery", "classifier_texts")
 NOW_OPTIONS = ("gone", "improving", "unchanged")
 SILENT_FACT = "recovery.silent_period_max.inha2008"
 
-CATEGORIES = ("immediate cure", "delayed cure", "delayed cure in progress", "persistent spasm",
-              "recurrence", "cured, timing unknown", "not classified", "invalid")
+CATEGORIES = (
+    "immediate cure",
+    "delayed cure",
+    "delayed cure in progress",
+    "persistent spasm",
+    "recurrence",
+    "cured, timing unknown",
+    "not classified",
+    "invalid",
+)
 
 
 class TimelineError(ValueError):
@@ -52,9 +60,10 @@ class TimelineError(ValueError):
 @dataclass
 class Timeline:
     follow_up_days: float
-    free_day: float | None = None     # first spasm-free day after MVD
-    back_day: float | None = None     # day the spasm came back after being free
-    now: str = "gone"                 # spasm now: gone / improving / unchanged
+    free_day: float | None = None  # first spasm-free day after MVD
+    back_day: float | None = None  # day the spasm came back after being free
+    now: str = "gone"  # spasm now: gone / improving / unchanged
+
 
 @dataclass
 class Verdict:
@@ -71,8 +80,9 @@ class Verdict:
         return self.category not in ("invalid",)
 
 
-_TIME = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(d|days?|w|wks?|weeks?|m|mo|mos|months?|y|yrs?|years?)?\s*$",
-                   re.IGNORECASE)
+_TIME = re.compile(
+    r"^\s*(\d+(?:[.,]\d+)?)\s*(d|days?|w|wks?|weeks?|m|mo|mos|months?|y|yrs?|years?)?\s*$", re.IGNORECASE
+)
 _UNIT_DAYS = {"d": 1, "w": 7, "m": DAYS_PER_MONTH, "y": 365.25}
 
 
@@ -94,8 +104,10 @@ def parse_time(text: str | float | int | None, default_unit: str, what: str) -> 
             raise TimelineError(f"{what}: a time after surgery cannot be negative ({s}).")
         m = _TIME.match(s)
         if not m:
-            raise TimelineError(f"{what}: “{s}” is not a time. Type a number, optionally with a unit, "
-                                f"e.g. 14, 14 days, 2 weeks, 3 months or 1 year.")
+            raise TimelineError(
+                f"{what}: “{s}” is not a time. Type a number, optionally with a unit, "
+                f"e.g. 14, 14 days, 2 weeks, 3 months or 1 year."
+            )
         value = float(m.group(1).replace(",", "."))
         unit = (m.group(2) or default_unit)[0].lower()
     days = value * _UNIT_DAYS[unit[0].lower()]
@@ -108,13 +120,14 @@ def parse_timeline(follow_up: str, free_day: str = "", back_at: str = "", now: s
     """Build a timeline from the widget's text fields (follow-up in months, free day in days, return in months)."""
     f = parse_time(follow_up, "m", "Months since MVD")
     if f is None:
-        raise TimelineError("Months since MVD is empty: enter how long ago the operation was, e.g. 3 "
-                            "(months) or 10 days.")
+        raise TimelineError(
+            "Months since MVD is empty: enter how long ago the operation was, e.g. 3 (months) or 10 days."
+        )
     if now not in NOW_OPTIONS:
         raise TimelineError(f"Spasm now must be one of {', '.join(NOW_OPTIONS)}, not “{now}”.")
-    return Timeline(f, parse_time(free_day, "d", "First spasm-free on day"),
-                    parse_time(back_at, "m", "Spasm came back at"), now)
-
+    return Timeline(
+        f, parse_time(free_day, "d", "First spasm-free on day"), parse_time(back_at, "m", "Spasm came back at"), now
+    )
 
 
 def say(text_id: str, fb: factbase.FactBase, **fields) -> str:
@@ -158,23 +171,42 @@ def _never_free(t: Timeline, immediate_by_day: int, convention: str, fb) -> Verd
     """No spasm-free date: timing unknown, a delayed cure still possible, or persistent spasm."""
     fm = _months(t.follow_up_days)
     if t.now == "gone":
-        return Verdict("cured, timing unknown", say("headline_timing_unknown", fb),
-                       [say("immediate_definition", fb, immediate_by=immediate_by_day), say("durability", fb)],
-                       message=say("missing_free_day", fb), timeline=t)
+        return Verdict(
+            "cured, timing unknown",
+            say("headline_timing_unknown", fb),
+            [say("immediate_definition", fb, immediate_by=immediate_by_day), say("durability", fb)],
+            message=say("missing_free_day", fb),
+            timeline=t,
+        )
     trend = say("trend_improving" if t.now == "improving" else "trend_unchanged", fb)
     other = next(k for k in CONVENTIONS if k != convention)
     if fm < CONVENTIONS[convention][0]:
         failed_elsewhere = CONVENTIONS[other][0] < CONVENTIONS[convention][0] and fm >= CONVENTIONS[other][0]
-        early_note = (say("failure_by_other_convention", fb, other=other) if failed_elsewhere
-                      else say("no_failure_yet", fb))
-        return Verdict("delayed cure in progress", say("headline_in_progress", fb, convention=convention),
-                       [trend, say("median_delayed", fb),
-                        _share_reached(fm, fb) + " " + say("still_to_come", fb),
-                        say("delayed_common", fb), early_note, say("later_tail", fb)], timeline=t)
-    reasons = [trend,
-               say("failure_by_convention", fb, convention=convention, basis=_conv_basis(convention, fb),
-                   when=_fmt_months(fm)),
-               _share_reached(fm, fb), say("later_tail", fb), say("failures_within", fb)]
+        early_note = (
+            say("failure_by_other_convention", fb, other=other) if failed_elsewhere else say("no_failure_yet", fb)
+        )
+        return Verdict(
+            "delayed cure in progress",
+            say("headline_in_progress", fb, convention=convention),
+            [
+                trend,
+                say("median_delayed", fb),
+                _share_reached(fm, fb) + " " + say("still_to_come", fb),
+                say("delayed_common", fb),
+                early_note,
+                say("later_tail", fb),
+            ],
+            timeline=t,
+        )
+    reasons = [
+        trend,
+        say(
+            "failure_by_convention", fb, convention=convention, basis=_conv_basis(convention, fb), when=_fmt_months(fm)
+        ),
+        _share_reached(fm, fb),
+        say("later_tail", fb),
+        say("failures_within", fb),
+    ]
     if fm < CONVENTIONS[other][0]:
         reasons.insert(2, say("possible_by_other_convention", fb, other=other))
     return Verdict("persistent spasm", say("headline_persistent", fb, convention=convention), reasons, timeline=t)
@@ -183,43 +215,67 @@ def _never_free(t: Timeline, immediate_by_day: int, convention: str, fb) -> Verd
 def _came_back(t: Timeline, immediate_by_day: int, fb) -> Verdict:
     """Spasm-free, then back: a silent period before a delayed cure, or a recurrence."""
     S, B = t.free_day, t.back_day
-    silent = S <= immediate_by_day and (B - S) <= fb.fact(SILENT_FACT).value + 1e-9
+    silent = immediate_by_day >= S and fb.fact(SILENT_FACT).value + 1e-9 >= (B - S)
     silent_text = say("silent_period", fb)
     if silent and t.now == "gone":
-        return Verdict("delayed cure", say("headline_silent_cured", fb),
-                       [silent_text, say("early_return_not_recurrence", fb), say("durability", fb)], timeline=t)
+        return Verdict(
+            "delayed cure",
+            say("headline_silent_cured", fb),
+            [silent_text, say("early_return_not_recurrence", fb), say("durability", fb)],
+            timeline=t,
+        )
     if silent:
-        return Verdict("delayed cure in progress", say("headline_silent_in_progress", fb),
-                       [silent_text, say("returned_within_silent", fb, gap=f"{B - S:.0f}"),
-                        _share_reached(_months(t.follow_up_days), fb), say("median_delayed", fb)], timeline=t)
+        return Verdict(
+            "delayed cure in progress",
+            say("headline_silent_in_progress", fb),
+            [
+                silent_text,
+                say("returned_within_silent", fb, gap=f"{B - S:.0f}"),
+                _share_reached(_months(t.follow_up_days), fb),
+                say("median_delayed", fb),
+            ],
+            timeline=t,
+        )
     if t.now == "gone":
-        return Verdict("not classified", say("headline_not_classified", fb),
-                       [silent_text, say("not_classified_reason", fb)],
-                       message=say("not_classified_message", fb), timeline=t)
+        return Verdict(
+            "not classified",
+            say("headline_not_classified", fb),
+            [silent_text, say("not_classified_reason", fb)],
+            message=say("not_classified_message", fb),
+            timeline=t,
+        )
     free_for = B - S
-    return Verdict("recurrence", say("headline_recurrence", fb),
-                   [say("recurrence_free_for", fb, days=f"{free_for:.0f}", months=f"{_months(free_for):.1f}"),
-                    say("recurrence_rates", fb), say("persistent_vs_recurrent", fb),
-                    say("recurrence_in_lesson_3", fb)], timeline=t)
+    return Verdict(
+        "recurrence",
+        say("headline_recurrence", fb),
+        [
+            say("recurrence_free_for", fb, days=f"{free_for:.0f}", months=f"{_months(free_for):.1f}"),
+            say("recurrence_rates", fb),
+            say("persistent_vs_recurrent", fb),
+            say("recurrence_in_lesson_3", fb),
+        ],
+        timeline=t,
+    )
 
 
 def _still_free(t: Timeline, immediate_by_day: int, convention: str, fb) -> Verdict:
     """Spasm-free and still free: an immediate or a delayed cure."""
     S = t.free_day
     immediate_def, durability = say("immediate_definition", fb, immediate_by=immediate_by_day), say("durability", fb)
-    if S <= immediate_by_day:
+    if immediate_by_day >= S:
         reasons = [immediate_def, durability]
         if t.follow_up_days < 30:  # within the first month the label can still change
             reasons.insert(0, say("too_soon_to_tell", fb))
         return Verdict("immediate cure", say("headline_immediate", fb, free=f"{S:g}"), reasons, timeline=t)
     reasons = [immediate_def, say("median_all_and_delayed", fb), _share_reached(_months(S), fb), durability]
-    if S > CONVENTIONS[convention][0] * DAYS_PER_MONTH:
+    if CONVENTIONS[convention][0] * DAYS_PER_MONTH < S:
         reasons.insert(1, say("after_horizon", fb, convention=convention))
     return Verdict("delayed cure", say("headline_delayed", fb, when=_fmt_months(_months(S))), reasons, timeline=t)
 
 
-def classify(t: Timeline, immediate_by_day: int = 7, convention: str = "1 year",
-             fb: factbase.FactBase | None = None) -> Verdict:
+def classify(
+    t: Timeline, immediate_by_day: int = 7, convention: str = "1 year", fb: factbase.FactBase | None = None
+) -> Verdict:
     """Classify a patient timeline. Contradictions come back as ``category='invalid'`` with a message."""
     fb = _fb(fb)
     if immediate_by_day not in IMMEDIATE_CUTOFFS:
@@ -263,17 +319,26 @@ def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "
     horizon = CONVENTIONS[convention][0]
     t = v.timeline
     if t is None or v.category == "invalid":
-        ax.text(0.5, 0.5, "No timeline to draw: read the message below.", ha="center", va="center",
-                transform=ax.transAxes, fontsize=11)
+        ax.text(
+            0.5,
+            0.5,
+            "No timeline to draw: read the message below.",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=11,
+        )
         ax.set_xticks([])
         ax.spines["bottom"].set_visible(False)
         return fig, {"category": v.category, "segments": [], "follow_up_months": None}
     F = _months(t.follow_up_days)
     segments = _segments(t)
-    look = {"spasm present": (style.OKABE_ITO["vermillion"], "///"),
-            "spasm-free": (style.OKABE_ITO["bluish_green"], ""),
-            "spasm back": (style.OKABE_ITO["reddish_purple"], "xx"),
-            "spasm back, then gone": (style.OKABE_ITO["reddish_purple"], "..")}
+    look = {
+        "spasm present": (style.OKABE_ITO["vermillion"], "///"),
+        "spasm-free": (style.OKABE_ITO["bluish_green"], ""),
+        "spasm back": (style.OKABE_ITO["reddish_purple"], "xx"),
+        "spasm back, then gone": (style.OKABE_ITO["reddish_purple"], ".."),
+    }
     xmax = max(F, horizon, 1) * 1.1
     sqrt_scale(ax, xmax)
     ticks = [x for x in (0, 1, 3, 6, 12, 24, 36, 60, 120, 240, 600, 1200) if x <= xmax]
@@ -283,17 +348,40 @@ def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "
     for name, a, b in segments:
         color, hatch = look[name]
         width = max(b - a, (0.004 * root) ** 2)
-        ax.barh(0, width, left=a, height=0.5, color=color, alpha=0.45 if hatch else 0.6, hatch=hatch,
-                edgecolor="black", lw=0.8)
+        ax.barh(
+            0,
+            width,
+            left=a,
+            height=0.5,
+            color=color,
+            alpha=0.45 if hatch else 0.6,
+            hatch=hatch,
+            edgecolor="black",
+            lw=0.8,
+        )
         mid = ((math.sqrt(a) + math.sqrt(b)) / 2) ** 2
         if math.sqrt(b) - math.sqrt(a) > 0.2 * root:
-            ax.text(mid, 0, name, ha="center", va="center", fontsize=9, fontweight="bold",
-                    bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.75))
+            ax.text(
+                mid,
+                0,
+                name,
+                ha="center",
+                va="center",
+                fontsize=9,
+                fontweight="bold",
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.75),
+            )
         else:
             near_edge = math.sqrt(mid) < 0.12 * root
-            ax.annotate(name, (mid, 0.25), xytext=(0 if near_edge else mid, 0.45 + 0.3 * small), fontsize=8,
-                        ha="left" if near_edge else "center", va="bottom",
-                        arrowprops=dict(arrowstyle="->", lw=0.7))
+            ax.annotate(
+                name,
+                (mid, 0.25),
+                xytext=(0 if near_edge else mid, 0.45 + 0.3 * small),
+                fontsize=8,
+                ha="left" if near_edge else "center",
+                va="bottom",
+                arrowprops=dict(arrowstyle="->", lw=0.7),
+            )
             small += 1
     imm = _months(immediate_by_day)
     ax.axvline(imm, color="black", lw=1, linestyle=":")
@@ -305,23 +393,30 @@ def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "
     ax.set_ylim(-1.05, 1.0)
     ax.set_xlabel("Months after MVD (square-root scale)")
     ax.set_title(f"Classification: {v.category}", fontsize=10.5)
-    return fig, {"category": v.category, "segments": [(n, round(a, 2), round(b, 2)) for n, a, b in segments],
-                 "follow_up_months": round(F, 2)}
+    return fig, {
+        "category": v.category,
+        "segments": [(n, round(a, 2), round(b, 2)) for n, a, b in segments],
+        "follow_up_months": round(F, 2),
+    }
 
 
 def classifier_alt(v: Verdict, data: dict, convention: str = "1 year") -> str:
     if v.category == "invalid":
         return "Empty patient timeline: the timeline as entered cannot happen; the message below says why."
     segs = "; ".join(f"{n} from month {a:g} to {b:g}" for n, a, b in data["segments"])
-    return (f"Patient timeline bar over {data['follow_up_months']:g} months after MVD: {segs}. Dashed line at "
-            f"the {convention} convention. Classification: {v.category}.")
+    return (
+        f"Patient timeline bar over {data['follow_up_months']:g} months after MVD: {segs}. Dashed line at "
+        f"the {convention} convention. Classification: {v.category}."
+    )
 
 
 def classifier_html(v: Verdict) -> str:
     parts = []
     if v.message:
-        parts.append(f"<p role='alert' style='color:#8B2500'><b>{'⚠ ' if v.category == 'invalid' else 'ℹ '}"
-                     f"{html.escape(v.message)}</b></p>")
+        parts.append(
+            f"<p role='alert' style='color:#8B2500'><b>{'⚠ ' if v.category == 'invalid' else 'ℹ '}"
+            f"{html.escape(v.message)}</b></p>"
+        )
     parts.append(f"<h4 style='margin:4px 0'>{html.escape(v.headline)}</h4>")
     if v.category != "invalid":
         parts.append(f"<p>Category: <b>{html.escape(v.category)}</b></p>")
@@ -337,22 +432,44 @@ class TimelineClassifier(demo.InputDemo):
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = _fb(fb)
         st = {"description_width": "initial"}
-        self.follow_up = widgets.Text(value="2", description="Months since MVD:", style=st,
-                                      placeholder="e.g. 2 or 10 days", continuous_update=False)
-        self.free_day = widgets.Text(value="", description="First spasm-free on day:", style=st,
-                                     placeholder="blank = not yet", continuous_update=False)
-        self.back_at = widgets.Text(value="", description="Spasm came back at (months):", style=st,
-                                    placeholder="blank = did not come back", continuous_update=False)
-        self.now = widgets.Dropdown(options=list(NOW_OPTIONS), value="improving", description="Spasm now:",
-                                    style=st)
+        self.follow_up = widgets.Text(
+            value="2",
+            description="Months since MVD:",
+            style=st,
+            placeholder="e.g. 2 or 10 days",
+            continuous_update=False,
+        )
+        self.free_day = widgets.Text(
+            value="",
+            description="First spasm-free on day:",
+            style=st,
+            placeholder="blank = not yet",
+            continuous_update=False,
+        )
+        self.back_at = widgets.Text(
+            value="",
+            description="Spasm came back at (months):",
+            style=st,
+            placeholder="blank = did not come back",
+            continuous_update=False,
+        )
+        self.now = widgets.Dropdown(options=list(NOW_OPTIONS), value="improving", description="Spasm now:", style=st)
         self.immediate_by = widgets.ToggleButtons(
-            options=[("day 3", 3), ("day 7", 7)], value=7, description="“Immediate” means spasm-free by:",
-            style=st)
-        self.convention = widgets.ToggleButtons(options=list(CONVENTIONS), value="1 year",
-                                                description="Judge the final result at:", style=st)
-        super().__init__([self.follow_up, self.free_day, self.back_at, self.now, self.immediate_by, self.convention],
-                         _parse, _state_figure, _state_alt, _state_html, self._fb, errors=(TimelineError,),
-                         kind="classifier")
+            options=[("day 3", 3), ("day 7", 7)], value=7, description="“Immediate” means spasm-free by:", style=st
+        )
+        self.convention = widgets.ToggleButtons(
+            options=list(CONVENTIONS), value="1 year", description="Judge the final result at:", style=st
+        )
+        super().__init__(
+            [self.follow_up, self.free_day, self.back_at, self.now, self.immediate_by, self.convention],
+            _parse,
+            _state_figure,
+            _state_alt,
+            _state_html,
+            self._fb,
+            errors=(TimelineError,),
+            kind="classifier",
+        )
 
     @property
     def verdict(self) -> Verdict:

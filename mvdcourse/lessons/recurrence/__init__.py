@@ -67,17 +67,24 @@ from .vignettes import (
 _CONTENT_TEXTS = [t for rec in (*CAUSES.values(), *VIGNETTES.values()) for t in content.texts(rec)]
 
 #: Every fact this lesson's widgets show (the lesson's reference list is built from it).
-FACT_IDS = tuple(dict.fromkeys(
-    [*CHANG_FACTS, *SERIES_FACTS, *SERIES_NOTES, *LANDMARK_FACTS]
-    + [f for rf in RISK_FACTORS.values() if rf for f in (rf.fact, *rf.context)]
-    + [f for c in CAUSES.values() for f in c.frequency_facts + c.note_facts]
-    + factbase.FactBase.fact_ids(*_CONTENT_TEXTS)
-    + [f for v in VIGNETTES.values() for f in v.cited]))
+FACT_IDS = tuple(
+    dict.fromkeys(
+        [*CHANG_FACTS, *SERIES_FACTS, *SERIES_NOTES, *LANDMARK_FACTS]
+        + [f for rf in RISK_FACTORS.values() if rf for f in (rf.fact, *rf.context)]
+        + [f for c in CAUSES.values() for f in c.frequency_facts + c.note_facts]
+        + factbase.FactBase.fact_ids(*_CONTENT_TEXTS)
+        + [f for v in VIGNETTES.values() for f in v.cited]
+    )
+)
 
 #: Handout claims the widgets quote (their handouts join the lesson's reference list).
-SEED_CLAIM_IDS = tuple(dict.fromkeys(
-    [HANDOUT_RATE_CLAIM] + [c.seed_claim for c in CAUSES.values() if c.seed_claim]
-    + factbase.FactBase.seed_ids(*_CONTENT_TEXTS)))
+SEED_CLAIM_IDS = tuple(
+    dict.fromkeys(
+        [HANDOUT_RATE_CLAIM]
+        + [c.seed_claim for c in CAUSES.values() if c.seed_claim]
+        + factbase.FactBase.seed_ids(*_CONTENT_TEXTS)
+    )
+)
 
 #: The lesson's interactive demos; the first has the toggle that redraws the first figure (browser test).
 DEMOS = (recurrence_timeline, cause_sorter, case_vignettes)

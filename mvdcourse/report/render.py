@@ -67,13 +67,14 @@ def score_histogram(report: Report):
     ax.set_xlabel("quiz score (% of the points in the total)")
     ax.set_ylabel("students")
     ax.set_xlim(0, 100)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
     counts, _ = np.histogram(pct, bins=np.arange(0, 101, 10))
-    top = int(np.argmax(counts)) if len(pct) else 0
+    modes = [int(i) for i in np.flatnonzero(counts == counts.max())] if len(pct) else [0]
     alt = (f"Histogram of quiz scores for {s['students_scored']} students: mean {_fmt(s['mean_percent'], 0)} %, "
            f"SD {_fmt(s['sd_percent'], 0)} %, median {_fmt(s['median_percent'], 0)} %, range "
-           f"{_fmt(s['min_percent'], 0)} to {_fmt(s['max_percent'], 0)} %; the most common band is "
-           f"{top * 10}–{top * 10 + 10} % ({counts[top] if len(pct) else 0} students).")
+           f"{_fmt(s['min_percent'], 0)} to {_fmt(s['max_percent'], 0)} %; the most common score band"
+           f"{'s are ' if len(modes) > 1 else ' is '}" + " and ".join(f"{m * 10}–{m * 10 + 10} %" for m in modes)
+           + f" ({counts[modes[0]] if len(pct) else 0} students{' each' if len(modes) > 1 else ''}).")
     return fig, alt
 
 
@@ -119,13 +120,14 @@ def mastery_chart(report: Report):
     for bar, b, v in zip(bars, below, values):
         if b:
             bar.set_hatch("xx")
-        ax.text(min(v + 0.01, 0.9), bar.get_y() + bar.get_height() / 2,
+        ax.text(v + 0.01, bar.get_y() + bar.get_height() / 2,
                 f"{v:.0%}{' below' if b else ''}", va="center", fontsize=9)
     ax.axvline(t.mastery, color="black", linestyle="--", label=f"mastery threshold {t.mastery:.0%}")
-    ax.set_xlim(0, 1)
+    ax.set_xlim(0, 1.15)
+    ax.set_xticks(np.linspace(0, 1, 6))
     ax.invert_yaxis()
     ax.set_xlabel("class mastery (mean share of the objective's points)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(rows), 2)), ncol=1)
     alt = ("Bar chart of class mastery by learning objective: "
            + "; ".join(f"O{r['number']} {r['class_mastery']:.0%}" for r in rows)
            + f". Threshold {t.mastery:.0%}; below it: "

@@ -196,3 +196,13 @@ def test_non_functional_distractor_is_flagged():
     assert row["non_functional"] == ["D"]
     assert row["distractor_efficiency"] == pytest.approx(2 / 3)
     assert any("non-functional distractor D" in r for r in row["reasons"])
+
+
+def test_notebook_display_has_every_plot_with_alt_text():
+    from mvdcourse.report import figures
+    report = analyse(_results(BINARY, [1, 1, 1, 1]))
+    html = report._repr_html_()
+    assert html.count("<img ") == 3 and html.count('alt="') == 3 and "<h1>" in html
+    shown = figures(report)
+    assert len(shown) == 3 and all(len(f.alt) > 40 for f in shown)
+    assert "q4 (difficulty 0.33, discrimination -0.22)" in shown[1].alt   # the flagged item, in words

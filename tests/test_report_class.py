@@ -23,6 +23,8 @@ from mvdcourse.quiz import course as course_mod
 from mvdcourse.report import item_analysis
 from mvdcourse.report.lms import CANVAS_IDENTITY, POINTS_POSSIBLE
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
+
 STUDENTS = 200
 HAND_GRADED = 150
 ARTIFACTS = paths.COURSE_ROOT / "test-artifacts"

@@ -22,14 +22,12 @@ from .analysis import Report, Thresholds, analyse
 
 
 def item_analysis(assignment: str, course: str | Path | None = None, **thresholds) -> Report:
-    """Analyse a graded assignment. ``course`` defaults to the current folder if it is an nbgrader
-    course directory, else the checkout's ``assignments/``; keyword arguments override
-    :class:`Thresholds` (e.g. ``mastery=0.8``)."""
-    from ..quiz.course import DEFAULT_COURSE
+    """Analyse a graded assignment. ``course`` is found as the ``mvdcourse`` command finds it (the
+    current folder if it is an nbgrader course directory, else ``$MVDCOURSE_COURSE``, else the checkout's
+    ``assignments/``); keyword arguments override :class:`Thresholds` (e.g. ``mastery=0.8``)."""
+    from ..quiz.course import resolve
     from .data import load_class
-    if course is None:
-        course = Path.cwd() if (Path.cwd() / "nbgrader_config.py").exists() else DEFAULT_COURSE
-    return analyse(load_class(Path(course), assignment), Thresholds(**thresholds))
+    return analyse(load_class(resolve(course)[0], assignment), Thresholds(**thresholds))
 
 
 def figures(report: Report):

@@ -7,6 +7,7 @@ from the per-item outcomes the closed-form grader wrote into each autograded not
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,17 @@ def parse_choice(item: ItemInfo, answer: str, status: str) -> frozenset:
     return frozenset(a.strip() for a in answer.split(",") if a.strip() in item.options)
 
 
+def recorded_answers(course: Path, assignment: str):
+    """(student, item id, answer, status) from the record the closed-form grader leaves on each check cell
+    of an autograded notebook (``metadata.mvdcourse``)."""
+    for path in sorted(Path(course, "autograded").glob(f"*/{assignment}/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            info = cell.get("metadata", {}).get("mvdcourse")
+            if info:
+                item = cell["metadata"].get("nbgrader", {}).get("grade_id", "").removesuffix("_check")
+                yield path.parent.parent.name, item, str(info.get("answer", "")), info.get("status", "")
+
+
 def _gradebook_scores(db_url: str, assignment: str) -> tuple[dict, dict, set]:
     """(scores by (student, grade id), names by student, students with a submission)."""
     from nbgrader.api import (Assignment, BaseCell, Grade, Gradebook, Student, SubmittedAssignment,
@@ -100,9 +112,10 @@ def load_class(course: Path, assignment: str, db_url: str | None = None) -> Clas
     from ..grading import ledger
     from ..quiz import items as itembank
     from ..quiz.course import db_url as course_db_url
-    from ..quiz.export import SCORED, item_rows
+    from ..quiz.course import items_dir
+    from ..quiz.export import SCORED
     course = Path(course)
-    bank_path = course / "items" / f"{assignment}.yaml"
+    bank_path = items_dir(course) / f"{assignment}.yaml"
     if not bank_path.exists():
         raise FileNotFoundError(f"no item bank {bank_path}: the report needs the assignment's items "
                                 f"(objectives, keys); check the assignment name")
@@ -122,8 +135,8 @@ def load_class(course: Path, assignment: str, db_url: str | None = None) -> Clas
     row = {sid: i for i, sid in enumerate(students)}
     by_id = {it.id: it for it in items}
     choices = {it.id: [frozenset()] * len(students) for it in items if it.has_options}
-    for r in item_rows(course, [assignment]):
-        it = by_id.get(r["item"])
-        if it is not None and it.has_options and r["student_id"] in row:
-            choices[it.id][row[r["student_id"]]] = parse_choice(it, str(r["answer"]), r["item_status"])
+    for sid, item_id, answer, status in recorded_answers(course, assignment):
+        it = by_id.get(item_id)
+        if it is not None and it.has_options and sid in row:
+            choices[it.id][row[sid]] = parse_choice(it, answer, status)
     return ClassResults(assignment, bank.title, items, students, points, choices, names, not_scored)

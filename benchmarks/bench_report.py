@@ -9,6 +9,7 @@ process's peak memory. Target (issue #15): under 5 s and 300 MB at 5,000 student
 
 Usage: python benchmarks/bench_report.py [--sizes 200 1000 5000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,6 +55,7 @@ def fill_course(course: Path, students: int, seed: int = 1) -> None:
     from mvdcourse.quiz import course as course_mod
     from mvdcourse.quiz import items as itembank
     from mvdcourse.quiz.demo_irt import design
+
     bank = itembank.load(course / "items" / f"{ASSIGNMENT}.yaml")
     course_mod.generate(course, ASSIGNMENT)
     designs = {d.item: d for d in design(bank, seed)}
@@ -66,58 +68,96 @@ def fill_course(course: Path, students: int, seed: int = 1) -> None:
         assignment = gb.find_assignment(ASSIGNMENT)
         notebook = assignment.notebooks[0]
         for i, sid in enumerate(ids):
-            sub = SubmittedAssignment(assignment=assignment, student=Student(id=sid, first_name="Student",
-                                                                            last_name=sid))
+            sub = SubmittedAssignment(
+                assignment=assignment, student=Student(id=sid, first_name="Student", last_name=sid)
+            )
             nb = SubmittedNotebook(notebook=notebook, assignment=sub)
             for cell in notebook.grade_cells:
                 item = bank.item(cell.name.split("_")[0])
-                Grade(cell_id=cell.id, notebook=nb, needs_manual_grade=False,
-                      auto_score=float(item.points) if right[item.id][i] else 0.0)
+                Grade(
+                    cell_id=cell.id,
+                    notebook=nb,
+                    needs_manual_grade=False,
+                    auto_score=float(item.points) if right[item.id][i] else 0.0,
+                )
             for cell in notebook.solution_cells:
                 Comment(cell_id=cell.id, notebook=nb)
             for cell in notebook.task_cells:
                 Comment(cell_id=cell.id, notebook=nb)
-                Grade(cell_id=cell.id, notebook=nb, needs_manual_grade=False,
-                      manual_score=float(np.clip(round(1.5 + theta[i]), 0, 3)))
+                Grade(
+                    cell_id=cell.id,
+                    notebook=nb,
+                    needs_manual_grade=False,
+                    manual_score=float(np.clip(round(1.5 + theta[i]), 0, 3)),
+                )
             gb.db.add(sub)
         gb.db.commit()
     for sid in ids:  # the per-item outcomes the closed-form grader writes (only what the report reads)
         cells = []
         for it in bank.closed_items:
             ok = right[it.id][index[sid]]
-            answer = (it.answer if ok else next(k for k in it.options if k not in it.answer)) \
-                if it.type in ("single", "multiple") else ""
+            answer = (
+                (it.answer if ok else next(k for k in it.options if k not in it.answer))
+                if it.type in ("single", "multiple")
+                else ""
+            )
             answer = ", ".join(answer) if isinstance(answer, list) else answer
-            cells.append({"cell_type": "code", "source": "", "outputs": [], "metadata": {
-                "nbgrader": {"grade_id": f"{it.id}_check"},
-                "mvdcourse": {"type": it.type, "answer": answer, "key": "", "earned": 0, "max": it.points,
-                              "status": "correct" if ok else "wrong"}}})
+            cells.append(
+                {
+                    "cell_type": "code",
+                    "source": "",
+                    "outputs": [],
+                    "metadata": {
+                        "nbgrader": {"grade_id": f"{it.id}_check"},
+                        "mvdcourse": {
+                            "type": it.type,
+                            "answer": answer,
+                            "key": "",
+                            "earned": 0,
+                            "max": it.points,
+                            "status": "correct" if ok else "wrong",
+                        },
+                    },
+                }
+            )
         folder = course / "autograded" / sid / ASSIGNMENT
         folder.mkdir(parents=True)
-        (folder / f"{ASSIGNMENT}.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
-                                                                 "nbformat_minor": 5}))
+        (folder / f"{ASSIGNMENT}.ipynb").write_text(
+            json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+        )
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 5000])
     args = p.parse_args()
-    print(f"{'students':>8} {'fill s':>7} {'import s':>8} {'read+analyse s':>14} {'write s':>7} "
-          f"{'build s':>7} {'peak MB':>7}")
+    print(
+        f"{'students':>8} {'fill s':>7} {'import s':>8} {'read+analyse s':>14} {'write s':>7} "
+        f"{'build s':>7} {'peak MB':>7}"
+    )
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             course = copy_course(Path(tmp) / "course")
             t = time.perf_counter()
             fill_course(course, n)
             fill = time.perf_counter() - t
-            out = subprocess.run([sys.executable, "-c", CHILD, str(course), ASSIGNMENT, str(course / "reports")],
-                                 capture_output=True, text=True, check=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, str(course), ASSIGNMENT, str(course / "reports")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
             imp, analyse_s, write_s, peak, scored = float(out[0]), float(out[1]), float(out[2]), out[3], int(out[4])
             assert scored == n, (scored, n)
-            print(f"{n:>8} {fill:>7.1f} {imp:>8.2f} {analyse_s:>14.2f} {write_s:>7.2f} "
-                  f"{analyse_s + write_s:>7.2f} {peak:>7}", flush=True)
-    print("build = read the gradebook and outcomes + analyse + write HTML/CSV/JSON (import time excluded: "
-          "nbgrader's own import dominates it); peak = the report process's maximum resident memory.")
+            print(
+                f"{n:>8} {fill:>7.1f} {imp:>8.2f} {analyse_s:>14.2f} {write_s:>7.2f} "
+                f"{analyse_s + write_s:>7.2f} {peak:>7}",
+                flush=True,
+            )
+    print(
+        "build = read the gradebook and outcomes + analyse + write HTML/CSV/JSON (import time excluded: "
+        "nbgrader's own import dominates it); peak = the report process's maximum resident memory."
+    )
 
 
 if __name__ == "__main__":

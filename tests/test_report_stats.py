@@ -1,4 +1,5 @@
 """Item statistics against values worked out by hand on small classes (exact fractions in comments)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,12 +11,7 @@ from mvdcourse.report.analysis import Thresholds, analyse
 from mvdcourse.report.data import ClassResults, ItemInfo, parse_choice
 
 # Six students, four items scored 0/1.  Totals 4, 3, 2, 2, 1, 1.
-BINARY = np.array([[1, 1, 1, 1],
-                   [1, 1, 1, 0],
-                   [1, 1, 0, 0],
-                   [1, 0, 1, 0],
-                   [1, 0, 0, 0],
-                   [0, 0, 0, 1]], dtype=float)
+BINARY = np.array([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1]], dtype=float)
 
 
 def test_difficulty_is_proportion_correct():
@@ -121,7 +117,7 @@ def test_feldt_interval_covers_the_population_value():
     """Parallel items (true score + noise): the 95 % interval holds the population alpha ~95 % of the time."""
     rng = np.random.default_rng(7)
     n, k, noise = 60, 8, 1.5
-    rho = 1 / (1 + noise ** 2)
+    rho = 1 / (1 + noise**2)
     population = k * rho / (1 + (k - 1) * rho)
     hits = 0
     runs = 1000
@@ -137,9 +133,18 @@ def _results(points, max_points, choices=None, types=None, objectives=None, less
     types = types or ["single"] * k
     objectives = objectives or [f"objective {chr(65 + j)} for the class" for j in range(k)]
     lessons = lessons or [1] * k
-    items = [ItemInfo(f"q{j + 1}", types[j], float(max_points[j]), objectives[j], lessons[j],
-                      "ABCD" if types[j] == "single" else "", frozenset("A") if types[j] == "single" else frozenset())
-             for j in range(k)]
+    items = [
+        ItemInfo(
+            f"q{j + 1}",
+            types[j],
+            float(max_points[j]),
+            objectives[j],
+            lessons[j],
+            "ABCD" if types[j] == "single" else "",
+            frozenset("A") if types[j] == "single" else frozenset(),
+        )
+        for j in range(k)
+    ]
     students = [f"s{i:02d}" for i in range(points.shape[0])]
     return ClassResults("demo", "Demo quiz", items, students, np.asarray(points, dtype=float), choices or {})
 
@@ -164,28 +169,31 @@ def test_analyse_uses_alpha_for_partial_credit_and_leaves_ungraded_items_out_of_
     assert report.summary["reliability_method"] == "Cronbach's alpha"
     assert report.summary["reliability"] == pytest.approx(24 / 35, abs=1e-12)
     assert report.summary["items_awaiting_hand_grades"] == ["q4"]
-    assert report.free_text == [{"item": "q4", "max_points": 3.0, "graded": 2, "awaiting_hand_grade": 2,
-                                 "distribution": {"1": 1, "3": 1}}]
+    assert report.free_text == [
+        {"item": "q4", "max_points": 3.0, "graded": 2, "awaiting_hand_grade": 2, "distribution": {"1": 1, "3": 1}}
+    ]
     assert report.summary["mean_percent"] == pytest.approx(100 * 9 / 4 / 4, abs=1e-3)
 
 
 def test_mastery_by_objective_lists_students_below_the_threshold():
     # objective A = items 1 and 2, objective B = item 3
     points = np.array([[1, 1, 0], [1, 0, 1], [0, 0, 1]], dtype=float)
-    res = _results(points, [1, 1, 1], objectives=["objective A text", "objective A text", "objective B text"],
-                   lessons=[1, 1, 2])
+    res = _results(
+        points, [1, 1, 1], objectives=["objective A text", "objective A text", "objective B text"], lessons=[1, 1, 2]
+    )
     report = analyse(res, Thresholds(mastery=0.6))
     a = next(r for r in report.objectives if r["objective"] == "objective A text")
     b = next(r for r in report.objectives if r["objective"] == "objective B text")
-    assert a["class_mastery"] == pytest.approx(0.5)       # (1 + 0.5 + 0) / 3
-    assert a["below_ids"] == ["s01", "s02"]                # 0.5 and 0 are below 0.6
+    assert a["class_mastery"] == pytest.approx(0.5)  # (1 + 0.5 + 0) / 3
+    assert a["below_ids"] == ["s01", "s02"]  # 0.5 and 0 are below 0.6
     assert b["class_mastery"] == pytest.approx(2 / 3, abs=1e-12) and b["below_ids"] == ["s00"]
     assert [r["objective"] for r in report.objectives] == ["objective A text", "objective B text"]  # lowest first
     assert [r["lesson"] for r in report.lessons] == [1, 2]
     assert report.students[0]["objectives_below"] == 1  # s00: A 100 %, B 0 %
     # changing the threshold changes who is listed
-    assert next(r for r in analyse(res, Thresholds(mastery=0.4)).objectives
-                if r["objective"] == "objective A text")["below_ids"] == ["s02"]
+    assert next(r for r in analyse(res, Thresholds(mastery=0.4)).objectives if r["objective"] == "objective A text")[
+        "below_ids"
+    ] == ["s02"]
 
 
 def test_non_functional_distractor_is_flagged():
@@ -200,9 +208,10 @@ def test_non_functional_distractor_is_flagged():
 
 def test_notebook_display_has_every_plot_with_alt_text():
     from mvdcourse.report import figures
+
     report = analyse(_results(BINARY, [1, 1, 1, 1]))
     html = report._repr_html_()
     assert html.count("<img ") == 3 and html.count('alt="') == 3 and "<h1>" in html
     shown = figures(report)
     assert len(shown) == 3 and all(len(f.alt) > 40 for f in shown)
-    assert "q4 (difficulty 0.33, discrimination -0.22)" in shown[1].alt   # the flagged item, in words
+    assert "q4 (difficulty 0.33, discrimination -0.22)" in shown[1].alt  # the flagged item, in words

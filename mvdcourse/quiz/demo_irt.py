@@ -13,6 +13,7 @@ closed item is right/wrong and the report uses KR-20. Two flaws are planted on s
 The design, each item's expected difficulty, the KR-20 implied by the model and every student's θ are
 written to ``demo/<assignment>-design.json`` in the course directory.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,8 @@ import numpy as np
 from . import items as itembank
 from .demo import demo_class
 
-SCALE = 1.7        # logistic scaling constant (makes the logistic close to the normal ogive)
-P_BLANK = 0.02     # students who leave an answer blank (no valid answer, scores 0)
+SCALE = 1.7  # logistic scaling constant (makes the logistic close to the normal ogive)
+P_BLANK = 0.02  # students who leave an answer blank (no valid answer, scores 0)
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,9 @@ class ItemDesign:
     type: str
     a: float
     b: float
-    role: str = ""            # "", "wrong key" or "never-chosen distractor"
-    favoured: str = ""        # wrong key: the distractor strong students pick
-    never: str = ""           # never-chosen distractor: the option nobody picks
+    role: str = ""  # "", "wrong key" or "never-chosen distractor"
+    favoured: str = ""  # wrong key: the distractor strong students pick
+    never: str = ""  # never-chosen distractor: the option nobody picks
 
     def p_correct(self, theta):
         return 1 / (1 + np.exp(-SCALE * self.a * (np.asarray(theta) - self.b)))
@@ -51,8 +52,9 @@ def design(bank: itembank.Assignment, seed: int = 2026) -> list[ItemDesign]:
     closed = bank.closed_items
     singles = [it for it in closed if it.type == "single"]
     if len(singles) < 2:
-        raise ValueError(f"{bank.assignment}: the simulated class plants flaws in two single-best-answer items; "
-                         "the bank has fewer")
+        raise ValueError(
+            f"{bank.assignment}: the simulated class plants flaws in two single-best-answer items; the bank has fewer"
+        )
     wrong_key, never = singles[-1], singles[0]
     others = [it for it in closed if it not in (wrong_key, never)]
     bs = list(np.linspace(-1.8, 1.8, len(others)))
@@ -79,6 +81,7 @@ def expected_difficulty(d: ItemDesign) -> float:
 def implied_kr20(designs: list[ItemDesign], students: int = 50_000, seed: int = 1) -> float:
     """KR-20 of a very large class drawn from the model (what a real class's KR-20 estimates)."""
     from ..report.stats import kr20
+
     rng = np.random.default_rng(seed)
     theta = rng.normal(size=(students, 1))
     p = np.column_stack([d.p_correct(theta[:, 0]) for d in designs]) * (1 - P_BLANK)
@@ -115,9 +118,20 @@ def write_class(course: Path, assignment: str, students: int, seed: int = 2026) 
     ids = demo_class(course, assignment, students, seed=seed, answer_for=answer_for)
     path = course / "demo" / f"{assignment}-design.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
-        "assignment": assignment, "model": "2PL", "scale": SCALE, "p_blank": P_BLANK, "seed": seed,
-        "items": [{**asdict(d), "expected_difficulty": expected_difficulty(d)} for d in designs.values()],
-        "implied_kr20": implied_kr20(list(designs.values())),
-        "theta": {sid: float(t) for sid, t in zip(ids, theta)}}, indent=1), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "assignment": assignment,
+                "model": "2PL",
+                "scale": SCALE,
+                "p_blank": P_BLANK,
+                "seed": seed,
+                "items": [{**asdict(d), "expected_difficulty": expected_difficulty(d)} for d in designs.values()],
+                "implied_kr20": implied_kr20(list(designs.values())),
+                "theta": {sid: float(t) for sid, t in zip(ids, theta)},
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     return ids, path

@@ -14,6 +14,7 @@ In JupyterLab (run from the course directory)::
     report                      # the whole report, with plots
     pandas.DataFrame(report.items)
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,10 +28,12 @@ def item_analysis(assignment: str, course: str | Path | None = None, **threshold
     ``assignments/``); keyword arguments override :class:`Thresholds` (e.g. ``mastery=0.8``)."""
     from ..quiz.course import resolve
     from .data import load_class
+
     return analyse(load_class(resolve(course)[0], assignment), Thresholds(**thresholds))
 
 
 def figures(report: Report):
     """The report's plots, each shown in JupyterLab with its alt text."""
     from .render import figures as _figures
+
     return _figures(report)

@@ -5,6 +5,7 @@ grades and formgrader overrides count exactly as in ``grades.csv``. The options 
 from the per-item outcomes the closed-form grader wrote into each autograded notebook. Item metadata
 (objective, lesson, options, key) comes from the item bank.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ class ItemInfo:
     points: float
     objective: str
     lesson: int
-    options: str = ""               # option letters, for single / multiple
+    options: str = ""  # option letters, for single / multiple
     keyed: frozenset = frozenset()  # the keyed letters, for single / multiple
 
     @property
@@ -44,10 +45,10 @@ class ClassResults:
     title: str
     items: list[ItemInfo]
     students: list[str]
-    points: np.ndarray                       # students × items; nan = awaiting a hand grade
+    points: np.ndarray  # students × items; nan = awaiting a hand grade
     choices: dict[str, list[frozenset]] = field(default_factory=dict)  # item id -> per student, letters chosen
     names: dict[str, str] = field(default_factory=dict)
-    not_scored: dict[str, str] = field(default_factory=dict)            # student id -> why no score
+    not_scored: dict[str, str] = field(default_factory=dict)  # student id -> why no score
 
     @property
     def max_points(self) -> np.ndarray:
@@ -87,21 +88,26 @@ def recorded_answers(course: Path, assignment: str):
 
 def _gradebook_scores(db_url: str, assignment: str) -> tuple[dict, dict, set]:
     """(scores by (student, grade id), names by student, students with a submission)."""
-    from nbgrader.api import (Assignment, BaseCell, Grade, Gradebook, Student, SubmittedAssignment,
-                              SubmittedNotebook)
+    from nbgrader.api import Assignment, BaseCell, Grade, Gradebook, Student, SubmittedAssignment, SubmittedNotebook
+
     scores, names, submitted = {}, {}, set()
     with Gradebook(db_url) as gb:
-        rows = (gb.db.query(SubmittedAssignment.student_id, BaseCell.name, Grade.score, Grade.needs_manual_grade)
-                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                .join(BaseCell, Grade.cell_id == BaseCell.id)
-                .filter(Assignment.name == assignment))
+        rows = (
+            gb.db.query(SubmittedAssignment.student_id, BaseCell.name, Grade.score, Grade.needs_manual_grade)
+            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .join(BaseCell, Grade.cell_id == BaseCell.id)
+            .filter(Assignment.name == assignment)
+        )
         for sid, name, score, pending in rows:
             scores[sid, name] = np.nan if pending else float(score)
-        submitted = {sid for (sid,) in gb.db.query(SubmittedAssignment.student_id)
-                     .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                     .filter(Assignment.name == assignment)}
+        submitted = {
+            sid
+            for (sid,) in gb.db.query(SubmittedAssignment.student_id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .filter(Assignment.name == assignment)
+        }
         for s in gb.db.query(Student):
             names[s.id] = " ".join(filter(None, [s.first_name, s.last_name]))
     return scores, names, submitted
@@ -114,11 +120,14 @@ def load_class(course: Path, assignment: str, db_url: str | None = None) -> Clas
     from ..quiz.course import db_url as course_db_url
     from ..quiz.course import items_dir
     from ..quiz.export import SCORED
+
     course = Path(course)
     bank_path = items_dir(course) / f"{assignment}.yaml"
     if not bank_path.exists():
-        raise FileNotFoundError(f"no item bank {bank_path}: the report needs the assignment's items "
-                                f"(objectives, keys); check the assignment name")
+        raise FileNotFoundError(
+            f"no item bank {bank_path}: the report needs the assignment's items "
+            f"(objectives, keys); check the assignment name"
+        )
     bank = itembank.load(bank_path)
     items = item_infos(bank)
     scores, names, submitted = _gradebook_scores(db_url or course_db_url(course), assignment)
@@ -130,8 +139,9 @@ def load_class(course: Path, assignment: str, db_url: str | None = None) -> Clas
             reason = outcomes.get(sid, {}).get("reason", "") or ("no submission" if sid not in submitted else "")
             not_scored[sid] = f"{status}: {reason}" if reason else status
     students = sorted(submitted - set(not_scored))
-    points = np.array([[scores.get((sid, it.grade_id), np.nan) for it in items] for sid in students],
-                      dtype=float).reshape(len(students), len(items))
+    points = np.array(
+        [[scores.get((sid, it.grade_id), np.nan) for it in items] for sid in students], dtype=float
+    ).reshape(len(students), len(items))
     row = {sid: i for i, sid in enumerate(students)}
     by_id = {it.id: it for it in items}
     choices = {it.id: [frozenset()] * len(students) for it in items if it.has_options}

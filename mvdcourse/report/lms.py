@@ -11,6 +11,7 @@ Student mapping (nbgrader id → Canvas): without a roster, ``SIS Login ID`` is 
 CSV (``--roster``) with a ``student_id`` column and any of ``canvas_id``, ``sis_user_id``,
 ``sis_login_id``, ``section`` fills the matching Canvas columns.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,9 +20,8 @@ from pathlib import Path
 from ..quiz.export import SCORED, grade_rows, write_csv
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-POINTS_POSSIBLE = "    Points Possible"   # exactly as Canvas writes it in its own export
-ROSTER_COLUMNS = {"canvas_id": "ID", "sis_user_id": "SIS User ID", "sis_login_id": "SIS Login ID",
-                  "section": "Section"}
+POINTS_POSSIBLE = "    Points Possible"  # exactly as Canvas writes it in its own export
+ROSTER_COLUMNS = {"canvas_id": "ID", "sis_user_id": "SIS User ID", "sis_login_id": "SIS Login ID", "section": "Section"}
 
 
 def read_roster(path: Path) -> dict[str, dict]:
@@ -29,8 +29,10 @@ def read_roster(path: Path) -> dict[str, dict]:
     with Path(path).open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         if "student_id" not in (reader.fieldnames or []):
-            raise ValueError(f"{path}: a roster needs a 'student_id' column (the nbgrader id) and any of "
-                             f"{', '.join(ROSTER_COLUMNS)}; found {', '.join(reader.fieldnames or []) or 'no header'}")
+            raise ValueError(
+                f"{path}: a roster needs a 'student_id' column (the nbgrader id) and any of "
+                f"{', '.join(ROSTER_COLUMNS)}; found {', '.join(reader.fieldnames or []) or 'no header'}"
+            )
         return {row["student_id"].strip(): row for row in reader if row.get("student_id", "").strip()}
 
 
@@ -45,9 +47,16 @@ def canvas_rows(rows: list[dict], roster: dict[str, dict] | None = None) -> tupl
     for r in rows:
         points[r["assignment"]] = r["max_score"]
         sid = r["student_id"]
-        entry = students.setdefault(sid, {
-            "Student": ", ".join(filter(None, [r.get("last_name"), r.get("first_name")])) or sid,
-            "ID": "", "SIS User ID": "", "SIS Login ID": sid, "Section": ""})
+        entry = students.setdefault(
+            sid,
+            {
+                "Student": ", ".join(filter(None, [r.get("last_name"), r.get("first_name")])) or sid,
+                "ID": "",
+                "SIS User ID": "",
+                "SIS Login ID": sid,
+                "Section": "",
+            },
+        )
         for src, col in ROSTER_COLUMNS.items():
             value = (roster.get(sid) or {}).get(src, "").strip()
             if value:
@@ -65,11 +74,12 @@ def canvas_rows(rows: list[dict], roster: dict[str, dict] | None = None) -> tupl
     return header, [first] + [students[s] for s in sorted(students)], counts
 
 
-def export_canvas(course: Path, db_url: str, out: Path, assignments: list[str] | None = None,
-                  roster: Path | None = None) -> tuple[Path, dict]:
-    header, rows, counts = canvas_rows(grade_rows(course, db_url, assignments),
-                                       read_roster(roster) if roster else None)
+def export_canvas(
+    course: Path, db_url: str, out: Path, assignments: list[str] | None = None, roster: Path | None = None
+) -> tuple[Path, dict]:
+    header, rows, counts = canvas_rows(grade_rows(course, db_url, assignments), read_roster(roster) if roster else None)
     if len(rows) == 1:
-        raise ValueError("the gradebook has no students for these assignments: grade a class first "
-                         "(mvdcourse grade ASSIGNMENT)")
+        raise ValueError(
+            "the gradebook has no students for these assignments: grade a class first (mvdcourse grade ASSIGNMENT)"
+        )
     return write_csv(out, header, rows), counts

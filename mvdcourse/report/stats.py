@@ -6,6 +6,7 @@ does not exist yet (a free-text answer awaiting a hand grade); such cells are le
 Variances are population variances (denominator n) throughout, so that KR-20 equals Cronbach's alpha on
 0/1 items, as in Cronbach (1951).
 """
+
 from __future__ import annotations
 
 import warnings

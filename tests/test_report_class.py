@@ -119,6 +119,8 @@ def test_cli_report_writes_html_csv_json(graded, capsys):
     assert float(rows[0]["difficulty"]) == pytest.approx(data["items"][0]["difficulty"], abs=1e-5)
     students = list(csv.DictReader((folder / "quiz1-students.csv").open(encoding="utf-8-sig")))
     assert len(students) == STUDENTS and any(r["name"].startswith("'=") for r in students)  # formula neutralised
+    assert cli.main(["--course", str(course), "report", "--all", "--out", str(course / "all")]) == 0
+    assert sorted(p.name for p in (course / "all").glob("*.html")) == ["quiz1-report.html"]  # graded ones only
     html = (folder / "quiz1-report.html").read_text()
     assert "<script" not in html and "http://" not in html and "https://" not in html  # works offline
 

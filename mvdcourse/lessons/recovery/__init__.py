@@ -7,8 +7,9 @@ Pure functions return data or figures (easy to test); three builders wrap them i
   and the seed handouts' claims can be laid over them as bands.
 * ``outcome_grid()`` (:mod:`.grid`): final outcome × time to cure, filled from the seed handout's list (which
   adds up to more than 100%) or from one published series.
-* ``timeline_classifier()`` (:mod:`.classifier`): a student types a patient's timeline and gets its
-  classification (immediate cure, delayed cure, delayed cure in progress, persistent spasm, recurrence) with
+* ``timeline_classifier()`` (:mod:`.classifier`, rules in :mod:`.verdict`): a student types a patient's
+  timeline and gets its classification (immediate cure, delayed cure, delayed cure in progress, persistent
+  spasm, recurrence) with
   the reasoning and the figures behind it.
 
 Clinical content is data in ``assets/lessons/02_recovery/``; every number shown comes from the fact base
@@ -18,26 +19,8 @@ through its placeholders (``{fact:ID}``, ``{value:ID}``, ``{seed:ID}``), from wh
 from __future__ import annotations
 
 from ... import facts as factbase
-from . import classifier, grid, series, timeline
-from .classifier import (
-    CATEGORIES,
-    CONVENTIONS,
-    IMMEDIATE_CUTOFFS,
-    NOW_OPTIONS,
-    SILENT_FACT,
-    TEXTS,
-    Timeline,
-    TimelineClassifier,
-    TimelineError,
-    Verdict,
-    classifier_alt,
-    classifier_figure,
-    classifier_html,
-    classify,
-    parse_time,
-    parse_timeline,
-    timeline_classifier,
-)
+from . import classifier, grid, series, timeline, verdict
+from .classifier import TimelineClassifier, classifier_alt, classifier_figure, classifier_html, timeline_classifier
 from .grid import (
     COLS,
     GRID_SOURCES,
@@ -67,6 +50,20 @@ from .timeline import (
     timeline_explorer,
     timeline_figure,
     timeline_html,
+)
+from .verdict import (
+    CATEGORIES,
+    CONVENTIONS,
+    IMMEDIATE_CUTOFFS,
+    NOW_OPTIONS,
+    SILENT_FACT,
+    TEXTS,
+    Timeline,
+    TimelineError,
+    Verdict,
+    classify,
+    parse_time,
+    parse_timeline,
 )
 
 _TEXTS = (

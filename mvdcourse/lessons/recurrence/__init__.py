@@ -2,7 +2,8 @@
 
 Pure functions return data or figures (easy to test); three builders wrap them in widgets, one module each:
 
-* ``recurrence_timeline()`` (:mod:`.timeline`): cumulative recurrence after a cure, drawn only from published
+* ``recurrence_timeline()`` (:mod:`.timeline`, published figures in :mod:`.rates`): cumulative recurrence
+  after a cure, drawn only from published
   points (steps and markers, never a fitted curve), with the reported risk factors shown as labelled text,
   because no stratified curve was published;
 * ``cause_sorter()`` (:mod:`.causes`): sort candidate causes of failure into "documented at redo" and
@@ -34,7 +35,7 @@ from .causes import (
     sorter_alt,
     sorter_figure,
 )
-from .timeline import (
+from .rates import (
     CHANG_FACTS,
     HANDOUT_RATE_CLAIM,
     LANDMARK_FACTS,
@@ -42,16 +43,12 @@ from .timeline import (
     SERIES_FACTS,
     SERIES_NOTES,
     VIEWS,
-    RecurrenceTimeline,
     RiskFactor,
     cumulative_points,
-    recurrence_timeline,
     risk_factor_note,
     series_rates,
-    timeline_alt,
-    timeline_figure,
-    timeline_html,
 )
+from .timeline import RecurrenceTimeline, recurrence_timeline, timeline_alt, timeline_figure, timeline_html
 from .vignettes import (
     VIGNETTES,
     CaseVignettes,

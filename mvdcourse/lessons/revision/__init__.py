@@ -5,7 +5,8 @@ Pure functions return data or figures (easy to test); three builders wrap them i
 * ``risk_comparator()`` (:mod:`.comparator`): first MVD beside redo MVD, per 1,000 patients, like with like
   (permanent vs permanent, transient vs transient), pooled analyses and single series kept apart, every bar
   labelled with its source;
-* ``bont_planner()`` (:mod:`.planner`): botulinum toxin injection dates → expected onset, effect and
+* ``bont_planner()`` (:mod:`.planner`, dates and windows in :mod:`.schedule`): botulinum toxin injection
+  dates → expected onset, effect and
   wear-off windows drawn as bands (never as a smooth curve), and injections per decade beside one operation;
 * ``revision_walkthrough()`` (:mod:`.walkthrough`): a branching teaching case (``RevisionCase`` is the pure
   state machine): at each step the student chooses and reads the literature position and its evidence. It
@@ -19,7 +20,7 @@ arithmetic on the student's own dates in the planner.
 from __future__ import annotations
 
 from ... import facts as factbase
-from . import comparator, planner, walkthrough
+from . import comparator, planner, schedule, walkthrough
 from .comparator import (
     COMPARATOR_NOTE_FACTS,
     COMPLICATIONS,
@@ -38,24 +39,26 @@ from .comparator import (
     risk_text,
 )
 from .planner import (
-    DECADE_MONTHS,
-    DURATION_FACT,
-    EXAMPLES,
-    INTERVAL_FACT,
     ONE_REDO,
-    ONSET_FACT,
-    PLANNER_TEXT_FACTS,
     BotoxPlanner,
-    PlannerInputError,
     bont_planner,
-    parse_dates,
-    plan_schedule,
     planner_alt,
     planner_error_figure,
     planner_error_text,
     planner_figure,
-    planner_limits,
     planner_text,
+)
+from .schedule import (
+    DECADE_MONTHS,
+    DURATION_FACT,
+    EXAMPLES,
+    INTERVAL_FACT,
+    ONSET_FACT,
+    PLANNER_TEXT_FACTS,
+    PlannerInputError,
+    parse_dates,
+    plan_schedule,
+    planner_limits,
     validate_schedule,
 )
 from .walkthrough import (

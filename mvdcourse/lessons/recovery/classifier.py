@@ -32,40 +32,14 @@ def _segments(t: Timeline) -> list[tuple[str, float, float]]:
     return segments
 
 
-def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "1 year"):
-    """The patient's timeline as a bar (spasm present / spasm-free / spasm back). Returns ``(fig, data)``."""
-    fig, ax = style.new_figure(7, 2.4, layout=None)  # fixed margins: no layout pass on each redraw
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.22, top=0.88)
-    ax.set_yticks([])
-    ax.grid(False)
-    ax.spines["left"].set_visible(False)
-    horizon = CONVENTIONS[convention][0]
-    t = v.timeline
-    if t is None or v.category == "invalid":
-        ax.text(
-            0.5,
-            0.5,
-            "No timeline to draw: read the message below.",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            fontsize=11,
-        )
-        ax.set_xticks([])
-        ax.spines["bottom"].set_visible(False)
-        return fig, {"category": v.category, "segments": [], "follow_up_months": None}
-    F = _months(t.follow_up_days)
-    segments = _segments(t)
+def _draw_segments(ax, segments: list[tuple[str, float, float]], xmax: float) -> None:
+    """One hatched bar per phase, labelled inside when wide enough, else with an arrow."""
     look = {
         "spasm present": (style.OKABE_ITO["vermillion"], "///"),
         "spasm-free": (style.OKABE_ITO["bluish_green"], ""),
         "spasm back": (style.OKABE_ITO["reddish_purple"], "xx"),
         "spasm back, then gone": (style.OKABE_ITO["reddish_purple"], ".."),
     }
-    xmax = max(F, horizon, 1) * 1.1
-    sqrt_scale(ax, xmax)
-    ticks = [x for x in (0, 1, 3, 6, 12, 24, 36, 60, 120, 240, 600, 1200) if x <= xmax]
-    ax.set_xticks(ticks, [f"{x:g}" for x in ticks])
     root = math.sqrt(xmax)
     small = 0
     for name, a, b in segments:
@@ -106,6 +80,42 @@ def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "
                 arrowprops=dict(arrowstyle="->", lw=0.7),
             )
             small += 1
+
+
+def _draw_nothing(ax) -> None:
+    """An empty axis pointing to the message below (the timeline cannot be drawn)."""
+    ax.text(
+        0.5,
+        0.5,
+        "No timeline to draw: read the message below.",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=11,
+    )
+    ax.set_xticks([])
+    ax.spines["bottom"].set_visible(False)
+
+
+def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "1 year"):
+    """The patient's timeline as a bar (spasm present / spasm-free / spasm back). Returns ``(fig, data)``."""
+    fig, ax = style.new_figure(7, 2.4, layout=None)  # fixed margins: no layout pass on each redraw
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.22, top=0.88)
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.spines["left"].set_visible(False)
+    horizon = CONVENTIONS[convention][0]
+    t = v.timeline
+    if t is None or v.category == "invalid":
+        _draw_nothing(ax)
+        return fig, {"category": v.category, "segments": [], "follow_up_months": None}
+    F = _months(t.follow_up_days)
+    segments = _segments(t)
+    xmax = max(F, horizon, 1) * 1.1
+    sqrt_scale(ax, xmax)
+    ticks = [x for x in (0, 1, 3, 6, 12, 24, 36, 60, 120, 240, 600, 1200) if x <= xmax]
+    ax.set_xticks(ticks, [f"{x:g}" for x in ticks])
+    _draw_segments(ax, segments, xmax)
     imm = _months(immediate_by_day)
     ax.axvline(imm, color="black", lw=1, linestyle=":")
     ax.text(imm, -0.95, f"“immediate”: by day {immediate_by_day} ", fontsize=7.5, va="bottom", ha="left")

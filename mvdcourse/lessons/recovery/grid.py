@@ -114,6 +114,78 @@ def grid_data(source: str = "seed", fb: factbase.FactBase | None = None) -> dict
     }
 
 
+def _fill_from_handout(ax, d: dict) -> None:
+    """The handout's list on the grid: the complete-resolution row and delayed-cure column overlap."""
+    blue, verm = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
+    listed = {name: txt for name, _, txt, _ in d["listed"]}
+    ax.add_patch(Rectangle((0.04, 2.08), 1.92, 0.84, facecolor=blue, alpha=0.18, edgecolor=blue, lw=2))
+    ax.text(
+        0.5,
+        2.5,
+        f"Complete\nresolution\n{listed['Complete resolution']}",
+        fontsize=8.5,
+        color=blue,
+        ha="center",
+        va="center",
+        fontweight="bold",
+    )
+    ax.annotate("", (1.1, 2.85), xytext=(0.85, 2.85), arrowprops=dict(arrowstyle="->", color=blue, lw=1.5))
+    ax.add_patch(Rectangle((1.1, 1.06), 0.8, 1.8, facecolor=verm, alpha=0.15, edgecolor=verm, lw=2, linestyle="--"))
+    ax.text(
+        1.5,
+        1.5,
+        f"Delayed cure\n{listed['Delayed cure']}",
+        fontsize=8.5,
+        color=verm,
+        ha="center",
+        va="center",
+        fontweight="bold",
+    )
+    ax.add_patch(Rectangle((1.1, 2.1), 0.8, 0.55, facecolor="none", edgecolor="black", hatch="////", lw=0))
+    ax.text(
+        1.5,
+        2.38,
+        "counted\ntwice",
+        ha="center",
+        va="center",
+        fontsize=8.5,
+        fontweight="bold",
+        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="black"),
+    )
+    ax.text(0.5, 1.5, "recurrence:\nnot in\nthe list", ha="center", va="center", fontsize=8, color="#555555")
+    ax.text(
+        2.5,
+        0.5,
+        f"Significant\nimprovement {listed['Significant improvement']}\n\nNo improvement\n{listed['No improvement']}",
+        ha="center",
+        va="center",
+        fontsize=8.5,
+    )
+
+
+def _fill_from_series(ax, d: dict, n: int) -> None:
+    """One series on the grid: its margins, and the cells whose split is not reported."""
+    for (r, c), text in d["cells"].items():
+        if text == "split not reported":
+            ax.text(
+                c + 0.5,
+                n - 1 - r + 0.5,
+                "?\nsplit not\nreported",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#555555",
+            )
+    ax.text(2.5, 0.5, d["cells"][(2, 2)], ha="center", va="center", fontsize=12, fontweight="bold")
+    for r, v in enumerate(d["row_totals"]):
+        ax.text(3.08, n - 1 - r + 0.5, f"{v:g}%", va="center", fontsize=10, fontweight="bold")
+    for c, v in enumerate(d["col_totals"]):
+        ax.text(c + 0.5, -0.22, f"{v:g}%", ha="center", va="center", fontsize=10, fontweight="bold")
+    ax.text(3.08, -0.22, "100%", va="center", fontsize=9, color="#555555")
+    ax.text(3.08, 3.06, "row\ntotal", fontsize=8.5, color="#555555", va="bottom")
+    ax.text(-0.06, -0.22, "column total", ha="right", va="center", fontsize=8.5, color="#555555")
+
+
 def _draw_grid(ax, d: dict, fb: factbase.FactBase) -> None:
     n = 3
     for r, c in d["cells"]:
@@ -124,72 +196,9 @@ def _draw_grid(ax, d: dict, fb: factbase.FactBase) -> None:
             continue
         ax.add_patch(Rectangle((c, y), 1, 1, facecolor="white", edgecolor="#555555", lw=1))
     if d["source"] == "seed":
-        blue, verm = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
-        listed = {name: txt for name, _, txt, _ in d["listed"]}
-        ax.add_patch(Rectangle((0.04, 2.08), 1.92, 0.84, facecolor=blue, alpha=0.18, edgecolor=blue, lw=2))
-        ax.text(
-            0.5,
-            2.5,
-            f"Complete\nresolution\n{listed['Complete resolution']}",
-            fontsize=8.5,
-            color=blue,
-            ha="center",
-            va="center",
-            fontweight="bold",
-        )
-        ax.annotate("", (1.1, 2.85), xytext=(0.85, 2.85), arrowprops=dict(arrowstyle="->", color=blue, lw=1.5))
-        ax.add_patch(Rectangle((1.1, 1.06), 0.8, 1.8, facecolor=verm, alpha=0.15, edgecolor=verm, lw=2, linestyle="--"))
-        ax.text(
-            1.5,
-            1.5,
-            f"Delayed cure\n{listed['Delayed cure']}",
-            fontsize=8.5,
-            color=verm,
-            ha="center",
-            va="center",
-            fontweight="bold",
-        )
-        ax.add_patch(Rectangle((1.1, 2.1), 0.8, 0.55, facecolor="none", edgecolor="black", hatch="////", lw=0))
-        ax.text(
-            1.5,
-            2.38,
-            "counted\ntwice",
-            ha="center",
-            va="center",
-            fontsize=8.5,
-            fontweight="bold",
-            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="black"),
-        )
-        ax.text(0.5, 1.5, "recurrence:\nnot in\nthe list", ha="center", va="center", fontsize=8, color="#555555")
-        ax.text(
-            2.5,
-            0.5,
-            f"Significant\nimprovement {listed['Significant improvement']}\n\nNo improvement\n"
-            f"{listed['No improvement']}",
-            ha="center",
-            va="center",
-            fontsize=8.5,
-        )
+        _fill_from_handout(ax, d)
     else:
-        for (r, c), text in d["cells"].items():
-            if text == "split not reported":
-                ax.text(
-                    c + 0.5,
-                    n - 1 - r + 0.5,
-                    "?\nsplit not\nreported",
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="#555555",
-                )
-        ax.text(2.5, 0.5, d["cells"][(2, 2)], ha="center", va="center", fontsize=12, fontweight="bold")
-        for r, v in enumerate(d["row_totals"]):
-            ax.text(3.08, n - 1 - r + 0.5, f"{v:g}%", va="center", fontsize=10, fontweight="bold")
-        for c, v in enumerate(d["col_totals"]):
-            ax.text(c + 0.5, -0.22, f"{v:g}%", ha="center", va="center", fontsize=10, fontweight="bold")
-        ax.text(3.08, -0.22, "100%", va="center", fontsize=9, color="#555555")
-        ax.text(3.08, 3.06, "row\ntotal", fontsize=8.5, color="#555555", va="bottom")
-        ax.text(-0.06, -0.22, "column total", ha="right", va="center", fontsize=8.5, color="#555555")
+        _fill_from_series(ax, d, n)
     for c, name in enumerate(_COL_HEAD):
         ax.text(c + 0.5, 3.06, name, ha="center", va="bottom", fontsize=9)
     for r, name in enumerate(ROWS):

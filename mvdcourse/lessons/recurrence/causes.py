@@ -212,14 +212,9 @@ def _draw_evidence(ax2, result: dict, keys: list[str]) -> dict[str, list[float]]
     return frequencies
 
 
-def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: factbase.FactBase | None = None):
-    """The sorting board (left) and, once checked, the frequencies reported at redo (right)."""
-    _check_assignments(assignments)
-    fb = _fb(fb)
-    keys = list(CAUSES)
-    n = len(keys)
-    result = score_sort(assignments, fb) if checked else None
-    if result:  # board plus evidence panel
+def _sorter_axes(checked: bool):
+    """The board alone until the sort is checked (the evidence stays hidden, redraws stay fast), then two panels."""
+    if checked:  # board plus evidence panel
         fig, (ax, ax2) = style.fixed_figure(
             11,
             5.2,
@@ -231,6 +226,17 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
     else:  # the board alone: the evidence stays hidden until the sort is checked (and redraws stay fast)
         fig, ax = style.fixed_figure(5.8, 5.2, margins=dict(left=0.47, right=0.96, bottom=0.1, top=0.86))
         ax2 = None
+    return fig, ax, ax2
+
+
+def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: factbase.FactBase | None = None):
+    """The sorting board (left) and, once checked, the frequencies reported at redo (right)."""
+    _check_assignments(assignments)
+    fb = _fb(fb)
+    keys = list(CAUSES)
+    n = len(keys)
+    result = score_sort(assignments, fb) if checked else None
+    fig, ax, ax2 = _sorter_axes(bool(result))
     placed = {}
     for i, key in enumerate(keys):
         y = n - 1 - i

@@ -123,21 +123,8 @@ def _draw_series(ax2, rows: list[dict], points: list[dict], on: bool, fb: factba
     return on, seed
 
 
-def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None):
-    """Cumulative recurrence after cure (left) and overall rates by series (right). Returns ``(fig, data)``."""
-    _check_view(view, risk)
-    fb = _fb(fb)
-    points = cumulative_points(fb)
-    rows = series_rates(fb)
-    fig, (ax, ax2) = style.fixed_figure(
-        11,
-        4.4,
-        ncols=2,
-        gridspec_kw={"width_ratios": [1.45, 1]},
-        margins=dict(left=0.06, right=0.975, bottom=0.115, top=0.87, wspace=0.62),
-    )
-
-    # ---- left: published cumulative points, joined as steps (no fitting)
+def _draw_cumulative(ax, points: list[dict], fb: factbase.FactBase) -> None:
+    """Published cumulative points, joined as steps (no fitting), labelled with their source."""
     st = style.SERIES[0]
     xs = [0.0] + [p["years"] for p in points]
     ys = [0.0] + [p["value"] for p in points]
@@ -174,32 +161,52 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
         fontsize=9,
         color=st.color,
     )
-    ymax = 7.0
+
+
+def _draw_risk_note(ax, note: dict) -> None:
+    """The reported association as a dashed text box: no curve by the factor was published."""
+    ax.text(
+        0.015,
+        0.975,
+        _wrap(
+            f"{note['short']} {note['citation']}. No recurrence curve by this factor was published, so none is drawn.",
+            78,
+        ),
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=8.5,
+        bbox=dict(
+            boxstyle="round,pad=0.4",
+            facecolor="#FFF8E1",
+            edgecolor=style.OKABE_ITO["orange"],
+            lw=1.5,
+            linestyle="--",
+        ),
+    )
+
+
+def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None):
+    """Cumulative recurrence after cure (left) and overall rates by series (right). Returns ``(fig, data)``."""
+    _check_view(view, risk)
+    fb = _fb(fb)
+    points = cumulative_points(fb)
+    rows = series_rates(fb)
+    fig, (ax, ax2) = style.fixed_figure(
+        11,
+        4.4,
+        ncols=2,
+        gridspec_kw={"width_ratios": [1.45, 1]},
+        margins=dict(left=0.06, right=0.975, bottom=0.115, top=0.87, wspace=0.62),
+    )
+
+    _draw_cumulative(ax, points, fb)
     landmarks = _draw_two_year_mark(ax, points, fb) if view == "two-year mark" else {}
     note = risk_factor_note(risk, fb)
     if note:
-        ax.text(
-            0.015,
-            0.975,
-            _wrap(
-                f"{note['short']} {note['citation']}. No recurrence curve by this "
-                "factor was published, so none is drawn.",
-                78,
-            ),
-            transform=ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=8.5,
-            bbox=dict(
-                boxstyle="round,pad=0.4",
-                facecolor="#FFF8E1",
-                edgecolor=style.OKABE_ITO["orange"],
-                lw=1.5,
-                linestyle="--",
-            ),
-        )
+        _draw_risk_note(ax, note)
     ax.set_xlim(0, 5.6)
-    ax.set_ylim(0, ymax)
+    ax.set_ylim(0, 7.0)
     ax.set_xticks(range(0, 6))
     ax.set_xlabel("Years since a successful MVD")
     ax.set_ylabel("Cumulative recurrence (%)")

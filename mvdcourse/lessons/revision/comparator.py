@@ -147,27 +147,8 @@ def _rows_to_lines(rows: list[dict]):
     return labels, bars, header_idx, missing
 
 
-def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.FactBase | None = None):
-    """Horizontal bars per 1,000 patients, first MVD beside redo, each bar labelled with its source.
-
-    Returns ``(fig, data)``; ``data`` lists what was drawn (plain values, for tests and benchmarks).
-    """
-    fb = fb or factbase.default()
-    rows = risk_rows(kind, data, fb)
-    labels, bars, header_idx, missing = _rows_to_lines(rows)
-    n = len(labels)
-    width, height = 9.5, 1.45 + 0.27 * n
-    fig, ax = style.new_figure(width, height, layout=None)
-    left = (
-        max(
-            _text_width_in([labels[i] for i in range(n) if i not in header_idx], 8.5),
-            _text_width_in([labels[i] for i in header_idx], 9.5, bold=True),
-        )
-        + 0.15
-    )
-    fig.subplots_adjust(left=left / width, right=1 - 0.15 / width, top=1 - 0.6 / height, bottom=0.85 / height)
-    ys = list(range(n))[::-1]
-    top = max([b["per_1000"] for b in bars if b] + [1])
+def _draw_bars(ax, ys: list[int], bars: list, missing: list[int], top: float) -> None:
+    """One bar per figure (hatched for redo, paler for a single series) and its label; a cross if no redo figure."""
     for y, b in zip(ys, bars):
         if b is None:
             continue
@@ -191,6 +172,30 @@ def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.Fact
         ax.text(
             top * 0.015, ys[i], "  no redo figure found", va="center", fontsize=8.5, style="italic", color="#555555"
         )
+
+
+def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.FactBase | None = None):
+    """Horizontal bars per 1,000 patients, first MVD beside redo, each bar labelled with its source.
+
+    Returns ``(fig, data)``; ``data`` lists what was drawn (plain values, for tests and benchmarks).
+    """
+    fb = fb or factbase.default()
+    rows = risk_rows(kind, data, fb)
+    labels, bars, header_idx, missing = _rows_to_lines(rows)
+    n = len(labels)
+    width, height = 9.5, 1.45 + 0.27 * n
+    fig, ax = style.new_figure(width, height, layout=None)
+    left = (
+        max(
+            _text_width_in([labels[i] for i in range(n) if i not in header_idx], 8.5),
+            _text_width_in([labels[i] for i in header_idx], 9.5, bold=True),
+        )
+        + 0.15
+    )
+    fig.subplots_adjust(left=left / width, right=1 - 0.15 / width, top=1 - 0.6 / height, bottom=0.85 / height)
+    ys = list(range(n))[::-1]
+    top = max([b["per_1000"] for b in bars if b] + [1])
+    _draw_bars(ax, ys, bars, missing, top)
     ax.set_yticks(ys, labels, fontsize=8.5)
     for i, tick in enumerate(ax.get_yticklabels()):
         if i in header_idx:

@@ -72,28 +72,9 @@ def _draw_decade(ax2, plan: dict, lim: dict) -> None:
     ax2.set_title("Injections per decade beside one redo operation", fontsize=10, loc="left")
 
 
-def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
-    """Timeline bands per injection, plus injections per decade beside one operation. ``(fig, data)``."""
-    fb = fb or factbase.default()
-    lim = plan["limits"]
+def _draw_lanes(ax, plan: dict, n: int) -> None:
+    """One lane per injection: its three windows as hatched bands, and any interval beyond the average durations."""
     inj = plan["injections"]
-    n = len(inj)
-    lane_h = 0.32 if n <= 12 else 0.14
-    # fixed layout in inches (see _text_width_in): title, lanes, date ticks + legend, decade panel, x label
-    top_in, lanes_in, mid_in, dec_in, bottom_in = 0.6, max(1.0, lane_h * n), 0.9, 1.35, 0.55
-    width, height = 10.0, top_in + lanes_in + mid_in + dec_in + bottom_in
-    left = (
-        max(
-            _text_width_in([f"Injection {n}: 2025-01-06"], 8 if n <= 12 else 6),
-            _text_width_in(["Your schedule, continued"], 8.5),
-        )
-        + 0.15
-    ) / width
-    right = 1 - 0.2 / width
-    with plt.rc_context(style.RC):  # style.new_figure makes one row; this figure needs two
-        fig = plt.figure(figsize=(width, height))
-        ax = fig.add_axes((left, (bottom_in + dec_in + mid_in) / height, right - left, lanes_in / height))
-        ax2 = fig.add_axes((left, bottom_in / height, right - left, dec_in / height))
     num = mdates.date2num
     for lane, i in enumerate(inj):
         y = n - 1 - lane
@@ -128,6 +109,31 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
                 linewidth=0.4,
                 alpha=0.85,
             )
+
+
+def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
+    """Timeline bands per injection, plus injections per decade beside one operation. ``(fig, data)``."""
+    fb = fb or factbase.default()
+    lim = plan["limits"]
+    inj = plan["injections"]
+    n = len(inj)
+    lane_h = 0.32 if n <= 12 else 0.14
+    # fixed layout in inches (see _text_width_in): title, lanes, date ticks + legend, decade panel, x label
+    top_in, lanes_in, mid_in, dec_in, bottom_in = 0.6, max(1.0, lane_h * n), 0.9, 1.35, 0.55
+    width, height = 10.0, top_in + lanes_in + mid_in + dec_in + bottom_in
+    left = (
+        max(
+            _text_width_in([f"Injection {n}: 2025-01-06"], 8 if n <= 12 else 6),
+            _text_width_in(["Your schedule, continued"], 8.5),
+        )
+        + 0.15
+    ) / width
+    right = 1 - 0.2 / width
+    with plt.rc_context(style.RC):  # style.new_figure makes one row; this figure needs two
+        fig = plt.figure(figsize=(width, height))
+        ax = fig.add_axes((left, (bottom_in + dec_in + mid_in) / height, right - left, lanes_in / height))
+        ax2 = fig.add_axes((left, bottom_in / height, right - left, dec_in / height))
+    _draw_lanes(ax, plan, n)
     ax.set_yticks(
         range(n),
         [f"Injection {k + 1}: {d['date'].isoformat()}" for k, d in enumerate(inj)][::-1],

@@ -138,18 +138,17 @@ class InputDemo(FigureDemo):
         self.info.value = self._text(state, self._fb)
 
 
-def error_figure(message: str):
-    """A placeholder figure for input that cannot be drawn (so no stale figure stays on screen)."""
+def blank_figure(headline: str):
+    """A figure that only says, in bold, why nothing is drawn (so no stale figure stays on screen)."""
     fig, ax = style.new_figure(10, 1.6)
     ax.axis("off")
-    ax.text(
-        0.01,
-        0.6,
-        "Nothing drawn: the entries need correcting (see the message below).",
-        fontsize=11,
-        fontweight="bold",
-        transform=ax.transAxes,
-    )
+    ax.text(0.01, 0.6, headline, fontsize=11, fontweight="bold", transform=ax.transAxes)
+    return fig
+
+
+def error_figure(message: str):
+    """The error state's figure, alt text and data, for input that cannot be drawn."""
+    fig = blank_figure("Nothing drawn: the entries need correcting (see the message below).")
     return fig, f"Nothing drawn: {message}", {"valid": False, "error": message}
 
 

@@ -159,33 +159,26 @@ def classifier_html(v: Verdict) -> str:
     return "".join(parts)
 
 
+def _text_input(description: str, placeholder: str, value: str = "") -> widgets.Text:
+    """A labelled text box that reports its value when the student presses Enter or leaves it."""
+    return widgets.Text(
+        value=value,
+        description=description,
+        placeholder=placeholder,
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
+
+
 class TimelineClassifier(demo.InputDemo):
     """Type a timeline; read its classification, the reasoning and the figures. Never raises."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = _fb(fb)
         st = {"description_width": "initial"}
-        self.follow_up = widgets.Text(
-            value="2",
-            description="Months since MVD:",
-            style=st,
-            placeholder="e.g. 2 or 10 days",
-            continuous_update=False,
-        )
-        self.free_day = widgets.Text(
-            value="",
-            description="First spasm-free on day:",
-            style=st,
-            placeholder="blank = not yet",
-            continuous_update=False,
-        )
-        self.back_at = widgets.Text(
-            value="",
-            description="Spasm came back at (months):",
-            style=st,
-            placeholder="blank = did not come back",
-            continuous_update=False,
-        )
+        self.follow_up = _text_input("Months since MVD:", "e.g. 2 or 10 days", "2")
+        self.free_day = _text_input("First spasm-free on day:", "blank = not yet")
+        self.back_at = _text_input("Spasm came back at (months):", "blank = did not come back")
         self.now = widgets.Dropdown(options=list(NOW_OPTIONS), value="improving", description="Spasm now:", style=st)
         self.immediate_by = widgets.ToggleButtons(
             options=[("day 3", 3), ("day 7", 7)], value=7, description="“Immediate” means spasm-free by:", style=st

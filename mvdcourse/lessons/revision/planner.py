@@ -72,6 +72,23 @@ def _draw_decade(ax2, plan: dict, lim: dict) -> None:
     ax2.set_title("Injections per decade beside one redo operation", fontsize=10, loc="left")
 
 
+def _band(ax, y: float, start, end, key: str, **kwargs) -> None:
+    """One window of one lane, from ``start`` to ``end`` (dates), in the band style of ``key``."""
+    num = mdates.date2num
+    st = _BAND[key]
+    ax.barh(
+        y,
+        num(end) - num(start),
+        left=num(start),
+        height=0.6,
+        color=st["color"],
+        hatch=st["hatch"],
+        edgecolor="#333333",
+        linewidth=0.4,
+        **kwargs,
+    )
+
+
 def _draw_lanes(ax, plan: dict, n: int) -> None:
     """One lane per injection: its three windows as hatched bands, and any interval beyond the average durations."""
     inj = plan["injections"]
@@ -79,36 +96,14 @@ def _draw_lanes(ax, plan: dict, n: int) -> None:
     for lane, i in enumerate(inj):
         y = n - 1 - lane
         for key in ("onset", "effect", "wear_off"):
-            a, b = i[key]
-            st = _BAND[key]
-            ax.barh(
-                y,
-                num(b) - num(a),
-                left=num(a),
-                height=0.6,
-                color=st["color"],
-                hatch=st["hatch"],
-                edgecolor="#333333",
-                linewidth=0.4,
-            )
+            _band(ax, y, *i[key], key)
         ax.plot([num(i["date"])], [y], marker="v", color="black", markersize=6, linestyle="none")
     for lane, g in enumerate(plan["gaps"]):
         if g["status"] == "likely":
             y = n - 1 - lane
             prev = inj[lane]
             start, end = prev["wear_off"][1], inj[lane + 1]["onset"][1]
-            st = _BAND["gap"]
-            ax.barh(
-                y,
-                num(end) - num(start),
-                left=num(start),
-                height=0.6,
-                color=st["color"],
-                hatch=st["hatch"],
-                edgecolor="#333333",
-                linewidth=0.4,
-                alpha=0.85,
-            )
+            _band(ax, y, start, end, "gap", alpha=0.85)
 
 
 def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
@@ -176,16 +171,7 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
 
 def planner_error_figure(message: str):
     """A placeholder drawn when the dates cannot be planned (so no stale plan stays on screen)."""
-    fig, ax = style.new_figure(10, 1.6)
-    ax.axis("off")
-    ax.text(
-        0.01,
-        0.6,
-        "No plan drawn: the dates need correcting (see the message below).",
-        fontsize=11,
-        fontweight="bold",
-        transform=ax.transAxes,
-    )
+    fig = demo.blank_figure("No plan drawn: the dates need correcting (see the message below).")
     return fig, {"dates": [], "gaps": [], "valid": False, "error": message}
 
 

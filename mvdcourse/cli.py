@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(f"\nmvdcourse {args.command}: interrupted; finished results are kept. "
-              "Run the same command again to continue.", file=sys.stderr)
+              "Run the same command again to continue.", file=sys.__stderr__)
         return 130
 
 

@@ -62,8 +62,8 @@ class NoteProvisional(NbGraderPreprocessor):
         if pending:
             names = ", ".join(item_of(p) for p in pending)
             nb.cells.insert(0, new_markdown_cell(
-                f"**Provisional feedback.** {len(pending)} answer(s) have not been graded by hand yet "
-                f"({names}); the score shown does not include their points yet and will change."))
+                f"**Provisional feedback.** {len(pending)} answer(s) still await grading by hand ({names}); "
+                "the score shown may change once they are graded."))
             resources["nbgrader"]["provisional"] = pending
         for cell in nb.cells:   # the stale-grade note is for the grader, not the student
             meta = cell.metadata.get("nbgrader", {})

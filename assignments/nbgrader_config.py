@@ -2,14 +2,8 @@
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (
-                                    AssignLatePenalties,
-                                    CheckCellMetadata,
-                                    Execute,
-                                    IgnorePattern,
-                                    LimitOutput,
-                                    SaveAutoGrades,
-)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
 
 from mvdcourse.quiz.feedback import FEEDBACK_PREPROCESSORS
 from mvdcourse.quiz.noise import KERNEL_QUIET_ARGS, silence_known_warnings

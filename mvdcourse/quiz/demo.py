@@ -120,6 +120,8 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026, a
             folder = course / "submitted" / sid / assignment
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{assignment}.ipynb").write_text(json.dumps(nb, indent=1), encoding="utf-8")
+            # as `nbgrader submit` leaves it; `nbgrader release_feedback` needs it
+            (folder / "submission_secret.txt").write_text(f"{rng.getrandbits(512):0128x}")
             stamp = due - timedelta(hours=rng.randint(1, 72))
             (folder / "timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
             ids.append(sid)

@@ -12,10 +12,11 @@ ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
-.PHONY: start test system-packages test-fast lint format bench bench-grading bench-report strip lock clean help
+.PHONY: start instructor test system-packages test-fast lint format bench bench-grading bench-report strip lock clean help
 
 help:
 	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
+	@echo "make instructor  JupyterLab in the course directory with formgrader (COURSE=folder, default assignments/)"
 	@echo "make test    run the whole test suite (first installs the Debian packages in system-packages.txt)"
 	@echo "make test-fast  the edit-test loop: no browser, no sandbox, no kernels or nbgrader (under a minute)"
 	@echo "make lint    ruff lint and format check (LINT_PATHS=... to check part of the tree)"
@@ -39,6 +40,12 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/lessons/01_hfs_and_mvd.ipynb
+
+# The instructor's JupyterLab: started inside the nbgrader course directory so that formgrader finds its
+# nbgrader_config.py, gradebook and exchange. COURSE=/srv/nbgrader/mvd-course for a copied course folder.
+COURSE ?= assignments
+instructor: $(STAMP)
+	$(BIN)/mvdcourse lab --course $(COURSE) --port $(PORT) $(if $(BROWSER_FLAG),,--browser)
 
 # The Debian packages the tests call (system-packages.txt): installed when missing, or a one-sentence stop.
 system-packages:

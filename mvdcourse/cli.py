@@ -135,7 +135,8 @@ def cmd_bundle(args, course: Path) -> int:
 
 def cmd_lab(args, course: Path) -> int:
     from .quiz import lab
-    return lab.run(course, port=args.port, ip=args.ip, open_browser=args.browser, token=args.token)
+    extra = [a for a in args.jupyter_args if a != "--"]
+    return lab.run(course, port=args.port, ip=args.ip, open_browser=args.browser, token=args.token, extra=extra)
 
 
 def _known_assignment(course: Path, name: str) -> None:
@@ -266,6 +267,8 @@ def _add_lab(sub, common):
     s.add_argument("--ip", default="127.0.0.1", help="address to listen on")
     s.add_argument("--token", default=None, help="access token (default: a random one, printed)")
     s.add_argument("--browser", action="store_true", help="open a web browser")
+    s.add_argument("jupyter_args", nargs=argparse.REMAINDER, metavar="-- JUPYTER_OPTION",
+                   help="further JupyterLab options, after --")
     s.set_defaults(func=cmd_lab)
 
 

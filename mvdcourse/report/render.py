@@ -89,7 +89,7 @@ def score_histogram(report: Report):
     ax.set_ylabel("students")
     ax.set_xlim(0, 100)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
-    counts, _ = np.histogram(pct, bins=np.arange(0, 101, 10))
+    counts = np.array(list(s["score_bands"].values()))
     modes = [int(i) for i in np.flatnonzero(counts == counts.max())] if len(pct) else [0]
     alt = (
         f"Histogram of quiz scores for {s['students_scored']} students: mean {_fmt(s['mean_percent'], 0)} %, "

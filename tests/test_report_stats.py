@@ -220,6 +220,7 @@ def test_notebook_display_has_every_plot_with_alt_text():
     report = analyse(_results(BINARY, [1, 1, 1, 1]))
     html = report._repr_html_()
     assert html.count("<img ") == 3 and html.count('alt="') == 3 and "<h1>" in html
+    assert "<main" not in html and "\nbody{" not in html and ".mvd-report h1{" in html  # Lab itself is not restyled
     shown = figures(report)
     assert len(shown) == 3 and all(len(f.alt) > 40 for f in shown)
     assert "q4 (difficulty 0.33, discrimination -0.22)" in shown[1].alt  # the flagged item, in words

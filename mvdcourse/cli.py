@@ -108,7 +108,11 @@ def cmd_report(args, course: Path) -> int:
     thresholds = Thresholds(mastery=args.mastery, min_students=args.min_students,
                             too_easy=args.too_easy, too_hard=args.too_hard)
     for name in names:
-        report = analyse(load_class(course, name), thresholds)
+        results = load_class(course, name)
+        if not results.students:
+            raise UsageError(f"{name} has no scored submission in the gradebook yet: run `mvdcourse grade {name}` "
+                             "first (students without a score are never counted as 0)")
+        report = analyse(results, thresholds)
         out = write_report(report, Path(args.out) if args.out else course / "reports")
         s = report.summary
         print(f"{name}: {s['students_scored']} students, flagged items: {', '.join(s['flagged_items']) or 'none'}; "

@@ -32,7 +32,7 @@ MAX_TAKE_HOME_CHARS = 220
 ABSOLUTE = re.compile(r"\b(always|never|only|all|cannot|can't|proves?|proven|certainly|guarantee[sd]?|none)\b", re.I)
 HEDGE = re.compile(r"\b(may|might|most|often|usually|likely|probably|some|possibly|generally|typically)\b", re.I)
 ALL_NONE = re.compile(r"\b(all|none|both) of the (above|options|these)\b", re.I)
-NEGATIVE = re.compile(r"\*\*(NOT|EXCEPT|LEAST)\*\*|\b(not|except|least)\b", re.I)
+NEGATIVE = re.compile(r"\*\*(NOT|EXCEPT|LEAST)\*\*|\b(not|except|(?<!most to )least)\b", re.I)
 POLARITY = {"not", "no", "never", "more", "less", "fewer", "higher", "lower", "increase", "increases",
             "decrease", "decreases", "raises", "lowers", "better", "worse", "before", "after", "longer",
             "shorter", "earlier", "later", "faster", "slower", "persists", "disappears", "with", "without",

@@ -43,13 +43,13 @@ def test_a_copied_neighbours_letters_score_like_guessing():
 
 
 def test_notebook_display_follows_the_student_and_asks_for_a_missing_id(monkeypatch):
-    options = {"A": "Alpha option", "B": "Beta option", "C": "Gamma option", "D": "Delta option"}
+    options = ["Alpha option", "Beta option", "Gamma option", "Delta option"]
     monkeypatch.delenv(student.HUB_VARIABLE, raising=False)
     assert student.resolve_id("") is None and student.resolve_id(" carol ") == "carol"
     md = student.options_markdown("quiz1", "q1", options, "carol")
     shown = order.shown_order("quiz1", "q1", "carol", "ABCD")
     lines = md.splitlines()
-    assert [ln.split("** ", 1)[1] for ln in lines] == [options[c] for c in shown]
+    assert [ln.split("** ", 1)[1] for ln in lines] == [options["ABCD".index(c)] for c in shown]
     assert [ln[4] for ln in lines] == list("ABCD")
     monkeypatch.setenv(student.HUB_VARIABLE, "dave")
     assert student.resolve_id("carol") == "dave"  # on the hub the signed-in user wins

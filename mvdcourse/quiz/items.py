@@ -143,6 +143,7 @@ class Assignment(BaseModel):
     introduction: str
     lessons: list[int]
     items: list[Item]
+    shuffle_options: bool = Field(True, description="each student sees choice options in their own order")
 
     def item(self, item_id: str):
         for it in self.items:

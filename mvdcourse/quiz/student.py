@@ -25,13 +25,14 @@ def resolve_id(declared: str | None) -> str | None:
     return declared or None
 
 
-def options_markdown(assignment: str, item_id: str, options: dict[str, str], student_id: str) -> str:
-    """The option list as this student sees it (shown letters A, B, C… over the student's order)."""
-    shown = shown_order(assignment, item_id, student_id, "".join(options))
-    return "\n".join(f"- **{LETTERS[i]}.** {html.escape(options[c], quote=False)}" for i, c in enumerate(shown))
+def options_markdown(assignment: str, item_id: str, options: list[str], student_id: str) -> str:
+    """The option list as this student sees it: ``options`` in the bank's order, shown in the student's."""
+    shown = shown_order(assignment, item_id, student_id, LETTERS[:len(options)])
+    return "\n".join(f"- **{LETTERS[i]}.** {html.escape(options[LETTERS.index(c)], quote=False)}"
+                     for i, c in enumerate(shown))
 
 
-def show_options(assignment: str, item_id: str, options: dict[str, str], declared_id: str | None = None):
+def show_options(assignment: str, item_id: str, options: list[str], declared_id: str | None = None):
     """Display the options of one item in this student's order (a Markdown list), or how to get them."""
     from IPython.display import Markdown, display
     sid = resolve_id(declared_id)

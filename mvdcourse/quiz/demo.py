@@ -77,6 +77,21 @@ def _invalid(item, rng: random.Random) -> str:
             "ordering": lambda: rng.choice(["[1, 1, 2, 3]", '"first the MRI"'])}[item.type]()
 
 
+def _as_shown(source: str, item, shown: str | None) -> str:
+    """An answer cell written in canonical letters, rewritten in the letters this student sees."""
+    if not shown:
+        return source
+    from .answers import FormatProblem, literal_assignment
+    try:
+        value = literal_assignment(source, item.id)
+    except FormatProblem:
+        return source
+    letters = set(item.options)
+    if (isinstance(value, str) and value in letters) or (isinstance(value, list) and value and set(value) <= letters):
+        return f"{item.id} = {order.to_shown(value, shown)!r}"
+    return source
+
+
 def answer_source(item, profile: Profile, rng: random.Random, shown: str | None = None) -> str:
     """The answer cell a simulated student writes; ``shown`` is their option order (they answer with the
     letters they see)."""
@@ -93,8 +108,11 @@ def answer_source(item, profile: Profile, rng: random.Random, shown: str | None 
     return f"{item.id} = {value!r}"
 
 
-def demo_class(course: Path, assignment: str, students: int, seed: int = 2026) -> list[str]:
-    """Write ``students`` simulated submissions; returns the student ids."""
+def demo_class(course: Path, assignment: str, students: int, seed: int = 2026, answer_for=None) -> list[str]:
+    """Write ``students`` simulated submissions; returns the student ids.
+
+    ``answer_for(n, item, rng)`` returns the answer cell of student ``n`` (default: the profiles above;
+    :mod:`mvdcourse.quiz.demo_irt` passes a latent-ability model)."""
     course = Path(course)
     release = course / "release" / assignment / f"{assignment}.ipynb"
     if not release.exists():
@@ -118,7 +136,8 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026) -
                     item = bank.item(gid.removesuffix("_answer"))
                     shown = (order.shown_order(assignment, item.id, sid, "".join(item.options))
                              if bank.shuffle_options and item.type in ("single", "multiple") else None)
-                    cell["source"] = answer_source(item, profile, rng, shown)
+                    cell["source"] = (_as_shown(answer_for(n, item, rng), item, shown) if answer_for
+                                      else answer_source(item, profile, rng, shown))
                 elif cell.get("id", "").endswith("-response"):
                     cell["source"] = rng.choice(FREE_TEXT)
             folder = course / "submitted" / sid / assignment

@@ -15,7 +15,7 @@ BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-b
 .PHONY: start test bench bench-grading strip lock clean help
 
 help:
-	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
+	@echo "make start   launch JupyterLab on Lesson 0 (Recognising HFS) (first run installs everything into .venv)"
 	@echo "make test    run the whole test suite"
 	@echo "make bench   print lesson execution time, kernel memory and widget update times"
 	@echo "make bench-grading  grade a simulated class of 100 with plain nbgrader and with mvdcourse grade"
@@ -34,7 +34,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
-		--LabApp.default_url=/lab/tree/lessons/01_hfs_and_mvd.ipynb
+		--LabApp.default_url=/lab/tree/lessons/00_recognising_hfs.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

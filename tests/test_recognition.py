@@ -66,28 +66,28 @@ def test_synkinesis_moves_the_eye_only_with_a_voluntary_smile():
 
 
 def test_face_figure_alt_text_names_what_moves():
-    fig, data = face.face_figure("typical_hfs", 6)
+    fig, data = face.face_figure("typical_hfs", 7)
     assert data["moving"]["right"] == [] and "eyebrow raised" in data["moving"]["left"]
-    alt = face.face_alt("typical_hfs", 6)
+    alt = face.face_alt("typical_hfs", 7)
     assert "other Babinski sign" in alt and "patient's right: at rest" in alt
-    assert "both" not in face.face_alt("typical_hfs", 0)
-    with pytest.raises(ValueError, match="frame must be a whole number from 0 to 11"):
-        face.face_figure("typical_hfs", 12)
+    assert "both" not in face.face_alt("typical_hfs", 1)
+    with pytest.raises(ValueError, match="frame must be a whole number from 1 to 12"):
+        face.face_figure("typical_hfs", 0)
     with pytest.raises(ValueError, match="unknown condition 'tic'"):
-        face.face_figure("tic", 0)
+        face.face_figure("tic", 1)
 
 
 def test_face_player_follows_frame_and_condition():
     w = recognition.face_player()
-    assert w.figure.figure_data == {**w.figure.figure_data, "condition": "typical_hfs", "frame": 0}
+    assert w.figure.figure_data == {**w.figure.figure_data, "condition": "typical_hfs", "frame": 1}
     first = w.figure.value
-    w.frame.value = 6
+    w.frame.value = 7
     assert w.figure.value != first and w.figure.figure_data["left"]["brow"] > 0.5
     assert "other Babinski sign" in w.figure.alt
     w.condition.value = "blepharospasm"
     assert w.figure.figure_data["right"]["eye"] == w.figure.figure_data["left"]["eye"] > 0
     assert "Blepharospasm" in w.info.value and "synchronous" in w.info.value
-    assert w.play.max == face.N_FRAMES - 1 and w.play in w.children[1].children
+    assert w.play.max == face.N_FRAMES and w.frame.min == 1 and w.play in w.children[1].children
 
 
 def test_which_is_it_gives_reasoning_per_answer_and_never_names_the_case_condition():
@@ -95,7 +95,7 @@ def test_which_is_it_gives_reasoning_per_answer_and_never_names_the_case_conditi
     assert w.check() == "unanswered"
     truth = next(c.condition for c in content.conditions().cases if c.label == w.case.value)
     name = face.condition(truth).name
-    for frame in range(face.N_FRAMES):
+    for frame in range(1, face.N_FRAMES + 1):
         w.frame.value = frame
         assert name.lower() not in w.figure.alt.lower() and name.lower() not in w.figure.value.lower()
     wrong = next(k for k in face.CLIPS if k != truth)

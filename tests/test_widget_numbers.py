@@ -27,7 +27,7 @@ DERIVED = [
     re.compile(r"back for about \d+ days before it"),                # gap between the student's dates
     re.compile(r"ten years \(\d+ months ÷ 4 or 3\)"),                # arithmetic shown on the page
 ]
-MODULES = ["recognition", "mechanics", "recovery", "recurrence", "revision"]
+MODULES = ["recognition", "mechanics", "recovery", "recurrence", "revision", "consent"]
 
 
 def panel_texts(widget) -> list[str]:

@@ -128,8 +128,9 @@ def condition(key: str) -> content.Condition:
 
 
 def _check_frame(frame: int) -> int:
-    if not isinstance(frame, (int, np.integer)) or not 0 <= frame < N_FRAMES:
-        raise ValueError(f"frame must be a whole number from 0 to {N_FRAMES - 1}, not {frame!r}")
+    """Frames are numbered 1..N_FRAMES, as the slider and the title show them."""
+    if not isinstance(frame, (int, np.integer)) or not 1 <= frame <= N_FRAMES:
+        raise ValueError(f"frame must be a whole number from 1 to {N_FRAMES}, not {frame!r}")
     return int(frame)
 
 
@@ -206,10 +207,10 @@ def _draw_side(ax, name: str, m: dict, phase: int) -> list[str]:
     return moving
 
 
-def face_figure(key: str = "typical_hfs", frame: int = 0, fb: factbase.FactBase | None = None):
-    """One frame of one condition as a schematic face. Returns ``(fig, data)``."""
+def face_figure(key: str = "typical_hfs", frame: int = 1, fb: factbase.FactBase | None = None):
+    """One frame (1..N_FRAMES) of one condition as a schematic face. Returns ``(fig, data)``."""
     frame = _check_frame(frame)
-    f = clip(key)[frame]
+    f = clip(key)[frame - 1]
     fig, ax = style.new_figure(6.2, 5.4)
     ax.add_patch(Ellipse((0, -0.15), 2.0, 2.55, facecolor=SKIN, edgecolor="#6B5B4B", lw=2, zorder=0))
     ax.add_patch(Polygon([[-0.35, -1.3], [0.35, -1.3], [0.45, -1.75], [-0.45, -1.75]], closed=True,
@@ -223,7 +224,7 @@ def face_figure(key: str = "typical_hfs", frame: int = 0, fb: factbase.FactBase 
         ax.text(0, -2.02, "VOLUNTARY SMILE (on request)", ha="center", fontsize=10, fontweight="bold",
                 bbox=dict(boxstyle="round", facecolor="#FFFFFF", edgecolor="#000000"))
     name = condition(key).name
-    ax.set_title(f"{name} — frame {frame + 1} of {N_FRAMES}\n{f.caption}", fontsize=10)
+    ax.set_title(f"{name} — frame {frame} of {N_FRAMES}\n{f.caption}", fontsize=10)
     ax.set_xlim(-1.35, 1.35)
     ax.set_ylim(-2.2, 1.35)
     ax.set_aspect("equal")
@@ -241,10 +242,10 @@ def _moving_text(moving: dict) -> str:
 
 def face_alt(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
     frame = _check_frame(frame)
-    f = clip(key)[frame]
+    f = clip(key)[frame - 1]
     moving = {side: _describe(f.side(side)) for side in SIDES}
     extra = " The patient is smiling on request." if f.voluntary else ""
-    return (f"Schematic face (original drawing), {condition(key).name}, frame {frame + 1} of {N_FRAMES}: "
+    return (f"Schematic face (original drawing), {condition(key).name}, frame {frame} of {N_FRAMES}: "
             f"{f.caption}. {_moving_text(moving)}.{extra}")
 
 
@@ -275,10 +276,10 @@ def face_text(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
             "the drawing is a schematic made for this course, not a patient.</p>")
 
 
-def _player_controls(max_frame: int = N_FRAMES - 1):
-    play = widgets.Play(value=0, min=0, max=max_frame, step=1, interval=450, repeat=True,
+def _player_controls():
+    play = widgets.Play(value=1, min=1, max=N_FRAMES, step=1, interval=450, repeat=True,
                         description="Play", tooltip="Play or pause the clip")
-    frame = widgets.IntSlider(value=0, min=0, max=max_frame, description="Frame:", continuous_update=True,
+    frame = widgets.IntSlider(value=1, min=1, max=N_FRAMES, description="Frame:", continuous_update=True,
                               readout=True, style={"description_width": "initial"})
     widgets.jslink((play, "value"), (frame, "value"))
     return play, frame
@@ -291,7 +292,7 @@ class FacePlayer(style.FigureDemo):
         self._fb = fb or factbase.default()
         names = [(condition(k).name, k) for k in CLIPS]
         self.condition = widgets.ToggleButtons(options=names, value="typical_hfs", description="Condition:",
-                                               style={"description_width": "initial"})
+                                               style={"description_width": "initial", "button_width": "auto"})
         self.play, self.frame = _player_controls()
         super().__init__([self.condition, self.frame], face_figure, face_alt, face_text, self._fb)
         self.children = [self.condition, widgets.HBox([self.play, self.frame]), self.figure, self.info]
@@ -358,11 +359,11 @@ class WhichIsIt(widgets.VBox):
         def make():
             fig, data = face_figure(key, frame, self._fb)
             # the clip is unnamed: the title and alt text must not give the answer away
-            fig.axes[0].set_title(f"{self.case.value} — frame {frame + 1} of {N_FRAMES}", fontsize=10)
-            f = clip(key)[frame]
+            fig.axes[0].set_title(f"{self.case.value} — frame {frame} of {N_FRAMES}", fontsize=10)
+            f = clip(key)[frame - 1]
             moving = {side: _describe(f.side(side)) for side in SIDES}
             extra = " The patient is smiling on request." if f.voluntary else ""
-            alt = (f"Schematic face (original drawing), {self.case.value}, frame {frame + 1} of {N_FRAMES}: "
+            alt = (f"Schematic face (original drawing), {self.case.value}, frame {frame} of {N_FRAMES}: "
                    f"{_moving_text(moving)}.{extra}")
             return fig, alt, {**data, "case": self.case.value}
         self.figure.draw_cached((self.case.value, frame), make)

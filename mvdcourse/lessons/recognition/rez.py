@@ -120,7 +120,7 @@ class RezExplorer(style.FigureDemo):
         self._fb = fb or factbase.default()
         self.segment = widgets.ToggleButtons(
             options=[(s.name.split(" (")[0], s.key) for s in content.segments().segments], value="as",
-            description="Segment:", style={"description_width": "initial"})
+            description="Segment:", style={"description_width": "initial", "button_width": "auto"})
         super().__init__([self.segment], rez_figure, rez_alt, rez_text, self._fb)
 
 

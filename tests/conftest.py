@@ -1,4 +1,4 @@
-"""Shared fixtures. Under CI (CI=true) a skipped test is a failure: CI must run everything."""
+"""Shared fixtures. Under `make test` (MVDCOURSE_NO_SKIPS=1) and CI (CI=true) a skipped test is a failure."""
 from __future__ import annotations
 
 import os
@@ -20,10 +20,11 @@ def fb() -> facts.FactBase:
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if os.environ.get("CI") == "true" and report.skipped:
+    strict = os.environ.get("CI") == "true" or os.environ.get("MVDCOURSE_NO_SKIPS") == "1"
+    if strict and report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
-        report.longrepr = f"skipped under CI, which must run every test: {reason}"
+        report.longrepr = f"skipped, but make test and CI must run every test: {reason}"
 
 
 def notebook_text(path: Path, cell_type: str = "markdown") -> list[str]:

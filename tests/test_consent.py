@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mvdcourse.lessons import consent
+from mvdcourse.lessons.revision import consent
 
 
 def test_persistent_case_lists_all_three_options_with_sources():

@@ -93,7 +93,7 @@ def test_face_player_follows_frame_and_condition():
 def test_which_is_it_gives_reasoning_per_answer_and_never_names_the_case_condition():
     w = recognition.which_is_it()
     assert w.check() == "unanswered"
-    truth = next(c.condition for c in content.conditions().cases if c.label == w.case.value)
+    truth = next(c.condition for c in content.cases().values() if c.label == w.case.value)
     name = face.condition(truth).name
     for frame in range(1, face.N_FRAMES + 1):
         w.frame.value = frame
@@ -110,7 +110,7 @@ def test_which_is_it_gives_reasoning_per_answer_and_never_names_the_case_conditi
 
 
 def test_cases_cover_every_condition_once():
-    assert sorted(c.condition for c in content.conditions().cases) == sorted(face.CLIPS)
+    assert sorted(c.condition for c in content.cases().values()) == sorted(face.CLIPS)
 
 
 def test_rez_shares_come_from_the_fact_base_and_follow_the_control(fb):

@@ -11,8 +11,11 @@ from .severity import severity_calculator
 FACT_IDS = tuple(dict.fromkeys(content.all_fact_ids() + rez.MISSED_ZONE_FACTS + rez.NOTE_FACTS
                                + severity.NOTE_FACTS))
 
+#: Handout claims the widgets quote (none: Lesson 0's handout section is in the notebook's text).
+SEED_CLAIM_IDS: tuple[str, ...] = ()
+
 #: The lesson's interactive demos (benchmarks, browser and number tests iterate over these).
 DEMOS = (face_player, which_is_it, rez_explorer, severity_calculator)
 
-__all__ = ["FACT_IDS", "DEMOS", "face_player", "which_is_it", "rez_explorer", "severity_calculator",
+__all__ = ["FACT_IDS", "SEED_CLAIM_IDS", "DEMOS", "face_player", "which_is_it", "rez_explorer", "severity_calculator",
            "content", "face", "rez", "severity"]

@@ -19,6 +19,7 @@ from matplotlib.patches import Ellipse, Polygon
 
 from ... import facts as factbase
 from ... import style
+from ... import widgets as demo
 from . import content
 
 N_FRAMES = 12
@@ -121,9 +122,8 @@ def clip(key: str) -> list[Frame]:
 
 
 def condition(key: str) -> content.Condition:
-    for c in content.conditions().conditions:
-        if c.key == key:
-            return c
+    if key in content.conditions():
+        return content.conditions()[key]
     raise ValueError(f"unknown condition '{key}'; choose one of {', '.join(CLIPS)}")
 
 
@@ -266,7 +266,7 @@ def _describe(m: dict) -> list[str]:
     return out
 
 
-def face_text(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
+def face_html(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
     fb = fb or factbase.default()
     c = condition(key)
     return (f"<p><b>{html.escape(c.name)}.</b> <b>What separates it:</b> "
@@ -285,7 +285,7 @@ def _player_controls():
     return play, frame
 
 
-class FacePlayer(style.FigureDemo):
+class FacePlayer(demo.FigureDemo):
     """Choose a condition, then press Play (or move the Frame slider) to watch its clip."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -294,11 +294,12 @@ class FacePlayer(style.FigureDemo):
         self.condition = widgets.ToggleButtons(options=names, value="typical_hfs", description="Condition:",
                                                style={"description_width": "initial", "button_width": "auto"})
         self.play, self.frame = _player_controls()
-        super().__init__([self.condition, self.frame], face_figure, face_alt, face_text, self._fb)
+        super().__init__([self.condition, self.frame], face_figure, face_alt, face_html, self._fb)
         self.children = [self.condition, widgets.HBox([self.play, self.frame]), self.figure, self.info]
 
 
 def face_player() -> FacePlayer:
+    """The animated schematic face: choose a condition, then play or step through its clip."""
     return FacePlayer()
 
 
@@ -306,7 +307,7 @@ def face_player() -> FacePlayer:
 def verdict(case_label: str, answer: str, fb: factbase.FactBase | None = None) -> dict:
     """Whether ``answer`` (a condition key) is the diagnosis of ``case_label``, and why."""
     fb = fb or factbase.default()
-    case = next((c for c in content.conditions().cases if c.label == case_label), None)
+    case = next((c for c in content.cases().values() if c.label == case_label), None)
     if case is None:
         raise ValueError(f"unknown case '{case_label}'")
     truth, chosen = condition(case.condition), condition(answer)
@@ -324,12 +325,12 @@ class WhichIsIt(widgets.VBox):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        cases = content.conditions().cases
+        cases = list(content.cases().values())
         self.case = widgets.Dropdown(options=[c.label for c in cases], value=cases[0].label,
                                      description="Case:", style={"description_width": "initial"})
         self.vignette = widgets.HTML()
         self.play, self.frame = _player_controls()
-        self.figure = style.FigurePanel()
+        self.figure = demo.FigurePanel()
         self.answer = widgets.RadioButtons(options=[(condition(k).name, k) for k in CLIPS], value=None,
                                            description="Your diagnosis:", style={"description_width": "initial"},
                                            layout=widgets.Layout(width="auto"))
@@ -344,10 +345,10 @@ class WhichIsIt(widgets.VBox):
         self._new_case()
 
     def _condition(self) -> str:
-        return next(c.condition for c in content.conditions().cases if c.label == self.case.value)
+        return next(c.condition for c in content.cases().values() if c.label == self.case.value)
 
     def _new_case(self) -> None:
-        case = next(c for c in content.conditions().cases if c.label == self.case.value)
+        case = next(c for c in content.cases().values() if c.label == self.case.value)
         self.vignette.value = f"<p><b>{html.escape(case.label)}.</b> {html.escape(case.vignette)}</p>"
         self.answer.value = None
         self.feedback.value = ""
@@ -379,4 +380,5 @@ class WhichIsIt(widgets.VBox):
 
 
 def which_is_it() -> WhichIsIt:
+    """An unnamed clip with a one-line history: choose the diagnosis and read why each answer fits or not."""
     return WhichIsIt()

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyBboxPatch, Polygon
 
 from ... import facts as factbase
 from ... import style
+from ... import widgets as demo
 from . import content
 
 #: Redo findings that tie the segments to Lesson 3's "missed compression".
@@ -34,17 +35,16 @@ _LABEL_AT = {"rexp": (2.3, 1.2), "as": (3.2, 1.75), "rdp": (4.5, 2.4), "cp": (5.
 
 
 def segment(key: str) -> content.Segment:
-    for s in content.segments().segments:
-        if s.key == key:
-            return s
-    keys = ", ".join(s.key for s in content.segments().segments)
+    if key in content.segments():
+        return content.segments()[key]
+    keys = ", ".join(content.segments())
     raise ValueError(f"unknown segment '{key}'; choose one of {keys}")
 
 
 def shares(fb: factbase.FactBase | None = None) -> dict[str, float]:
     """Reported share (%) of primary compression sites, by segment key, proximal to distal."""
     fb = fb or factbase.default()
-    return {s.key: fb.fact(s.fact).value for s in content.segments().segments}
+    return {s.id: fb.fact(s.fact).value for s in content.segments().values()}
 
 
 def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
@@ -64,12 +64,12 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
     ax1.add_patch(Polygon([[7.0, 3.6], [7.8, 3.6], [7.8, 4.9], [7.0, 4.9]], closed=True, facecolor="#DDDDDD",
                           edgecolor="#888888", hatch="//"))
     ax1.text(7.4, 5.05, "internal\nauditory meatus", fontsize=8, ha="center", va="bottom")
-    for seg in content.segments().segments:
-        xs, ys = _SEGMENT_PATH[seg.key]
-        on = seg.key == selected
+    for seg in content.segments().values():
+        xs, ys = _SEGMENT_PATH[seg.id]
+        on = seg.id == selected
         ax1.plot(xs, ys, color=style.OKABE_ITO["vermillion"] if on else "#333333", lw=7 if on else 3,
-                 linestyle=_LINESTYLE[seg.key], solid_capstyle="round", zorder=3)
-        ax1.annotate(seg.name.split(" (")[0], (np.mean(xs), np.mean(ys)), xytext=_LABEL_AT[seg.key],
+                 linestyle=_LINESTYLE[seg.id], solid_capstyle="round", zorder=3)
+        ax1.annotate(seg.name.split(" (")[0], (np.mean(xs), np.mean(ys)), xytext=_LABEL_AT[seg.id],
                      fontsize=8, fontweight="bold" if on else "normal",
                      arrowprops=dict(arrowstyle="-", lw=0.6, color="#555555"))
     ax1.set_title("Facial nerve leaving the brainstem (schematic, not to scale)", fontsize=11)
@@ -100,7 +100,7 @@ def rez_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
             f"highlighted. Bar chart of primary compression sites: {listing}.")
 
 
-def rez_text(selected: str, fb: factbase.FactBase | None = None) -> str:
+def rez_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     fb = fb or factbase.default()
     s = segment(selected)
     zones = " and ".join(fb.cite(f) for f in MISSED_ZONE_FACTS)
@@ -113,16 +113,17 @@ def rez_text(selected: str, fb: factbase.FactBase | None = None) -> str:
             f"root exit point - were found in {html.escape(zones)} of persistent and recurrent cases.</p>")
 
 
-class RezExplorer(style.FigureDemo):
+class RezExplorer(demo.FigureDemo):
     """Choose a segment → it is highlighted on the schematic and its share of compressions is given."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
         self.segment = widgets.ToggleButtons(
-            options=[(s.name.split(" (")[0], s.key) for s in content.segments().segments], value="as",
+            options=[(s.name.split(" (")[0], s.id) for s in content.segments().values()], value="as",
             description="Segment:", style={"description_width": "initial", "button_width": "auto"})
-        super().__init__([self.segment], rez_figure, rez_alt, rez_text, self._fb)
+        super().__init__([self.segment], rez_figure, rez_alt, rez_html, self._fb)
 
 
 def rez_explorer() -> RezExplorer:
+    """The root-exit-zone explorer: the four segments of the nerve and where compression is found."""
     return RezExplorer()

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from ... import facts as factbase
 from ... import style
+from ... import widgets as demo
 from . import content
 
 SPREAD = ("around the eye only", "spread to other facial muscles")
@@ -36,7 +37,7 @@ def severity_figure(spread: str = SPREAD[0], tonic_vision: bool = False, disfigu
     """HFS-7 score reported for each SMC grade, the computed grade highlighted. Returns ``(fig, data)``."""
     fb = fb or factbase.default()
     grade = smc_grade(spread, tonic_vision, disfiguring)
-    grades = content.severity().smc_grades
+    grades = list(content.smc_grades().values())
     fig, ax = style.new_figure(7, 3.6)
     values = []
     for i, g in enumerate(grades):
@@ -57,17 +58,17 @@ def severity_figure(spread: str = SPREAD[0], tonic_vision: bool = False, disfigu
 def severity_alt(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbase.FactBase | None = None) -> str:
     fb = fb or factbase.default()
     grade = smc_grade(spread, tonic_vision, disfiguring)
-    pairs = ", ".join(f"grade {g.grade} {fb.fact(g.hfs7_fact).value:g}" for g in content.severity().smc_grades)
+    pairs = ", ".join(f"grade {g.grade} {fb.fact(g.hfs7_fact).value:g}" for g in content.smc_grades().values())
     return (f"Bar chart of the HFS-7 quality-of-life score reported for each SMC severity grade before MVD: "
             f"{pairs}. The findings entered give SMC grade {grade}, highlighted.")
 
 
-def severity_text(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbase.FactBase | None = None) -> str:
+def severity_html(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbase.FactBase | None = None) -> str:
     fb = fb or factbase.default()
     grade = smc_grade(spread, tonic_vision, disfiguring)
-    g = next(x for x in content.severity().smc_grades if x.grade == grade)
-    ca = content.severity().cohen_albert
-    rows = "".join(f"<li>grade {html.escape(x.grade)}: {html.escape(x.description)}</li>" for x in ca.grades)
+    g = next(x for x in content.smc_grades().values() if x.grade == grade)
+    rows = "".join(f"<li>grade {html.escape(x.grade)}: {html.escape(x.description)}</li>"
+                   for x in content.cohen_albert_grades().values())
     return (f"<p><b>SMC grade {grade}</b>: {html.escape(g.criterion)} {html.escape(fb.labels(g.hfs7_fact))}. "
             f"Patients at this grade reported an HFS-7 score of {fb.fact(g.hfs7_fact).value:g} "
             f"({html.escape(fb.fact(g.hfs7_fact).definition.split('(')[-1].rstrip(')'))}). "
@@ -80,23 +81,24 @@ def severity_text(spread: str, tonic_vision: bool, disfiguring: bool, fb: factba
             f"<ul>{rows}</ul>"
             f"<p>Quality of life is measured by the patient, not the clinician: "
             f"{html.escape(fb.cite('scale.hfs7.items'))}. "
-            f"{html.escape(fb.cite('scale.hfs7.scoring'))}</p>" + style.disclaimer_html("calculator"))
+            f"{html.escape(fb.cite('scale.hfs7.scoring'))}</p>" + demo.disclaimer_html("calculator"))
 
 
-class SeverityCalculator(style.FigureDemo):
+class SeverityCalculator(demo.FigureDemo):
     """Enter what you see → SMC grade, the quality of life reported at that grade, and the caveats."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
         self.spread = widgets.ToggleButtons(options=list(SPREAD), value=SPREAD[0], description="Spasm:",
-                                            style={"description_width": "initial"})
+                                            style={"description_width": "initial", "button_width": "auto"})
         self.tonic = widgets.Checkbox(value=False, description="Frequent tonic spasms that interfere with vision",
                                       indent=False, layout=widgets.Layout(width="auto"))
         self.disfiguring = widgets.Checkbox(value=False, description="Disfiguring asymmetry", indent=False,
                                             layout=widgets.Layout(width="auto"))
         super().__init__([self.spread, self.tonic, self.disfiguring], severity_figure, severity_alt,
-                         severity_text, self._fb)
+                         severity_html, self._fb)
 
 
 def severity_calculator() -> SeverityCalculator:
+    """The severity-grade calculator: findings to SMC grade, quality of life by grade, and the caveats."""
     return SeverityCalculator()

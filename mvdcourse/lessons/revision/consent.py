@@ -9,8 +9,9 @@ import html
 
 import ipywidgets as widgets
 
-from .. import facts as factbase
-from .. import style
+from ... import facts as factbase
+from ... import style
+from ... import widgets as demo
 
 SITUATIONS = ("persistent spasm", "recurrent spasm")
 
@@ -66,7 +67,7 @@ def consent_alt(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fac
     return f"Range chart for a redo MVD for {situation} and for botulinum toxin: {rows}.{extra}"
 
 
-def consent_text(situation: str, only_hearing_ear: bool, vertebral: bool, fb: factbase.FactBase | None = None) -> str:
+def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: factbase.FactBase | None = None) -> str:
     _check(situation)
     fb = fb or factbase.default()
     c = lambda fid: html.escape(fb.cite(fid))  # noqa: E731
@@ -92,26 +93,25 @@ def consent_text(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fa
     items.append("<li><b>Check understanding:</b> ask the patient to say back what each option offers and "
                  "risks, and what matters most to them.</li>")
     return ("<p>A structured consent conversation, assembled from the fact base:</p><ol>" + "".join(items)
-            + "</ol>" + style.disclaimer_html("summary"))
+            + "</ol>" + demo.disclaimer_html("summary"))
 
 
-class ConsentConversation(style.FigureDemo):
+class ConsentConversation(demo.FigureDemo):
     """Choose the situation → the numbers and caveats a patient should hear, with sources."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
         self.situation = widgets.ToggleButtons(options=list(SITUATIONS), value=SITUATIONS[0],
-                                               description="Situation:", style={"description_width": "initial"})
+                                               description="Situation:",
+                                               style={"description_width": "initial", "button_width": "auto"})
         self.only_ear = widgets.Checkbox(value=False, description="The operated ear is the only hearing ear",
                                          indent=False, layout=widgets.Layout(width="auto"))
         self.vertebral = widgets.Checkbox(value=False, description="The vertebral artery is involved",
                                           indent=False, layout=widgets.Layout(width="auto"))
         super().__init__([self.situation, self.only_ear, self.vertebral], consent_figure, consent_alt,
-                         consent_text, self._fb)
+                         consent_html, self._fb)
 
 
 def consent_conversation() -> ConsentConversation:
+    """The numbers a patient considering a redo should hear, assembled for their situation, with sources."""
     return ConsentConversation()
-
-
-DEMOS = (consent_conversation,)

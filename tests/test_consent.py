@@ -1,4 +1,5 @@
 """Lesson 4's consent-conversation demo: the situation and the check boxes change the numbers and caveats."""
+
 from __future__ import annotations
 
 import pytest

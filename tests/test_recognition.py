@@ -1,5 +1,6 @@
 """Lesson 0 widgets: the animated face shows each condition's separating feature, frame by frame; the
 which-is-it exercise, the root-exit-zone explorer and the severity calculator react to their controls."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,7 +62,7 @@ def test_synkinesis_moves_the_eye_only_with_a_voluntary_smile():
     fs = frames("synkinesis")
     assert any(f.voluntary for f in fs) and any(not f.voluntary for f in fs)
     assert all((f.left["eye"] > 0.05) == f.voluntary for f in fs)
-    assert all(f.left["mouth"] < 0 for f in fs if not f.voluntary)   # residual weakness at rest
+    assert all(f.left["mouth"] < 0 for f in fs if not f.voluntary)  # residual weakness at rest
     assert not any(f.voluntary for k in face.CLIPS if k != "synkinesis" for f in frames(k))
 
 
@@ -120,15 +121,20 @@ def test_rez_shares_come_from_the_fact_base_and_follow_the_control(fb):
     before = w.figure.value
     w.segment.value = "rdp"
     assert w.figure.value != before and "22%" in w.info.value and "Root detachment point" in w.figure.alt
-    assert "87.5%" in w.info.value   # the Lesson 3 link: missed zones at redo
+    assert "87.5%" in w.info.value  # the Lesson 3 link: missed zones at redo
     with pytest.raises(ValueError, match="unknown segment 'xyz'"):
         rez.rez_figure("xyz")
 
 
-@pytest.mark.parametrize("spread, tonic, disfig, grade", [
-    ("around the eye only", False, False, "I"), ("spread to other facial muscles", False, False, "II"),
-    ("around the eye only", True, False, "III"), ("spread to other facial muscles", True, True, "IV"),
-])
+@pytest.mark.parametrize(
+    "spread, tonic, disfig, grade",
+    [
+        ("around the eye only", False, False, "I"),
+        ("spread to other facial muscles", False, False, "II"),
+        ("around the eye only", True, False, "III"),
+        ("spread to other facial muscles", True, True, "IV"),
+    ],
+)
 def test_smc_grade_is_the_highest_criterion_met(spread, tonic, disfig, grade):
     assert severity.smc_grade(spread, tonic, disfig) == grade
 
@@ -146,5 +152,10 @@ def test_severity_calculator_reacts_and_flags_unverified_outcome_grades():
 
 def test_fact_ids_cover_the_content_data():
     ids = set(recognition.FACT_IDS)
-    assert {"rez.as.campos2008", "scale.smc.hfs7_g3.lee2012", "dx.atypical.share.wn2017",
-            "dx.babinski2.sign", "cause.missed_zone_recurrent.liu2021"} <= ids
+    assert {
+        "rez.as.campos2008",
+        "scale.smc.hfs7_g3.lee2012",
+        "dx.atypical.share.wn2017",
+        "dx.babinski2.sign",
+        "cause.missed_zone_recurrent.liu2021",
+    } <= ids

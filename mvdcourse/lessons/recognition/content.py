@@ -1,5 +1,6 @@
 """Lesson 0's clinical content as data (``assets/lessons/00_recognising_hfs/*.yaml``), loaded through
 :mod:`mvdcourse.content`: every record is validated and every ``{fact:ID}`` placeholder must resolve."""
+
 from __future__ import annotations
 
 import functools
@@ -55,8 +56,12 @@ class CohenAlbertGrade(content.Record):
 def _records(kind: str, model) -> dict:
     records = content.lesson_records(LESSON, kind, model, factbase.default())
     fb = factbase.default()
-    missing = [f"{kind} '{rid}': unknown fact '{fid}'" for rid, rec in records.items()
-               for fid in _named_facts(rec) if fid not in fb.facts]
+    missing = [
+        f"{kind} '{rid}': unknown fact '{fid}'"
+        for rid, rec in records.items()
+        for fid in _named_facts(rec)
+        if fid not in fb.facts
+    ]
     if missing:
         raise content.ContentError(f"{content.lesson_file(LESSON, kind)}: " + "; ".join(missing))
     return records

@@ -8,6 +8,7 @@ blepharospasm both eyes close in the same frames; in HFS the other side never mo
 Builders: ``face_player()`` (choose a condition, play or step through the clip) and ``which_is_it()``
 (an unnamed clip, choose the diagnosis, read why each answer is right or wrong).
 """
+
 from __future__ import annotations
 
 import html
@@ -23,7 +24,7 @@ from ... import widgets as demo
 from . import content
 
 N_FRAMES = 12
-SIDES = ("right", "left")          # the patient's sides; the patient's left is drawn on the viewer's right
+SIDES = ("right", "left")  # the patient's sides; the patient's left is drawn on the viewer's right
 AFFECTED = "left"
 MUSCLES = ("brow", "eye", "cheek", "mouth", "neck", "ripple")
 
@@ -58,32 +59,85 @@ def _one_sided(rows, captions) -> list[Frame]:
 
 
 def _typical() -> list[Frame]:
-    rows = [(0, 0, 0, 0, 0), (0, .35, 0, 0, 0), (0, 0, 0, 0, 0), (0, .55, 0, 0, 0), (0, .2, 0, 0, 0),
-            (.3, .8, .2, 0, 0), (.8, 1, .6, .4, 0), (.9, 1, .9, .8, .6), (.9, 1, .9, .8, .6),
-            (.4, .6, .4, .3, .2), (0, .2, .1, 0, 0), (0, 0, 0, 0, 0)]
-    caps = ["at rest", "twitch of the left lower lid", "at rest", "stronger lid twitch", "lid twitch fading",
-            "the left eye closes", "eye shut and the left eyebrow RISES: the other Babinski sign",
-            "tonic spasm spreads down: cheek, mouth corner and neck pulled",
-            "tonic spasm held (it continues in sleep)", "spasm easing", "last lid twitch", "at rest"]
+    rows = [
+        (0, 0, 0, 0, 0),
+        (0, 0.35, 0, 0, 0),
+        (0, 0, 0, 0, 0),
+        (0, 0.55, 0, 0, 0),
+        (0, 0.2, 0, 0, 0),
+        (0.3, 0.8, 0.2, 0, 0),
+        (0.8, 1, 0.6, 0.4, 0),
+        (0.9, 1, 0.9, 0.8, 0.6),
+        (0.9, 1, 0.9, 0.8, 0.6),
+        (0.4, 0.6, 0.4, 0.3, 0.2),
+        (0, 0.2, 0.1, 0, 0),
+        (0, 0, 0, 0, 0),
+    ]
+    caps = [
+        "at rest",
+        "twitch of the left lower lid",
+        "at rest",
+        "stronger lid twitch",
+        "lid twitch fading",
+        "the left eye closes",
+        "eye shut and the left eyebrow RISES: the other Babinski sign",
+        "tonic spasm spreads down: cheek, mouth corner and neck pulled",
+        "tonic spasm held (it continues in sleep)",
+        "spasm easing",
+        "last lid twitch",
+        "at rest",
+    ]
     return _one_sided(rows, caps)
 
 
 def _atypical() -> list[Frame]:
-    rows = [(0, 0, 0, 0, 0), (0, 0, .2, .35, 0), (0, 0, 0, 0, 0), (0, 0, .5, .6, 0), (0, 0, .2, .3, 0),
-            (0, 0, .8, .8, .3), (0, .4, .8, .8, .4), (.8, 1, .9, .9, .5), (.8, 1, .9, .9, .5),
-            (.3, .5, .4, .4, .2), (0, 0, .2, .2, 0), (0, 0, 0, 0, 0)]
-    caps = ["at rest", "twitch of the left mouth corner and cheek", "at rest", "stronger mouth twitch",
-            "mouth twitch fading", "cheek, mouth and neck pulled; the eye still open",
-            "the spasm spreads UP: the left eye begins to close", "eye shut, eyebrow raised, whole left side",
-            "tonic spasm held", "spasm easing", "mouth twitch fading", "at rest"]
+    rows = [
+        (0, 0, 0, 0, 0),
+        (0, 0, 0.2, 0.35, 0),
+        (0, 0, 0, 0, 0),
+        (0, 0, 0.5, 0.6, 0),
+        (0, 0, 0.2, 0.3, 0),
+        (0, 0, 0.8, 0.8, 0.3),
+        (0, 0.4, 0.8, 0.8, 0.4),
+        (0.8, 1, 0.9, 0.9, 0.5),
+        (0.8, 1, 0.9, 0.9, 0.5),
+        (0.3, 0.5, 0.4, 0.4, 0.2),
+        (0, 0, 0.2, 0.2, 0),
+        (0, 0, 0, 0, 0),
+    ]
+    caps = [
+        "at rest",
+        "twitch of the left mouth corner and cheek",
+        "at rest",
+        "stronger mouth twitch",
+        "mouth twitch fading",
+        "cheek, mouth and neck pulled; the eye still open",
+        "the spasm spreads UP: the left eye begins to close",
+        "eye shut, eyebrow raised, whole left side",
+        "tonic spasm held",
+        "spasm easing",
+        "mouth twitch fading",
+        "at rest",
+    ]
     return _one_sided(rows, caps)
 
 
 def _blepharospasm() -> list[Frame]:
-    eye = [0, .3, .1, .6, 1, 1, .5, .2, .8, 1, .4, 0]
-    caps = ["at rest", "both eyes blink hard together", "almost open", "both eyes squeeze",
-            "both eyes shut, both eyebrows pulled DOWN", "held shut (functional blindness)", "opening",
-            "open", "both eyes squeeze again", "both shut, brows down", "opening", "at rest"]
+    eye = [0, 0.3, 0.1, 0.6, 1, 1, 0.5, 0.2, 0.8, 1, 0.4, 0]
+    caps = [
+        "at rest",
+        "both eyes blink hard together",
+        "almost open",
+        "both eyes squeeze",
+        "both eyes shut, both eyebrows pulled DOWN",
+        "held shut (functional blindness)",
+        "opening",
+        "open",
+        "both eyes squeeze again",
+        "both shut, brows down",
+        "opening",
+        "at rest",
+    ]
     frames = []
     for e, cap in zip(eye, caps):
         s = _side(brow=-0.7 * e, eye=e)
@@ -92,26 +146,40 @@ def _blepharospasm() -> list[Frame]:
 
 
 def _myokymia() -> list[Frame]:
-    amp = [.7, .8, .9, 1, .9, .8, .7, .8, .9, 1, .9, .8]
-    return [Frame(right=REST, left=_side(ripple=a), caption="continuous rippling under the left cheek and chin; "
-                  "the eye stays open") for a in amp]
+    amp = [0.7, 0.8, 0.9, 1, 0.9, 0.8, 0.7, 0.8, 0.9, 1, 0.9, 0.8]
+    return [
+        Frame(
+            right=REST,
+            left=_side(ripple=a),
+            caption="continuous rippling under the left cheek and chin; the eye stays open",
+        )
+        for a in amp
+    ]
 
 
 def _synkinesis() -> list[Frame]:
     frames = []
-    smile = [0, 0, 0, .5, .9, 1, 1, .6, 0, 0, 0, 0]
-    for i, s in enumerate(smile):
+    smile = [0, 0, 0, 0.5, 0.9, 1, 1, 0.6, 0, 0, 0, 0]
+    for s in smile:
         voluntary = s > 0
         left = _side(eye=0.65 * s, cheek=0.5 * s, mouth=-0.25 + 0.6 * s)
         right = _side(cheek=0.7 * s, mouth=0.9 * s)
-        cap = ("asked to smile: the LEFT eye narrows with the smile (synkinesis)" if voluntary
-               else "at rest: the left mouth corner droops a little (old palsy); nothing moves")
+        cap = (
+            "asked to smile: the LEFT eye narrows with the smile (synkinesis)"
+            if voluntary
+            else "at rest: the left mouth corner droops a little (old palsy); nothing moves"
+        )
         frames.append(Frame(right=right, left=left, caption=cap, voluntary=voluntary))
     return frames
 
 
-CLIPS = {"typical_hfs": _typical(), "atypical_hfs": _atypical(), "blepharospasm": _blepharospasm(),
-         "myokymia": _myokymia(), "synkinesis": _synkinesis()}
+CLIPS = {
+    "typical_hfs": _typical(),
+    "atypical_hfs": _atypical(),
+    "blepharospasm": _blepharospasm(),
+    "myokymia": _myokymia(),
+    "synkinesis": _synkinesis(),
+}
 
 
 def clip(key: str) -> list[Frame]:
@@ -142,7 +210,7 @@ SKIN = "#F3E6D8"
 
 def _draw_side(ax, name: str, m: dict, phase: int) -> list[str]:
     """Draw one half of the face; return the labels of the muscle groups that move."""
-    sx = 1 if name == "left" else -1       # patient's left on the viewer's right
+    sx = 1 if name == "left" else -1  # patient's left on the viewer's right
     moving = []
     # eyebrow
     bx = np.array([0.18, 0.38, 0.62]) * sx
@@ -167,8 +235,15 @@ def _draw_side(ax, name: str, m: dict, phase: int) -> list[str]:
     if opening > 0.03:
         ax.add_patch(Ellipse((cx, cy), 0.1, min(0.1, 2 * opening * 0.85), color="#333333", zorder=3))
     if on:
-        ax.text(cx, cy - 0.2, "eye closing" if m["eye"] < 0.95 else "eye SHUT", ha="center", fontsize=9,
-                color=ACTIVE, fontweight="bold")
+        ax.text(
+            cx,
+            cy - 0.2,
+            "eye closing" if m["eye"] < 0.95 else "eye SHUT",
+            ha="center",
+            fontsize=9,
+            color=ACTIVE,
+            fontweight="bold",
+        )
         moving.append("eye closing" if m["eye"] < 0.95 else "eye shut")
     # nasolabial fold (cheek)
     on = m["cheek"] > 0.05
@@ -181,8 +256,9 @@ def _draw_side(ax, name: str, m: dict, phase: int) -> list[str]:
     # half of the mouth: centre to corner; the corner moves up/out (or droops)
     corner = (0.36 * sx + 0.06 * m["mouth"] * sx, -0.62 + 0.13 * m["mouth"])
     on = abs(m["mouth"]) > 0.05
-    ax.plot([0, corner[0]], [-0.64, corner[1]], color=ACTIVE if on else "black", lw=3 if on else 2,
-            solid_capstyle="round")
+    ax.plot(
+        [0, corner[0]], [-0.64, corner[1]], color=ACTIVE if on else "black", lw=3 if on else 2, solid_capstyle="round"
+    )
     if on:
         word = "mouth pulled up" if m["mouth"] > 0 else "mouth droops"
         ax.text(0.72 * sx, -0.82, word, ha="center", fontsize=9, color=ACTIVE, fontweight="bold")
@@ -213,24 +289,46 @@ def face_figure(key: str = "typical_hfs", frame: int = 1, fb: factbase.FactBase 
     f = clip(key)[frame - 1]
     fig, ax = style.new_figure(6.2, 5.4)
     ax.add_patch(Ellipse((0, -0.15), 2.0, 2.55, facecolor=SKIN, edgecolor="#6B5B4B", lw=2, zorder=0))
-    ax.add_patch(Polygon([[-0.35, -1.3], [0.35, -1.3], [0.45, -1.75], [-0.45, -1.75]], closed=True,
-                         facecolor=SKIN, edgecolor="#6B5B4B", lw=1.5, zorder=-1))
-    ax.plot([0, -0.06, 0.06], [0.25, -0.28, -0.3], color="#7A6A5A", lw=1.2)   # nose
+    ax.add_patch(
+        Polygon(
+            [[-0.35, -1.3], [0.35, -1.3], [0.45, -1.75], [-0.45, -1.75]],
+            closed=True,
+            facecolor=SKIN,
+            edgecolor="#6B5B4B",
+            lw=1.5,
+            zorder=-1,
+        )
+    )
+    ax.plot([0, -0.06, 0.06], [0.25, -0.28, -0.3], color="#7A6A5A", lw=1.2)  # nose
     moving = {side: _draw_side(ax, side, f.side(side), frame) for side in SIDES}
     ax.axvline(0, color="#CCCCCC", lw=0.8, linestyle=":", zorder=-2)
     ax.text(-0.62, 1.18, "patient's RIGHT", ha="center", fontsize=9, color="#444444")
     ax.text(0.62, 1.18, "patient's LEFT", ha="center", fontsize=9, color="#444444")
     if f.voluntary:
-        ax.text(0, -2.02, "VOLUNTARY SMILE (on request)", ha="center", fontsize=10, fontweight="bold",
-                bbox=dict(boxstyle="round", facecolor="#FFFFFF", edgecolor="#000000"))
+        ax.text(
+            0,
+            -2.02,
+            "VOLUNTARY SMILE (on request)",
+            ha="center",
+            fontsize=10,
+            fontweight="bold",
+            bbox=dict(boxstyle="round", facecolor="#FFFFFF", edgecolor="#000000"),
+        )
     name = condition(key).name
     ax.set_title(f"{name} — frame {frame} of {N_FRAMES}\n{f.caption}", fontsize=10)
     ax.set_xlim(-1.35, 1.35)
     ax.set_ylim(-2.2, 1.35)
     ax.set_aspect("equal")
     ax.axis("off")
-    return fig, {"condition": key, "frame": frame, "right": dict(f.right), "left": dict(f.left),
-                 "moving": moving, "voluntary": f.voluntary, "caption": f.caption}
+    return fig, {
+        "condition": key,
+        "frame": frame,
+        "right": dict(f.right),
+        "left": dict(f.left),
+        "moving": moving,
+        "voluntary": f.voluntary,
+        "caption": f.caption,
+    }
 
 
 def _moving_text(moving: dict) -> str:
@@ -245,8 +343,10 @@ def face_alt(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
     f = clip(key)[frame - 1]
     moving = {side: _describe(f.side(side)) for side in SIDES}
     extra = " The patient is smiling on request." if f.voluntary else ""
-    return (f"Schematic face (original drawing), {condition(key).name}, frame {frame} of {N_FRAMES}: "
-            f"{f.caption}. {_moving_text(moving)}.{extra}")
+    return (
+        f"Schematic face (original drawing), {condition(key).name}, frame {frame} of {N_FRAMES}: "
+        f"{f.caption}. {_moving_text(moving)}.{extra}"
+    )
 
 
 def _describe(m: dict) -> list[str]:
@@ -269,18 +369,35 @@ def _describe(m: dict) -> list[str]:
 def face_html(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
     fb = fb or factbase.default()
     c = condition(key)
-    return (f"<p><b>{html.escape(c.name)}.</b> <b>What separates it:</b> "
-            f"{html.escape(fb.render(c.separating_feature))}</p>"
-            f"<p><b>In this clip:</b> {html.escape(c.seen_in_clip)}</p>"
-            "<p style='font-size:90%'>Colour and bold labels mark the muscles that move in this frame; "
-            "the drawing is a schematic made for this course, not a patient.</p>")
+    return (
+        f"<p><b>{html.escape(c.name)}.</b> <b>What separates it:</b> "
+        f"{html.escape(fb.render(c.separating_feature))}</p>"
+        f"<p><b>In this clip:</b> {html.escape(c.seen_in_clip)}</p>"
+        "<p style='font-size:90%'>Colour and bold labels mark the muscles that move in this frame; "
+        "the drawing is a schematic made for this course, not a patient.</p>"
+    )
 
 
 def _player_controls():
-    play = widgets.Play(value=1, min=1, max=N_FRAMES, step=1, interval=450, repeat=True,
-                        description="Play", tooltip="Play or pause the clip")
-    frame = widgets.IntSlider(value=1, min=1, max=N_FRAMES, description="Frame:", continuous_update=True,
-                              readout=True, style={"description_width": "initial"})
+    play = widgets.Play(
+        value=1,
+        min=1,
+        max=N_FRAMES,
+        step=1,
+        interval=450,
+        repeat=True,
+        description="Play",
+        tooltip="Play or pause the clip",
+    )
+    frame = widgets.IntSlider(
+        value=1,
+        min=1,
+        max=N_FRAMES,
+        description="Frame:",
+        continuous_update=True,
+        readout=True,
+        style={"description_width": "initial"},
+    )
     widgets.jslink((play, "value"), (frame, "value"))
     return play, frame
 
@@ -291,8 +408,12 @@ class FacePlayer(demo.FigureDemo):
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
         names = [(condition(k).name, k) for k in CLIPS]
-        self.condition = widgets.ToggleButtons(options=names, value="typical_hfs", description="Condition:",
-                                               style={"description_width": "initial", "button_width": "auto"})
+        self.condition = widgets.ToggleButtons(
+            options=names,
+            value="typical_hfs",
+            description="Condition:",
+            style={"description_width": "initial", "button_width": "auto"},
+        )
         self.play, self.frame = _player_controls()
         super().__init__([self.condition, self.frame], face_figure, face_alt, face_html, self._fb)
         self.children = [self.condition, widgets.HBox([self.play, self.frame]), self.figure, self.info]
@@ -312,11 +433,14 @@ def verdict(case_label: str, answer: str, fb: factbase.FactBase | None = None) -
         raise ValueError(f"unknown case '{case_label}'")
     truth, chosen = condition(case.condition), condition(answer)
     if answer == case.condition:
-        why = (f"Yes, {truth.name.lower()}. In the clip: {truth.seen_in_clip} "
-               f"That is the separating feature: {fb.render(truth.separating_feature)}")
+        why = (
+            f"Yes, {truth.name.lower()}. In the clip: {truth.seen_in_clip} "
+            f"That is the separating feature: {fb.render(truth.separating_feature)}"
+        )
         return {"correct": True, "text": why}
-    why = (f"Not {chosen.name.lower()}: {fb.render(chosen.separating_feature)} "
-           f"In this clip, instead: {truth.seen_in_clip}")
+    why = (
+        f"Not {chosen.name.lower()}: {fb.render(chosen.separating_feature)} In this clip, instead: {truth.seen_in_clip}"
+    )
     return {"correct": False, "text": why}
 
 
@@ -326,19 +450,37 @@ class WhichIsIt(widgets.VBox):
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
         cases = list(content.cases().values())
-        self.case = widgets.Dropdown(options=[c.label for c in cases], value=cases[0].label,
-                                     description="Case:", style={"description_width": "initial"})
+        self.case = widgets.Dropdown(
+            options=[c.label for c in cases],
+            value=cases[0].label,
+            description="Case:",
+            style={"description_width": "initial"},
+        )
         self.vignette = widgets.HTML()
         self.play, self.frame = _player_controls()
         self.figure = demo.FigurePanel()
-        self.answer = widgets.RadioButtons(options=[(condition(k).name, k) for k in CLIPS], value=None,
-                                           description="Your diagnosis:", style={"description_width": "initial"},
-                                           layout=widgets.Layout(width="auto"))
-        self.button = widgets.Button(description="Check answer", icon="check",
-                                     tooltip="Show whether the chosen diagnosis fits the clip, and why")
+        self.answer = widgets.RadioButtons(
+            options=[(condition(k).name, k) for k in CLIPS],
+            value=None,
+            description="Your diagnosis:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.button = widgets.Button(
+            description="Check answer", icon="check", tooltip="Show whether the chosen diagnosis fits the clip, and why"
+        )
         self.feedback = widgets.HTML()
-        super().__init__([self.case, self.vignette, widgets.HBox([self.play, self.frame]), self.figure,
-                          self.answer, self.button, self.feedback])
+        super().__init__(
+            [
+                self.case,
+                self.vignette,
+                widgets.HBox([self.play, self.frame]),
+                self.figure,
+                self.answer,
+                self.button,
+                self.feedback,
+            ]
+        )
         self.case.observe(lambda _c: self._new_case(), names="value")
         self.frame.observe(lambda _c: self._draw(), names="value")
         self.button.on_click(lambda _b: self.check())
@@ -364,9 +506,12 @@ class WhichIsIt(widgets.VBox):
             f = clip(key)[frame - 1]
             moving = {side: _describe(f.side(side)) for side in SIDES}
             extra = " The patient is smiling on request." if f.voluntary else ""
-            alt = (f"Schematic face (original drawing), {self.case.value}, frame {frame} of {N_FRAMES}: "
-                   f"{_moving_text(moving)}.{extra}")
+            alt = (
+                f"Schematic face (original drawing), {self.case.value}, frame {frame} of {N_FRAMES}: "
+                f"{_moving_text(moving)}.{extra}"
+            )
             return fig, alt, {**data, "case": self.case.value}
+
         self.figure.draw_cached((self.case.value, frame), make)
 
     def check(self) -> str:

@@ -29,6 +29,8 @@ from matplotlib.patches import Patch
 from ... import facts as factbase
 from ... import style
 from ... import widgets as demo
+from . import consent  # the consent-conversation demo lives in its own file
+from .consent import consent_conversation
 
 # ============================================================================ shared helpers
 _TEMPLATE = re.compile(r"\{(fact|value|labels):([^{}\s]+)\}")
@@ -1110,8 +1112,7 @@ def revision_walkthrough() -> RevisionWalkthrough:
 
 
 # ============================================================================ registry
-from . import consent  # noqa: E402  (the consent-conversation demo lives in its own file)
-from .consent import consent_conversation  # noqa: E402
+
 _WALKTHROUGH_FACTS = _template_facts(*(t for s in STEPS.values() for c in s.choices
                                        for t in (c.label, c.position)))
 

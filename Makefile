@@ -15,7 +15,7 @@ BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-b
 .PHONY: start instructor test system-packages test-fast lint format bench bench-grading bench-report strip lock clean help
 
 help:
-	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
+	@echo "make start   launch JupyterLab on Lesson 0, the first lesson (first run installs everything into .venv)"
 	@echo "make instructor  JupyterLab in the course directory with formgrader (COURSE=folder, default assignments/)"
 	@echo "make test    run the whole test suite (first installs the Debian packages in system-packages.txt)"
 	@echo "make test-fast  the edit-test loop: no browser, no sandbox, no kernels or nbgrader (under a minute)"
@@ -39,7 +39,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
-		--LabApp.default_url=/lab/tree/lessons/01_hfs_and_mvd.ipynb
+		--LabApp.default_url=/lab/tree/lessons/00_recognising_hfs.ipynb
 
 # The instructor's JupyterLab: started inside the nbgrader course directory so that formgrader finds its
 # nbgrader_config.py, gradebook and exchange. COURSE=/srv/nbgrader/mvd-course for a copied course folder.

@@ -347,6 +347,11 @@ def test_fact_ids_cover_every_fact_the_widgets_show(fb):
         for c in step.choices:
             case.select(c.key)
             case.html()
+    consent = revision.consent.ConsentConversation(rec)
+    for situation in revision.consent.SITUATIONS:
+        consent.situation.value = situation
+        consent.only_ear.value = not consent.only_ear.value
+        consent.vertebral.value = not consent.vertebral.value
     assert rec.used - set(revision.FACT_IDS) == set()
     assert set(revision.FACT_IDS) - rec.used == set(), "FACT_IDS lists facts no widget shows"
 

@@ -28,7 +28,7 @@ class _Item(BaseModel):
     id: str = Field(pattern=r"^q\d{1,2}$", description="also the answer variable name")
     points: float = Field(gt=0, le=10)
     objective: str = Field(min_length=10, description="the learning objective the item tests")
-    lesson: int = Field(ge=1, le=4)
+    lesson: int = Field(ge=0, le=4, description="0 = Recognising HFS, 1-4 = the four MVD lessons")
     facts: list[str] = []
     stem: str = Field(min_length=10, description="the vignette or context; may be short")
     lead_in: str = Field(min_length=8, description="the question; answerable with the options covered")

@@ -22,6 +22,7 @@ Nothing is ever deleted: run ``up`` again to resume.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import grp
 import hashlib
@@ -33,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -56,7 +58,7 @@ class Site:
     state: str
     port: int = 9400                      # public (proxy); hub +1, proxy API +2
     pg_port: int = 9432
-    user_ports: tuple[int, int] = (9410, 9499)
+    user_ports: tuple[int, int] | None = None   # None: random ports
     instructors: list[str] = field(default_factory=list)
     students: list[str] = field(default_factory=list)
     idle_timeout: int = 3600              # seconds without activity before a user's server is stopped
@@ -86,7 +88,7 @@ class Site:
     @classmethod
     def load(cls, state: Path) -> "Site":
         data = json.loads((Path(state) / "site.json").read_text())
-        data["user_ports"] = tuple(data["user_ports"])
+        data["user_ports"] = tuple(data["user_ports"]) if data.get("user_ports") else None
         return cls(**data)
 
 
@@ -171,6 +173,8 @@ def ensure_user_env(env: Path) -> Path:
     venv = env / "venv"
     stamp = venv / ".mvdcourse-installed"
     want = _requirements_hash()
+    if venv.exists():
+        _ipython_config(venv)
     if stamp.exists() and stamp.read_text() == want:
         return venv
     if not (venv / "bin" / "python").exists():
@@ -184,8 +188,19 @@ def ensure_user_env(env: Path) -> Path:
     # The same pop-up switch as `make start`: JupyterLab's news prompt would cover the lesson.
     run([str(venv / "bin" / "jupyter"), "labextension", "disable",
          "@jupyterlab/apputils-extension:announcements"])
+    _ipython_config(venv)
     stamp.write_text(want)
     return venv
+
+
+def _ipython_config(venv: Path) -> None:
+    """Kernels keep their command history in memory: IPython's default is an SQLite file in every home."""
+    etc = venv / "etc" / "ipython"
+    etc.mkdir(parents=True, exist_ok=True)
+    (etc / "ipython_config.py").write_text(
+        "# written by deploy/coursehub.py\nc = get_config()  # noqa: F821\nc.HistoryManager.hist_file = ':memory:'\n")
+    etc.chmod(0o755)
+    (etc / "ipython_config.py").chmod(0o644)
 
 
 def ensure_proxy(prefix: Path) -> Path:
@@ -434,7 +449,8 @@ def stop_hub(site: Site, timeout: float = 60) -> None:
 
 
 def up(state: Path, users: list[dict], port: int = 9400, pg_port: int = 9432, env: Path | None = None,
-       idle_timeout: int = 3600, authenticator: str | None = None) -> Site:
+       idle_timeout: int = 3600, authenticator: str | None = None,
+       user_ports: tuple[int, int] | None = None) -> Site:
     """Bring the whole course server up (idempotent); returns its Site."""
     preflight()
     state = Path(state).resolve()
@@ -445,6 +461,8 @@ def up(state: Path, users: list[dict], port: int = 9400, pg_port: int = 9432, en
         (state / name).chmod(0o700)
     site = Site.load(state) if (state / "site.json").exists() else Site(state=str(state))
     site.port, site.pg_port, site.idle_timeout = port, pg_port, idle_timeout
+    if user_ports:
+        site.user_ports = user_ports
     site.authenticator = authenticator or site.authenticator
     site.venv = str(ensure_user_env(Path(env) if env else state / "userenv"))
     site.chp = str(ensure_proxy(state / "proxy"))
@@ -494,6 +512,46 @@ def down(state: Path) -> None:
     Postgres(state / "postgres", site.pg_port).stop()
 
 
+def shell(site: Site, user: str, script: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run a bash script as ``user`` from their home, with the course environment on PATH (as in a terminal
+    of their server; instructors get the instructor config)."""
+    role = "instructor" if user in site.instructors else "student"
+    env = {"PATH": f"{site.venv}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8",
+           "MPLBACKEND": "Agg", "JUPYTER_CONFIG_PATH": f"{site.state}/etc/{role}:{site.state}/etc/common"}
+    proc = subprocess.run(["runuser", "-u", user, "--", "bash", "-c", f"cd ~ && {script}"], env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise HubError(f"as {user}: {script}\nrc={proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+@contextlib.contextmanager
+def temporary(prefix: str, users: list[dict], port: int, pg_port: int, user_ports: tuple[int, int],
+              env: Path | None = None):
+    """A whole course server in a fresh temp folder (tests, benchmarks); down, users and folder removed after."""
+    state = Path(tempfile.mkdtemp(prefix=f"mvdcourse-{prefix}-"))
+    state.chmod(0o755)
+    try:
+        yield up(state, users, port=port, pg_port=pg_port, env=env, user_ports=user_ports)
+    finally:
+        try:
+            down(state)
+        finally:
+            for u in users:
+                remove_user(u["username"])
+            shutil.rmtree(state, ignore_errors=True)
+
+
+def _port_range(text: str) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        lo, hi = (int(x) for x in text.split("-"))
+    except ValueError:
+        raise HubError(f"--user-ports {text!r}: give a range such as 9423-9439") from None
+    return lo, hi
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -504,13 +562,15 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--port", type=int, default=9400)
     u.add_argument("--pg-port", type=int, default=9432)
     u.add_argument("--idle-timeout", type=int, default=3600)
+    u.add_argument("--user-ports", default="",
+                   help="LOW-HIGH: a fixed port per user's server from this range (default: random ports)")
     d = sub.add_parser("down", help="stop the hub, the users' servers and PostgreSQL")
     d.add_argument("--state", required=True)
     args = p.parse_args(argv)
     try:
         if args.command == "up":
             site = up(Path(args.state), read_users(Path(args.users)), args.port, args.pg_port,
-                      idle_timeout=args.idle_timeout)
+                      idle_timeout=args.idle_timeout, user_ports=_port_range(args.user_ports))
             print(f"course server up: {site.url}/hub/login  (instructors: {', '.join(site.instructors)}; "
                   f"{len(site.students)} students; gradebook on PostgreSQL port {site.pg_port})")
             print(f"stop it with: make hub-down  (or python deploy/coursehub.py down --state {site.state})")

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from deploy import coursehub, hubclient
+from deploy import coursehub
 from mvdcourse import paths
 
 #: The shared user environment for tests, kept between runs (built on first use, ~2 minutes).
@@ -27,33 +25,7 @@ def missing_requirements() -> str | None:
     return None
 
 
-def bring_up(prefix: str, users: list[dict], port: int, pg_port: int, user_ports: tuple[int, int]):
-    """A whole course server in a fresh world-traversable temp folder; returns (site, Hub)."""
-    state = Path(tempfile.mkdtemp(prefix=f"mvdcourse-{prefix}-"))
-    state.chmod(0o755)
-    (state / "site.json").write_text(json.dumps({"state": str(state), "user_ports": list(user_ports)}))
-    site = coursehub.up(state, users, port=port, pg_port=pg_port, env=TEST_ENV)
-    return site, hubclient.Hub(site.url, site.ops_token)
-
-
-def tear_down(site, users: list[dict]) -> None:
-    try:
-        coursehub.down(Path(site.state))
-    finally:
-        for u in users:
-            coursehub.remove_user(u["username"])
-        shutil.rmtree(site.state, ignore_errors=True)
-
-
-def as_user(site, user: str, script: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run a bash script as ``user`` in a login-like shell with the course environment on PATH."""
-    env = {"PATH": f"{site.venv}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
-           "JUPYTER_CONFIG_PATH": f"{site.state}/etc/instructor:{site.state}/etc/common"}
-    proc = subprocess.run(["runuser", "-u", user, "--", "bash", "-c", f"cd ~ && {script}"], env=env,
-                          capture_output=True, text=True, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"as {user}: {script}\nrc={proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return proc
+as_user = coursehub.shell
 
 
 def gradebook(site, code: str):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -200,7 +199,8 @@ with Gradebook(db_url(".")) as gb:
           f"{logs.count('database is locked'):>5} / {sum('error' in ln.lower() for ln in logs.splitlines())}")
     print("\n== memory ==")
     print(f"{'hub + proxy + idle culler':<58}{hub_memory / MB:>8.0f} MB")
-    print(f"{'a student server, RSS (median / max)':<58}{statistics.median(per_server):>8.0f} / {max(per_server):.0f} MB")
+    print(f"{'a student server, RSS (median / max)':<58}"
+          f"{statistics.median(per_server):>8.0f} / {max(per_server):.0f} MB")
     print(f"{'a student server, PSS: shared libraries split (median)':<58}{statistics.median(per_server_pss):>8.0f} MB")
     print(f"{'Lesson 1 kernel peak (executed as a student)':<58}{kernel / MB:>8.0f} MB")
     for label, server in (("RSS", statistics.median(per_server)), ("PSS", statistics.median(per_server_pss))):

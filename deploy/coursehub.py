@@ -86,7 +86,7 @@ class Site:
         return path
 
     @classmethod
-    def load(cls, state: Path) -> "Site":
+    def load(cls, state: Path) -> Site:
         data = json.loads((Path(state) / "site.json").read_text())
         data["user_ports"] = tuple(data["user_ports"]) if data.get("user_ports") else None
         return cls(**data)
@@ -107,7 +107,7 @@ def as_user(user: str, cmd: list[str], **kw) -> subprocess.CompletedProcess:
 def preflight() -> None:
     if os.geteuid() != 0:
         raise HubError("run as root: the hub creates system users and starts each user's server as that user")
-    missing = [p for p in ("/usr/bin/python3", "/usr/bin/node") if not Path(p).exists()]
+    missing = [p for p in ("/usr/bin/python3", "/usr/bin/node", "/usr/bin/npm") if not Path(p).exists()]
     missing += [] if pg_bindir() else ["PostgreSQL server binaries"]
     try:
         pwd.getpwnam(DB_OWNER)
@@ -115,7 +115,7 @@ def preflight() -> None:
         missing.append(f"the system user {DB_OWNER!r}")
     if missing:
         raise HubError(f"missing {', '.join(missing)}: install the Debian packages in system-packages.txt "
-                       "(`make system-packages` or `apt-get install postgresql nodejs python3-venv`)")
+                       "(`make system-packages`, or `apt-get install postgresql nodejs npm`)")
 
 
 def pg_bindir() -> Path | None:
@@ -178,10 +178,11 @@ def ensure_user_env(env: Path) -> Path:
     if stamp.exists() and stamp.read_text() == want:
         return venv
     if not (venv / "bin" / "python").exists():
-        run(["/usr/bin/python3", "-m", "venv", str(venv)])
+        # --without-pip: Debian's python3 makes venvs with pip only with the python3-venv package; this
+        # process's pip installs into it instead (pip --python).
+        run(["/usr/bin/python3", "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    run([*pip, "--upgrade", "pip"])
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--disable-pip-version-check"]
     constraints = _constraints_for(python, env / "constraints.txt")
     run([*pip, *sum((["-r", str(r)] for r in REQUIREMENTS), []), "-c", str(constraints)])
     run([*pip, "--no-deps", "-e", str(content)])
@@ -251,7 +252,12 @@ def ensure_user(name: str, instructor: bool, password: str | None = None) -> boo
 
 
 def remove_user(name: str) -> None:
-    subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+    """Stop the user's processes and delete the account with its home (tests and benchmarks only)."""
+    import psutil
+    for proc in psutil.process_iter(["username"]):
+        if proc.info["username"] == name:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
     subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
@@ -410,9 +416,9 @@ def start_hub(site: Site, timeout: float = 90) -> subprocess.Popen | None:
     hubdir = site.root / "hub"
     env = {"PATH": f"{site.venv}/bin:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
            "MVDCOURSE_HUB_SITE": str(site.root / "site.json"), "HOME": "/root"}
-    log = open(hubdir / "jupyterhub.log", "a")
-    proc = subprocess.Popen([f"{site.venv}/bin/jupyterhub", "-f", str(DEPLOY / "jupyterhub_config.py")],
-                            cwd=hubdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with open(hubdir / "jupyterhub.log", "a") as log:
+        proc = subprocess.Popen([f"{site.venv}/bin/jupyterhub", "-f", str(DEPLOY / "jupyterhub_config.py")],
+                                cwd=hubdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     (hubdir / "jupyterhub.pid").write_text(str(proc.pid))
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -436,10 +442,8 @@ def stop_hub(site: Site, timeout: float = 60) -> None:
     while time.time() < deadline:
         try:
             os.kill(pid, 0)
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
             time.sleep(0.3)
         except OSError:
             break

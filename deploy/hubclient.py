@@ -61,13 +61,11 @@ class Hub:
                 raise
         deadline = time.time() + timeout
         while time.time() < deadline:
-            model = self.api(f"/users/{user}")
-            server = model.get("servers", {}).get("", {})
-            if server.get("ready"):
+            server = self.api(f"/users/{user}").get("servers", {}).get("")
+            if server and server.get("ready"):
                 return
-            if not server.get("pending") and not server.get("ready") and time.time() > deadline - timeout + 5:
-                if not server:
-                    raise RuntimeError(f"{user}'s server stopped while starting; see the hub log")
+            if not server:                 # the spawn failed and the hub dropped it
+                raise RuntimeError(f"{user}'s server stopped while starting; see the hub's log")
             time.sleep(0.5)
         raise TimeoutError(f"{user}'s server did not start within {timeout:.0f} s")
 

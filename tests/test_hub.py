@@ -12,9 +12,7 @@ formgrader and cannot reach the instructor's server.
 """
 from __future__ import annotations
 
-import json
 import secrets
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote

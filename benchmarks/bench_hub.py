@@ -162,7 +162,7 @@ with Gradebook(db_url(".")) as gb:
             out_a2 = grading.result().stdout
             manual.result()
         figures[f"wave 2: {len(second)} submit while A grades and B hand-grades"] = time.monotonic() - t
-        figures[f"{len(second)} submissions during grading"] = window
+        figures[f"{len(second)} submissions, grading starting 2 s in"] = window
         # Submissions that arrived after A's second collect: collect and grade them (resumable, only new).
         t = time.monotonic()
         out_a3 = instructor(a, f"nbgrader collect {QUIZ} && mvdcourse grade {QUIZ}").stdout

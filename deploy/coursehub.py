@@ -383,8 +383,11 @@ def write_jupyter_config(site: Site) -> None:
         f"c.CourseDirectory.course_id = {site.course_id!r}\n")
     # Jupyter's notebook-trust store is an SQLite file in every home by default (nbsignatures.db): keep it
     # in memory, so that no SQLite file sits in 300 homes (or on NFS, where SQLite locking is unreliable).
+    # Kernels idle for 20 minutes are stopped (a lesson kernel holds ~120 MB); the hub's culler stops
+    # whole servers after site.idle_timeout.
     (common / "jupyter_server_config.json").write_text(json.dumps(
-        {"NotebookNotary": {"db_file": ":memory:"}}, indent=1))
+        {"NotebookNotary": {"db_file": ":memory:"},
+         "MappingKernelManager": {"cull_idle_timeout": 1200, "cull_interval": 120}}, indent=1))
     # Students: no formgrader and no "create assignment" in their server or in JupyterLab.
     (student / "jupyter_server_config.json").write_text(json.dumps(
         {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}}}, indent=1))

@@ -6,6 +6,7 @@
     mvdcourse grade ASSIGNMENT                autograde every submission in assignments/submitted/
     mvdcourse export [--to grades.csv]        grades CSV with a status column (+ per-item CSV)
     mvdcourse bundle [--to FILE.zip]          offline bundle for students (lessons, released quizzes)
+    mvdcourse bibliography                    rewrite lessons/bibliography.md from assets/references.yaml
 
 Run ``mvdcourse COMMAND --help`` for options. Errors are printed as one sentence, not a traceback.
 """
@@ -81,6 +82,12 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_bibliography(args) -> int:
+    from . import references
+    print(f"wrote {references.write_bibliography().relative_to(paths.COURSE_ROOT)}")
+    return 0
+
+
 def cmd_bundle(args) -> int:
     from .quiz.bundle import make_bundle
     course = _course(args)
@@ -125,6 +132,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("bundle", help="zip lessons and released quizzes for offline students")
     s.add_argument("--to", default="mvd-course-student.zip")
     s.set_defaults(func=cmd_bundle)
+    s = sub.add_parser("bibliography", help="rewrite lessons/bibliography.md from assets/references.yaml")
+    s.set_defaults(func=cmd_bibliography)
     return p
 
 

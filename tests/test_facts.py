@@ -14,13 +14,17 @@ GOOD_REFS = textwrap.dedent("""\
         table_id: L-99
         authors: Smith A
         title: A study
-        journal: J Test 1:1-2
+        journal: J Test
         year: 2020
+        volume: "1"
+        pages: 1-2
         pmid: "12345678"
         doi: null
         url: null
-        identifier_note: test
-        seen: abstract
+        verified:
+          date: 2026-12-07
+          checked: abstract
+          against: the PubMed abstract
     """)
 
 GOOD_FACTS = textwrap.dedent("""\
@@ -31,6 +35,7 @@ GOOD_FACTS = textwrap.dedent("""\
         definition: complete relief at 2 years
         sources: [smith2020]
         status: verified
+        read_in: abstract
       - id: test.range
         low: 3
         high: 4
@@ -38,6 +43,7 @@ GOOD_FACTS = textwrap.dedent("""\
         definition: interval
         sources: [smith2020]
         status: verified
+        read_in: abstract
     seed_claims:
       - id: S1-02
         seed: seed_s1
@@ -93,11 +99,12 @@ def test_unknown_fact_suggests_close_ids(fb):
 def test_references_cite_by_identifier_never_by_mirror(fb):
     allowed = ("https://pubmed.ncbi.nlm.nih.gov/", "https://pmc.ncbi.nlm.nih.gov/", "https://doi.org/",
                "https://thejns.org/", "https://www.frontiersin.org/", "http://jkns.or.kr/",
-               "https://surgicalneurologyint.com/", "https://www.medscape.com/")
+               "https://surgicalneurologyint.com/", "https://www.medscape.com/",
+               "https://www.scielo.br/")  # SciELO hosts Arq Neuropsiquiatr, its journal
     for ref in fb.references.values():
         link = ref.link()
         assert link is None or link.startswith(allowed), f"{ref.id}: {link} is not a publisher/PubMed/DOI address"
-        assert ref.citation().startswith((ref.authors or "Authors not recorded"))
+        assert ref.vancouver().startswith((ref.authors or "[Authors not found]", ref.title or "[Source"))
 
 
 def test_minimal_files_load(tmp_path):
@@ -109,11 +116,11 @@ def test_minimal_files_load(tmp_path):
 @pytest.mark.parametrize("bad, needle", [
     (sub('unit: "%"\n    definition: complete', 'unit: "percent"\n    definition: complete'),
      "fact 'test.cure': field 'unit'"),
-    (sub("    sources: [smith2020]\n    status: verified\n  - id: test.range",
-         "    status: verified\n  - id: test.range"),
+    (sub("    sources: [smith2020]\n    status: verified\n    read_in: abstract\n  - id: test.range",
+         "    status: verified\n    read_in: abstract\n  - id: test.range"),
      "fact 'test.cure': field 'sources': Field required"),
-    (sub("sources: [smith2020]\n    status: verified\n  - id: test.range",
-         "sources: [jones1999]\n    status: verified\n  - id: test.range"),
+    (sub("sources: [smith2020]\n    status: verified\n    read_in: abstract\n  - id: test.range",
+         "sources: [jones1999]\n    status: verified\n    read_in: abstract\n  - id: test.range"),
      "fact 'test.cure': field 'sources': unknown reference 'jones1999'"),
     (sub("low: 3\n    high: 4", "low: 5\n    high: 4"),
      "fact 'test.range': field '(record)': 'low' (5.0) is greater than 'high' (4.0)"),

@@ -129,3 +129,20 @@ def test_figures_from_a_secondary_summary_are_flagged_where_cited(tmp_path):
     base = facts.load(f, r)
     assert base.cite("test.cure") == "91.1% [Smith 2020] (from a secondary summary; the primary paper was not read)"
     assert base.cite("test.range") == "3–4 months [Smith 2020]"
+
+
+def test_no_taught_figure_rests_only_on_an_unidentifiable_or_second_hand_source(fb):
+    usable = {r.id for r in fb.references.values()
+              if not r.unidentifiable and r.verified.checked in ("abstract", "full text")}
+    for fact in fb.facts.values():
+        if not fact.is_numeric:
+            continue
+        assert set(fact.sources) & usable, f"{fact.id}: every source is unidentifiable or was never read"
+        assert fact.read_in in ("abstract", "full text"), f"{fact.id}: read in a {fact.read_in}"
+
+
+def test_statements_from_second_hand_sources_are_flagged_to_students(fb):
+    second_hand = [f for f in fb.facts.values() if f.read_in == "secondary summary"]
+    assert second_hand, "the test needs at least one second-hand statement to check"
+    for fact in second_hand:
+        assert fact.statement and fb.cite(fact.id).endswith("(from a secondary summary; the primary paper was not read)")

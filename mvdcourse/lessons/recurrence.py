@@ -73,15 +73,14 @@ SERIES_FACTS = (
     "recurrence.5y.chang2012",
     "recurrence.pooled.menna2022",
     "recovery.recurrence.nuntaaree2024",
-    "recurrence.rate.small_series",
 )
 SERIES_NOTES = ("recurrence.later_recurrences.auger1986",)  # series that give counts, not a rate
 HANDOUT_RATE_CLAIM = "S1-03"  # "Recurrence occurs in 2% to 3% of cases."
 
-#: The two-year landmark: most recurrences early, but they keep accruing (reference §4).
-LANDMARK_FACTS = ("recurrence.within_2y.share", "recurrence.after_2y_free",
-                  "recurrence.none_after_24mo.small_series", "first_mvd.failures_within_24mo.barker1995",
-                  "recurrence.long_term_divergence.lee2022")
+#: The two-year landmark: most failures early, but recurrences keep accruing (reference §4). The series usually
+#: quoted for "86% within 2 years" could not be identified (references.yaml: recurrence_neurosurgery).
+TWO_YEAR_FACT = "first_mvd.failures_within_24mo.barker1995"
+LANDMARK_FACTS = (TWO_YEAR_FACT, "recurrence.long_term_divergence.lee2022")
 
 VIEWS = ("cumulative", "two-year mark", "other series")
 
@@ -192,22 +191,19 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
     ymax = 7.0
     landmarks = {}
     if view == "two-year mark":
-        within = fb.fact("recurrence.within_2y.share")
-        edge = _years_in(within)
+        within = fb.fact(TWO_YEAR_FACT)
+        edge = within.value / 12  # months → years
         ax.axvspan(0, edge, facecolor=style.OKABE_ITO["sky_blue"], alpha=0.18, lw=0, zorder=1)
         ax.axvline(edge, color="black", linestyle="--", lw=1.2, zorder=2)
-        ax.text(0.1, 4.5, f"{within.text()} of recurrences\noccur within {edge:g} years\n(literature review)",
-                fontsize=8.5, va="top")
-        after = fb.fact("recurrence.after_2y_free")
-        ax.text(edge + 0.12, 5.0, f"after {edge:g} spasm-free years:\n\"only a {after.text()} chance\"",
-                fontsize=8.5, va="top")
+        ax.text(0.1, 4.5, f"nearly all failures of\nfirst MVDs occurred within\n{within.text()} "
+                f"{_ref_labels(fb, TWO_YEAR_FACT)}", fontsize=8.5, va="top")
         two, five = points[1], points[2]
         ax.annotate("", xy=(five["years"], five["value"] + 0.15), xytext=(two["years"] + 0.1, two["value"] + 0.15),
                     arrowprops=dict(arrowstyle="->", lw=1.5, color=style.OKABE_ITO["vermillion"]))
         ax.text((two["years"] + five["years"]) / 2, (two["value"] + five["value"]) / 2 + 0.75,
                 f"still rising after year {edge:g}:\n{two['text']} → {five['text']}",
                 ha="center", fontsize=8.5, color=style.OKABE_ITO["vermillion"])
-        landmarks = {"within_2y": within.value, "after_2y_free": after.value, "edge_years": edge,
+        landmarks = {"failures_within_months": within.value, "edge_years": edge,
                      "rise_after": (two["value"], five["value"])}
     note = risk_factor_note(risk, fb)
     if note:
@@ -266,9 +262,8 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     parts = [f"Step chart of cumulative recurrence after a successful MVD in {points[0]['population']} "
              f"{points[0]['citation']}: {pts}; only the published points are drawn."]
     if view == "two-year mark":
-        parts.append(f"Shaded first two years: {fb.text('recurrence.within_2y.share')} of recurrences occur "
-                     f"within 2 years; after 2 spasm-free years the chance is {fb.text('recurrence.after_2y_free')} "
-                     f"{fb.labels('recurrence.within_2y.share')}; yet the Chang curve still rises from "
+        parts.append(f"Shaded first two years: nearly all failures of first MVDs occurred within "
+                     f"{fb.text(TWO_YEAR_FACT)} {fb.labels(TWO_YEAR_FACT)}; yet the Chang curve still rises from "
                      f"{points[1]['text']} to {points[2]['text']} between years 2 and 5.")
     note = risk_factor_note(risk, fb)
     if note:
@@ -292,11 +287,9 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
            "The marks are the published figures; the steps only join them.</p>"]
     if view == "two-year mark":
         out.append(
-            f"<p><b>The two-year mark.</b> A literature review found {e(fb.cite('recurrence.within_2y.share'))} of "
-            f"recurrences within 2 years and \"only a {e(fb.text('recurrence.after_2y_free'))} chance\" after 2 "
-            f"spasm-free years. {e(fb.cite('recurrence.none_after_24mo.small_series'))} "
-            f"In a large series of first operations, nearly all failures occurred within "
-            f"{e(fb.cite('first_mvd.failures_within_24mo.barker1995'))}.</p>"
+            f"<p><b>The two-year mark.</b> In a large series of first operations, nearly all failures occurred "
+            f"within {e(fb.cite(TWO_YEAR_FACT))}. How small the chance of a recurrence is after two spasm-free "
+            "years has no citable figure: the series usually quoted for it could not be identified.</p>"
             f"<p><b>But recurrences keep accruing:</b> the cumulative figure still rose from {e(p2['text'])} to "
             f"{e(p5['text'])} between years 2 and 5 {e(p5['citation'])}. Long-term data point the same way: "
             f"{e(fb.cite('recurrence.long_term_divergence.lee2022'))}</p>")

@@ -61,7 +61,7 @@ KINDS = {"permanent": "Permanent", "transient": "Transient or early"}
 DATA_VIEWS = {"pooled": "Pooled analyses", "single": "Single series"}
 
 #: Sources that pool several studies (systematic review or meta-analysis); every other source is one series.
-POOLED_SOURCES = frozenset({"miller2012", "sharma2017", "revision_meta2024"})
+POOLED_SOURCES = frozenset({"miller2012", "sharma2017"})
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,12 @@ COMPLICATIONS: tuple[Complication, ...] = (
     Complication("perm_facial", "Facial weakness", "permanent",
                  ("risk.first.perm_facial.miller2012", "risk.first.perm_facial.hyun2010",
                   "risk.first.perm_facial.huh2008", "risk.first.perm_facial.chung2001"),
-                 ("redo.perm_facial.meta2024", "redo.perm_facial.samsung_redo")),
+                 ("redo.perm_facial.samsung_redo",)),
     Complication("perm_hearing", "Hearing loss", "permanent",
                  ("risk.first.perm_hearing.miller2012", "risk.first.perm_hearing.hyun2010",
                   "risk.first.perm_hearing.huh2008", "risk.first.perm_hearing.chung2001",
                   "risk.first.perm_hearing.preemptive2024"),
-                 ("redo.perm_hearing.meta2024", "redo.perm_hearing.samsung_redo")),
+                 ("redo.perm_hearing.samsung_redo",)),
     Complication("perm_any", "Any permanent complication", "permanent",
                  ("risk.first.perm_complications.weidemeier", "risk.first.persistent_any.preemptive2024"),
                  ("redo.perm_complications.repeat2018",)),
@@ -98,18 +98,16 @@ COMPLICATIONS: tuple[Complication, ...] = (
     # ---- transient deficits and early complications
     Complication("tr_facial", "Facial weakness", "transient",
                  ("risk.first.transient_facial.miller2012", "risk.first.transient_facial.sharma2017",
-                  "risk.first.transient_facial.hyun2010"),
-                 ("redo.transient_facial.meta2024",)),
+                  "risk.first.transient_facial.hyun2010"), ()),
     Complication("tr_hearing", "Hearing loss", "transient",
-                 ("risk.first.transient_hearing.miller2012", "risk.first.transient_hearing.hyun2010"),
-                 ("redo.transient_hearing.meta2024",)),
+                 ("risk.first.transient_hearing.miller2012", "risk.first.transient_hearing.hyun2010"), ()),
     Complication("csf", "CSF leak", "transient",
                  ("risk.first.csf_leak.miller2012", "risk.first.csf_leak.hyun2010",
                   "risk.first.csf_leak.preemptive2024"), ()),
     Complication("meningitis", "Meningitis", "transient",
                  ("risk.first.meningitis.preemptive2024",), ()),
     Complication("tr_lcn", "Swallowing or voice (lower cranial nerves)", "transient",
-                 ("risk.first.transient_lcn.preemptive2024", "risk.first.lcn_transient.lcn_series"), ()),
+                 ("risk.first.transient_lcn.preemptive2024", "risk.first.lcn_any.huh2008"), ()),
 )
 
 #: How Wang 2013 is always described: "no significant difference" in a small sample is not "the same".
@@ -293,21 +291,23 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
         out.append(f"<p>Note: {_esc(n)}</p>")
     if kind == "permanent":
         out.append(
-            "<p><b>The handout's \"slightly elevated\" understates the risk.</b> In pooled data, "
-            f"persistent facial palsy after a redo was {_esc(fb.cite('redo.perm_facial.meta2024'))} against "
-            f"{_esc(fb.cite('risk.first.perm_facial.miller2012'))} after a first MVD, and persistent hearing "
-            f"loss {_esc(fb.text('redo.perm_hearing.meta2024'))} against "
-            f"{_esc(fb.text('risk.first.perm_hearing.miller2012'))}. One single series reported permanent "
+            "<p><b>The handout's \"slightly elevated\" understates the risk.</b> In a small series of redos, "
+            f"persistent facial palsy was {_esc(fb.cite('redo.perm_facial.samsung_redo'))} and persistent "
+            f"hearing loss {_esc(fb.text('redo.perm_hearing.samsung_redo'))}, against "
+            f"{_esc(fb.cite('risk.first.perm_facial.miller2012'))} and "
+            f"{_esc(fb.text('risk.first.perm_hearing.miller2012'))} after a first MVD in pooled data. No pooled "
+            "figure for redos can be cited: the one meta-analysis found could not be identified. "
+            "One single series reported permanent "
             f"complications in {_esc(fb.cite('redo.perm_complications.repeat2018'))}. "
             f"{_esc(fb.cite('redo.complications_more.barker1995'))} One series found no significant "
             f"difference in relief or complications ({WANG_SAMPLE}) "
             f"{_esc(fb.labels('redo.no_difference.wang2013'))}.</p>")
     else:
         out.append(
-            "<p><b>Why are some redo bars shorter?</b> The pooled redo figures for transient deficits are "
-            "lower than the first-MVD ones. That does not show that a redo is gentler: the two reviews pooled "
-            "different studies from different eras, and \"transient\" is defined and recorded differently "
-            "(some series count any deficit on waking, others only those still present at discharge). "
+            "<p><b>Why are there no redo bars for transient deficits?</b> No citable source gives them: the "
+            "one meta-analysis that pooled them could not be identified, and the redo series define "
+            "\"transient\" differently (some count any deficit on waking, others only those still present at "
+            "discharge). "
             f"First-MVD series that report \"any complication\" range from "
             f"{_esc(fb.cite('risk.first.any_complication.zhao2017'))} to "
             f"{_esc(fb.cite('risk.first.any_complication.huh2008'))} for the same reason. A redo series "
@@ -365,8 +365,8 @@ DURATION_FACT = "bont.duration_range"
 INTERVAL_FACT = "bont.reinjection_interval"
 PLANNER_TEXT_FACTS = ("bont.response_range", "bont.effect_months.arqnp2017", "bont.onset_days.dantas2025",
                       "bont.duration_months.dantas2025", "bont.cochrane2020", "bont.rct_crossover.cochrane2005",
-                      "bont.ptosis", "redo.complete_range", "redo.any_relief_range", "redo.perm_facial.meta2024",
-                      "redo.perm_hearing.meta2024")
+                      "bont.ptosis", "redo.complete_range", "redo.any_relief_range",
+                      "redo.perm_facial.samsung_redo", "redo.perm_hearing.samsung_redo")
 DECADE_MONTHS = 120  # ten years: the planner's horizon, and the "per decade" comparison
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAYS_PER_MONTH = 365.25 / 12
@@ -631,8 +631,8 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
         "set beside them is a <i>redo</i>: a single operation, with its risks at the time of surgery. After a "
         f"redo, complete relief is {_esc(fb.cite('redo.complete_range'))} and any relief "
         f"{_esc(fb.cite('redo.any_relief_range'))}; lasting deficits are more frequent than after a first MVD "
-        f"(persistent facial palsy {_esc(fb.cite('redo.perm_facial.meta2024'))}, persistent hearing loss "
-        f"{_esc(fb.cite('redo.perm_hearing.meta2024'))}; see the risk comparator and Sections 5 and 6).</p>"
+        f"(persistent facial palsy {_esc(fb.cite('redo.perm_facial.samsung_redo'))}, persistent hearing loss "
+        f"{_esc(fb.cite('redo.perm_hearing.samsung_redo'))} in a small series; see the risk comparator and Sections 5 and 6).</p>"
         f"<p><b>Evidence status.</b> {_esc(fb.cite('bont.cochrane2020'))} "
         f"{_esc(fb.cite('bont.rct_crossover.cochrane2005'))} Response is reported in "
         f"{_esc(fb.cite('bont.response_range'))}. {_esc(fb.cite('bont.ptosis'))}</p>"
@@ -743,17 +743,17 @@ STEPS: dict[str, Step] = {s.key: s for s in (
                  "Recurrence after cure was {fact:first_mvd.recurrence.miller2012} in pooled data. At redo for "
                  "recurrent spasm, adhesion of the padding material was found in "
                  "{fact:cause.adhesion_recurrent.cjfh2024} and missed compression zones in "
-                 "{fact:cause.missed_zone_recurrent.liu2021}. Relief after revision is lower for recurrent than "
-                 "for residual spasm {labels:redo.recurrent_worse.meta2024}. There is no delayed cure to wait "
+                 "{fact:cause.missed_zone_recurrent.liu2021}. In one series, late re-operation for recurrence did "
+                 "less well than early re-operation {labels:redo.early_better.engh2005}. There is no delayed cure "
+                 "to wait "
                  "for, so the timing question is about how disabling the spasm is and the work-up.",
-                 "Systematic review (recurrence); retrospective redo series and a meta-analysis (causes, "
-                 "outcome).",
+                 "Systematic review (recurrence); retrospective redo series (causes, outcome).",
                  "workup"),
           Choice("unsure", "Not sure: the notes do not say whether the spasm ever stopped",
                  "Then finding out is the first task, because the distinction changes what is likely to be "
-                 "found and how well a redo works. {fact:redo.recurrent_worse.meta2024} Ask the patient, the "
+                 "found and how well a redo works. {fact:redo.early_better.engh2005} Ask the patient, the "
                  "family and the first team, and read the discharge and follow-up notes.",
-                 "Meta-analysis of 17 studies (outcome by type of spasm).",
+                 "A retrospective redo series (outcome by timing of the redo).",
                  "workup"))),
     Step("timing", "When to operate again?",
          "Some weeks after the operation the spasm is still there, a little weaker. The patient asks when a "
@@ -806,15 +806,15 @@ STEPS: dict[str, Step] = {s.key: s for s in (
                  "Retrospective redo series; the order of the work-up is expert practice, not trial evidence.",
                  "imaging"),
           Choice("mri_first", "Order an MRI and let it decide",
-                 "MRI is needed, but it cannot decide alone: a vessel touches the facial nerve in "
-                 "{fact:mechanism.normal_contact} of people without HFS. {fact:imaging.after_mvd_limits}",
+                 "MRI is needed, but it cannot decide alone. {fact:mechanism.normal_contact} "
+                 "{fact:imaging.after_mvd_limits}",
                  "Imaging studies and a revision series.",
                  "imaging"),
           Choice("book", "Book the redo straight away",
                  "No source supports operating again without a work-up. A redo carries more risk than a first "
-                 "operation: persistent facial palsy {fact:redo.perm_facial.meta2024} against "
-                 "{fact:risk.first.perm_facial.miller2012} after a first MVD.",
-                 "Pooled data from two reviews of different studies.",
+                 "operation: persistent facial palsy {fact:redo.perm_facial.samsung_redo} in a small redo series "
+                 "against {fact:risk.first.perm_facial.miller2012} after a first MVD.",
+                 "A small redo series beside a systematic review of first operations.",
                  "imaging"))),
     Step("imaging", "Which imaging?",
          "Secondary causes must be excluded and the anatomy planned. Which MRI do you ask for?",
@@ -870,23 +870,23 @@ STEPS: dict[str, Step] = {s.key: s for s in (
          "The patient asks: \"How likely is it to work, and is it riskier than the first time?\" Which "
          "statement is closest to the literature?",
          (Choice("slight", "\"The risk is only slightly higher than the first time\" (handout S0)",
-                 "Understated: pooled data show more lasting deficits after a redo, with persistent facial palsy "
-                 "{fact:redo.perm_facial.meta2024} against {fact:risk.first.perm_facial.miller2012} after a first "
-                 "MVD and persistent hearing loss {value:redo.perm_hearing.meta2024} against "
-                 "{value:risk.first.perm_hearing.miller2012}; permanent complications "
+                 "Understated: lasting deficits are more frequent after a redo. In a small redo series persistent "
+                 "facial palsy was {fact:redo.perm_facial.samsung_redo} and persistent hearing loss "
+                 "{value:redo.perm_hearing.samsung_redo}, against {fact:risk.first.perm_facial.miller2012} and "
+                 "{value:risk.first.perm_hearing.miller2012} after a first MVD; permanent complications "
                  "{fact:redo.perm_complications.repeat2018} in one series. One series of late redos found no "
                  "significant difference in relief or complications (" + WANG_SAMPLE + ") "
                  "{labels:redo.no_difference.wang2013}.",
-                 "A meta-analysis of 17 studies beside a systematic review of 22 papers (different studies and "
-                 "eras); single series.",
+                 "Single redo series beside a systematic review of 22 papers on first operations (different "
+                 "studies and eras).",
                  "options"),
           Choice("over85", "\"A redo relieves {seed:S1-24} of recurrent cases\" (handout S1)",
-                 "Overstated: pooled any relief was {fact:redo.overall_relief.meta2024} and complete relief "
-                 "{value:redo.complete.meta2024}, but complete relief at long follow-up was "
+                 "Overstated for complete relief: at long follow-up complete relief was "
                  "{fact:redo.complete.almutawa2024} and {fact:redo.longterm_complete.repeat2018} in single "
-                 "series, "
-                 "and recurrent spasm does worse than residual spasm {labels:redo.recurrent_worse.meta2024}.",
-                 "Meta-analysis of 17 studies; single series.",
+                 "series; any relief (complete or improved) was {fact:redo.any_relief_range}, and late "
+                 "re-operation for recurrence did less well than early re-operation "
+                 "{labels:redo.early_better.engh2005}.",
+                 "Single series.",
                  "options"),
           Choice("balanced", "\"Complete relief is likely but less certain than the first time; lasting facial "
                              "weakness or hearing loss is more frequent; injections remain an option\"",
@@ -895,13 +895,13 @@ STEPS: dict[str, Step] = {s.key: s for s in (
                  "after a first MVD. In one series younger patients did better ({value:redo.cure_young.engh2005} "
                  "cured at 50 or younger, {value:redo.cure_old.engh2005} above) "
                  "{labels:redo.cure_young.engh2005}.",
-                 "Meta-analysis and single series; the age finding comes from one series of 36 patients.",
+                 "Single series; the age finding comes from one series of 36 patients.",
                  "options"),
           Choice("certain", "\"A redo almost always cures it, so there is nothing to lose\"",
                  "Not supported: no relief at all after revision in {fact:redo.none.almutawa2024}, and lasting "
                  "deficits are more frequent than after a first MVD (persistent facial palsy "
-                 "{fact:redo.perm_facial.meta2024}).",
-                 "Single series and meta-analysis.",
+                 "{fact:redo.perm_facial.samsung_redo} in a small series).",
+                 "Single series.",
                  "options"))),
     Step("options", "Which alternatives do you explain?",
          "The patient is unsure about another operation. Which alternative do you explain? (Look at each.)",
@@ -924,7 +924,7 @@ STEPS: dict[str, Step] = {s.key: s for s in (
                  "Complete relief {fact:redo.complete_range}, any relief {fact:redo.any_relief_range}; "
                  "excellent quality of life at long-term follow-up in {fact:redo.qol.repeat2018}. Risks as in the "
                  "counselling step.",
-                 "Meta-analysis and single series.",
+                 "Single series.",
                  "end"))),
     Step("end", "End of the case",
          "You have seen one path through the case. Go back to compare other choices, or start again."),
@@ -1113,7 +1113,7 @@ _WALKTHROUGH_FACTS = _template_facts(*(t for s in STEPS.values() for c in s.choi
 FACT_IDS = tuple(dict.fromkeys(
     [f for c in COMPLICATIONS for f in c.first + c.redo + c.notes]
     + list(COMPARATOR_NOTE_FACTS)
-    + ["redo.perm_facial.meta2024", "risk.first.perm_facial.miller2012", "redo.perm_hearing.meta2024",
+    + ["redo.perm_facial.samsung_redo", "risk.first.perm_facial.miller2012", "redo.perm_hearing.samsung_redo",
        "risk.first.perm_hearing.miller2012", "redo.perm_complications.repeat2018"]
     + [ONSET_FACT, DURATION_FACT, INTERVAL_FACT] + list(PLANNER_TEXT_FACTS)
     + _WALKTHROUGH_FACTS))

@@ -81,7 +81,8 @@ def test_cite_formats_value_range_qualifier_and_sources(fb):
     assert fb.text("bont.reinjection_interval") == "about 3–4 months"
     assert fb.text("recovery.judge_at_1y") == "at least 1 year"
     assert fb.labels("recovery.judge_at_1y") == "[Goto 2002; Sindou 2009]"
-    assert fb.cite("bont.onset_days.dantas2025").endswith("(unverified)")
+    assert fb.cite("cause.vessel_elongation").endswith("(unverified)")
+    assert fb.cite("bont.onset_days.dantas2025") == "4 days [Dantas 2025]"  # re-found and checked 2026-12-07
     assert fb.cite("imaging.fiesta").lower().count("unverified") == 1   # said once, by its label
     assert fb.text("recovery.duration_or.nuntaaree2024") == "odds ratio 3.75"
 

@@ -185,7 +185,8 @@ def test_planner_widget_follows_examples_typing_and_errors():
     assert w.dates.description == "Injection dates:" and w.example.description == "Example schedule:"
     assert w.figure.figure_data["valid"] and w.figure.figure_data["gaps"] == ["possible"] * 4
     assert "Timeline of 5 botulinum toxin injections" in w.figure.alt and alt_in_img(w.figure)
-    assert "(unverified)" in w.info.value and "30 to 40" in w.info.value
+    assert "4 days [Dantas 2025]; a median and a mean are different summaries" in w.info.value
+    assert "(unverified)" not in w.info.value and "30 to 40" in w.info.value
     assert "Education only" in w.info.value
     assert "not drawn" in w.info.value and "day 4" not in w.figure.alt
 

@@ -12,11 +12,14 @@ ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
-.PHONY: start test system-packages bench bench-grading strip lock clean help
+.PHONY: start test system-packages test-fast lint format bench bench-grading strip lock clean help
 
 help:
 	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
 	@echo "make test    run the whole test suite (first installs the Debian packages in system-packages.txt)"
+	@echo "make test-fast  the edit-test loop: no browser, no sandbox, no kernels or nbgrader (under a minute)"
+	@echo "make lint    ruff lint and format check (LINT_PATHS=... to check part of the tree)"
+	@echo "make format  ruff format + safe fixes on LINT_PATHS"
 	@echo "make bench   print lesson execution time, kernel memory and widget update times"
 	@echo "make bench-grading  grade a simulated class of 100 with plain nbgrader and with mvdcourse grade"
 	@echo "make strip   remove outputs and execution counts from lesson notebooks"
@@ -43,6 +46,18 @@ system-packages:
 # MVDCOURSE_NO_SKIPS=1: a skipped test is a failure (tests/conftest.py); the suite runs whole or not at all.
 test: $(STAMP) system-packages
 	MVDCOURSE_NO_SKIPS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not sandbox and not slow" $(PYTEST_ARGS)
+
+LINT_PATHS ?= .
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lessons.py

@@ -1,5 +1,6 @@
 """Citations a medical librarian would accept: complete or explained records, Vancouver rendering with
 PubMed/DOI links in lessons, quiz feedback and the bibliography, and no taught figure on an unusable source."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,8 @@ from .test_facts import GOOD_FACTS, GOOD_REFS, write
 # Vancouver (NLM): Authors. Title. Journal. Year;Volume(Issue):Pages. doi: X. PMID: N.
 VANCOUVER = re.compile(
     r"^(?P<authors>[^.]+)\. (?P<title>.+?[.?!]) (?P<journal>[^.]+)\. (?P<year>\d{4})"
-    r"(?:;(?P<volume>[^:.]+))?(?::(?P<pages>[^.\s]+))?\.(?: doi: (?P<doi>10\.\S+)\.)?(?: PMID: (?P<pmid>\d{1,8})\.)?$")
+    r"(?:;(?P<volume>[^:.]+))?(?::(?P<pages>[^.\s]+))?\.(?: doi: (?P<doi>10\.\S+)\.)?(?: PMID: (?P<pmid>\d{1,8})\.)?$"
+)
 
 
 def test_every_reference_is_complete_or_says_what_is_missing_or_why_it_cannot_be_cited(fb):
@@ -43,17 +45,25 @@ def _refs(text: str) -> str:
     return GOOD_REFS.replace("    authors: Smith A\n", text)
 
 
-@pytest.mark.parametrize("refs_text, needle", [
-    (_refs("    authors: null\n"), "authors missing: find them, or say in 'incomplete'"),
-    (_refs("    authors: null\n    incomplete: the DOI was not found\n"),
-     "'incomplete' must name what is missing: authors"),
-    (_refs("    authors: Smith A\n    incomplete: authors not found\n"), "are all given"),
-    (GOOD_REFS.replace('pmid: "12345678"', 'pmid: "123456789"'), "field 'pmid'"),
-    (GOOD_REFS.replace("doi: null", "doi: doi.org/10.1/x"), "field 'doi'"),
-    (GOOD_REFS.replace("checked: abstract", "checked: skimmed"), "field 'verified.checked'"),
-    (GOOD_REFS + GOOD_REFS.split("references:\n")[1].replace("smith2020", "smith2021")
-     .replace("Smith 2020", "Smith 2021"), "field 'pmid': '12345678' is already used by 'smith2020'"),
-])
+@pytest.mark.parametrize(
+    "refs_text, needle",
+    [
+        (_refs("    authors: null\n"), "authors missing: find them, or say in 'incomplete'"),
+        (
+            _refs("    authors: null\n    incomplete: the DOI was not found\n"),
+            "'incomplete' must name what is missing: authors",
+        ),
+        (_refs("    authors: Smith A\n    incomplete: authors not found\n"), "are all given"),
+        (GOOD_REFS.replace('pmid: "12345678"', 'pmid: "123456789"'), "field 'pmid'"),
+        (GOOD_REFS.replace("doi: null", "doi: doi.org/10.1/x"), "field 'doi'"),
+        (GOOD_REFS.replace("checked: abstract", "checked: skimmed"), "field 'verified.checked'"),
+        (
+            GOOD_REFS
+            + GOOD_REFS.split("references:\n")[1].replace("smith2020", "smith2021").replace("Smith 2020", "Smith 2021"),
+            "field 'pmid': '12345678' is already used by 'smith2020'",
+        ),
+    ],
+)
 def test_loader_rejects_references_a_librarian_would_reject(tmp_path, refs_text, needle):
     f, r = write(tmp_path, refs_text=refs_text)
     with pytest.raises(facts.FactBaseError) as err:
@@ -80,10 +90,22 @@ def test_every_complete_reference_renders_as_vancouver_field_by_field(fb):
 
 
 def test_vancouver_says_what_was_not_found():
-    ref = facts.Reference(id="x", label="X 2000", table_id="L-0", authors=None, title="A title", journal="J X",
-                          year=2000, volume="1(2)", pages="3-4", pmid=None, doi=None, url=None,
-                          verified={"date": None, "checked": "abstract", "against": "the abstract page"},
-                          incomplete="authors, PMID or DOI not found")
+    ref = facts.Reference(
+        id="x",
+        label="X 2000",
+        table_id="L-0",
+        authors=None,
+        title="A title",
+        journal="J X",
+        year=2000,
+        volume="1(2)",
+        pages="3-4",
+        pmid=None,
+        doi=None,
+        url=None,
+        verified={"date": None, "checked": "abstract", "against": "the abstract page"},
+        incomplete="authors, PMID or DOI not found",
+    )
     assert ref.vancouver() == "[Authors not found]. A title. J X. 2000;1(2):3-4."
 
 
@@ -132,8 +154,9 @@ def test_figures_from_a_secondary_summary_are_flagged_where_cited(tmp_path):
 
 
 def test_no_taught_figure_rests_only_on_an_unidentifiable_or_second_hand_source(fb):
-    usable = {r.id for r in fb.references.values()
-              if not r.unidentifiable and r.verified.checked in ("abstract", "full text")}
+    usable = {
+        r.id for r in fb.references.values() if not r.unidentifiable and r.verified.checked in ("abstract", "full text")
+    }
     for fact in fb.facts.values():
         if not fact.is_numeric:
             continue
@@ -145,4 +168,5 @@ def test_statements_from_second_hand_sources_are_flagged_to_students(fb):
     second_hand = [f for f in fb.facts.values() if f.read_in == "secondary summary"]
     assert second_hand, "the test needs at least one second-hand statement to check"
     for fact in second_hand:
-        assert fact.statement and fb.cite(fact.id).endswith("(from a secondary summary; the primary paper was not read)")
+        flag = "(from a secondary summary; the primary paper was not read)"
+        assert fact.statement and fb.cite(fact.id).endswith(flag)

@@ -109,7 +109,8 @@ def test_comparator_redraws_figure_alt_text_and_panel_on_each_control():
     before = w.figure.value
     w.kind.value = "transient"
     assert w.figure.figure_data["kind"] == "transient" and w.figure.value != before
-    assert "Transient or early complications" in w.info.value and "Why are there no redo bars for transient deficits" in w.info.value
+    assert "Transient or early complications" in w.info.value
+    assert "Why are there no redo bars for transient deficits" in w.info.value
     assert "CSF leak: first MVD 14 per 1,000 (1.4%, Miller 2012); redo no figure found" in w.figure.alt
 
     w.kind.value = "permanent"

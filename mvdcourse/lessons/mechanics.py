@@ -8,49 +8,30 @@ not predict).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 from matplotlib.patches import Circle, Ellipse, FancyBboxPatch
 
+from .. import content, style
 from .. import facts as factbase
-from .. import style
+from .. import widgets as demo
 
 
-@dataclass(frozen=True)
-class Vessel:
-    key: str
+class Vessel(content.Record):
+    """One offending vessel (``assets/lessons/01_hfs_and_mvd/vessels.yaml``)."""
+
+    id: str
     name: str
-    share_facts: tuple[str, ...]  # reported shares as offending vessel, one per series
-    note_facts: tuple[str, ...]   # qualitative findings
-    teaching: str                 # one-sentence teaching note (no numbers)
+    share_facts: tuple[str, ...] = ()  # reported shares as offending vessel, one per series
+    note_facts: tuple[str, ...] = ()  # qualitative findings
+    teaching: str  # one-sentence teaching note (no numbers)
+
+    @property
+    def key(self) -> str:
+        return self.id
 
 
-VESSELS: dict[str, Vessel] = {v.key: v for v in (
-    Vessel("AICA", "Anterior inferior cerebellar artery (AICA)",
-           ("vessel.aica.pooled", "vessel.aica.series1997", "vessel.aica.choi1999", "vessel.aica.baba"),
-           ("vessel.side_predilection",),
-           "The most frequent offender in pooled data, but not in every series: it loops between the "
-           "facial and vestibulocochlear nerves, close to the root exit zone."),
-    Vessel("PICA", "Posterior inferior cerebellar artery (PICA)",
-           ("vessel.pica.series1997", "vessel.pica.choi1999", "vessel.pica.baba"),
-           ("vessel.side_predilection",),
-           "Rises from the vertebral artery and loops up to the root exit zone from below; in some "
-           "series it outnumbers AICA."),
-    Vessel("VA", "Vertebral artery (VA) / vertebrobasilar trunk",
-           ("vessel.vertebrobasilar.series1997", "vessel.va.baba"),
-           ("vessel.va_complications",),
-           "A large, stiff artery that is harder to move away from the nerve than its branches."),
-    Vessel("Vein", "Vein",
-           (),
-           ("vessel.vein",),
-           "Rarely the main offender; easy to overlook at the first operation."),
-    Vessel("Multiple", "More than one vessel",
-           ("vessel.multiple.sindou", "vessel.multiple.baba"),
-           (),
-           "Conflicts are often multiple: the surgeon must explore the whole root exit zone, "
-           "not stop at the first vessel found."),
-)}
+VESSELS: dict[str, Vessel] = content.lesson_records("01_hfs_and_mvd", "vessels", Vessel)
 
 #: Monitoring data: spasm still present, by LSR status at the end of surgery and time point.
 LSR_FACTS = {
@@ -64,8 +45,9 @@ MONITORING_CAVEAT_FACTS = ("lsr.monitoring_1y.with.wei2018", "lsr.monitoring_1y.
                            "lsr.longterm_not_significant.nugroho2021", "lsr.specificity", "lsr.sensitivity")
 
 #: Every fact this module shows (the lesson's reference list is built from it).
-FACT_IDS = tuple(f for v in VESSELS.values() for f in v.share_facts + v.note_facts) + tuple(
-    f for d in LSR_FACTS.values() for f in d.values()) + MONITORING_CAVEAT_FACTS
+FACT_IDS = tuple(dict.fromkeys(
+    [f for v in VESSELS.values() for f in v.share_facts + v.note_facts]
+    + [f for d in LSR_FACTS.values() for f in d.values()] + list(MONITORING_CAVEAT_FACTS)))
 
 
 # ----------------------------------------------------------------------------- anatomy explorer
@@ -219,7 +201,7 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     return "".join(parts)
 
 
-class AnatomyExplorer(style.FigureDemo):
+class AnatomyExplorer(demo.FigureDemo):
     """Choose a vessel → it is highlighted on the schematic and its reported shares are listed."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -231,6 +213,7 @@ class AnatomyExplorer(style.FigureDemo):
 
 
 def anatomy_explorer() -> AnatomyExplorer:
+    """Lesson 1 demo: choose a vessel; see it on the schematic and how often series report it as the offender."""
     return AnatomyExplorer()
 
 
@@ -292,7 +275,7 @@ def monitoring_text(lsr: str, time_point: str, fb: factbase.FactBase | None = No
         f"cured at 1 year {html.escape(with_mon)} with monitoring vs {html.escape(without)} without (not "
         f"significant). Most studies find no long-term link "
         f"{html.escape(fb.labels('lsr.longterm_not_significant.nugroho2021'))}.</p>"
-        + style.disclaimer_html("interpreter")
+        + demo.disclaimer_html("interpreter")
     )
 
 
@@ -306,7 +289,7 @@ def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = Non
             f"{c['text']}.")
 
 
-class MonitoringInterpreter(style.FigureDemo):
+class MonitoringInterpreter(demo.FigureDemo):
     """Choose LSR status and time point → the reported share with persisting spasm, with caveats."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -322,8 +305,12 @@ class MonitoringInterpreter(style.FigureDemo):
 
 
 def monitoring_interpreter() -> MonitoringInterpreter:
+    """Lesson 1 demo: choose LSR status and time point; read the share with persisting spasm and the caveats."""
     return MonitoringInterpreter()
 
+
+#: Handout claims the widgets quote (none in this lesson).
+SEED_CLAIM_IDS: tuple[str, ...] = ()
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these).
 DEMOS = (anatomy_explorer, monitoring_interpreter)

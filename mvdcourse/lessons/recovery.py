@@ -30,6 +30,7 @@ from matplotlib.patches import Rectangle
 
 from .. import facts as factbase
 from .. import style
+from .. import widgets as demo
 
 DAYS_PER_MONTH = 365.25 / 12
 MAX_MONTHS = 36  # the explorer's time axis (three years, so that every handout horizon fits)
@@ -309,7 +310,7 @@ def timeline_html(month: float, overlay: str = "none", fb: factbase.FactBase | N
     return "".join(parts)
 
 
-class TimelineExplorer(style.FigureDemo):
+class TimelineExplorer(demo.FigureDemo):
     """Months slider (the lesson's first slider) and handout-claim overlay."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -325,6 +326,7 @@ class TimelineExplorer(style.FigureDemo):
 
 
 def timeline_explorer() -> TimelineExplorer:
+    """Lesson 2 demo: move the month slider along the published cure curves; overlay a handout's claim."""
     return TimelineExplorer()
 
 
@@ -567,7 +569,7 @@ def grid_html(source: str, add_up: bool = False, fb: factbase.FactBase | None = 
     return "".join(parts)
 
 
-class OutcomeGrid(style.FigureDemo):
+class OutcomeGrid(demo.FigureDemo):
     """Choose what fills the grid; optionally add the listed categories up."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -581,6 +583,7 @@ class OutcomeGrid(style.FigureDemo):
 
 
 def outcome_grid() -> OutcomeGrid:
+    """Lesson 2 demo: place a handout's outcome list or one series on the outcome × timing grid; add it up."""
     return OutcomeGrid()
 
 
@@ -916,7 +919,7 @@ def classifier_html(v: Verdict) -> str:
         parts.append(f"<p>Category: <b>{html.escape(v.category)}</b></p>")
     if v.reasons:
         parts.append("<ul>" + "".join(f"<li>{html.escape(r)}</li>" for r in v.reasons) + "</ul>")
-    parts.append(style.disclaimer_html("classifier"))
+    parts.append(demo.disclaimer_html("classifier"))
     return "".join(parts)
 
 
@@ -939,7 +942,7 @@ class TimelineClassifier(widgets.VBox):
             style=st)
         self.convention = widgets.ToggleButtons(options=list(CONVENTIONS), value="1 year",
                                                 description="Judge the final result at:", style=st)
-        self.figure = style.FigurePanel()
+        self.figure = demo.FigurePanel()
         self.info = widgets.HTML()
         self.verdict: Verdict | None = None
         for control in (self.follow_up, self.free_day, self.back_at, self.now, self.immediate_by,
@@ -970,6 +973,7 @@ class TimelineClassifier(widgets.VBox):
 
 
 def timeline_classifier() -> TimelineClassifier:
+    """Lesson 2 demo: type a patient's timeline; read its classification, the reasoning and the figures."""
     return TimelineClassifier()
 
 

@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 
 from .. import facts as factbase
 from .. import style
+from .. import widgets as demo
 
 # ============================================================================ shared helpers
 _TEMPLATE = re.compile(r"\{(fact|value|labels):([^{}\s]+)\}")
@@ -328,11 +329,11 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
         f"and delayed wound healing ({_esc(fb.cite('risk.first.wound_bleeding.zhao2017'))}), double vision "
         f"({_esc(fb.cite('risk.first.abducens'))}) and anaesthesia "
         f"({_esc(fb.cite('risk.anaesthesia'))}).</p>"
-        + style.disclaimer_html("comparator"))
+        + demo.disclaimer_html("comparator"))
     return "".join(out)
 
 
-class RiskComparator(style.FigureDemo):
+class RiskComparator(demo.FigureDemo):
     """Choose permanent or transient, pooled or single series → bars per 1,000, first beside redo."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -350,6 +351,7 @@ class RiskComparator(style.FigureDemo):
 
 
 def risk_comparator() -> RiskComparator:
+    """Lesson 4 demo: complication risks of a redo against a first MVD, pooled or by series."""
     return RiskComparator()
 
 
@@ -632,18 +634,19 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
         f"redo, complete relief is {_esc(fb.cite('redo.complete_range'))} and any relief "
         f"{_esc(fb.cite('redo.any_relief_range'))}; lasting deficits are more frequent than after a first MVD "
         f"(persistent facial palsy {_esc(fb.cite('redo.perm_facial.samsung_redo'))}, persistent hearing loss "
-        f"{_esc(fb.cite('redo.perm_hearing.samsung_redo'))} in a small series; see the risk comparator and Sections 5 and 6).</p>"
+        f"{_esc(fb.cite('redo.perm_hearing.samsung_redo'))} in a small series; see the risk comparator and "
+        "Sections 5 and 6).</p>"
         f"<p><b>Evidence status.</b> {_esc(fb.cite('bont.cochrane2020'))} "
         f"{_esc(fb.cite('bont.rct_crossover.cochrane2005'))} Response is reported in "
         f"{_esc(fb.cite('bont.response_range'))}. {_esc(fb.cite('bont.ptosis'))}</p>"
-        + style.disclaimer_html("planner")
+        + demo.disclaimer_html("planner")
         + "<p style='font-size:90%'>It does not schedule real injections: dose, interval and side effects are "
         "decided by the treating clinician with the patient.</p>")
 
 
 def planner_error_text(message: str) -> str:
     return (f"<p role='alert'><b>Please check the dates.</b> {_esc(message)}</p>"
-            + style.disclaimer_html("planner"))
+            + demo.disclaimer_html("planner"))
 
 
 class BotoxPlanner(widgets.VBox):
@@ -663,7 +666,7 @@ class BotoxPlanner(widgets.VBox):
             layout=widgets.Layout(width="95%", height="4.5em"), style={"description_width": "initial"})
         self.draw_button = widgets.Button(description="Draw plan", icon="refresh",
                                           tooltip="Redraw the bands for the dates above")
-        self.figure = style.FigurePanel()
+        self.figure = demo.FigurePanel()
         self.info = widgets.HTML()
         self.example.observe(self._on_example, names="value")
         self.dates.observe(self._on_dates, names="value")
@@ -704,6 +707,7 @@ class BotoxPlanner(widgets.VBox):
 
 
 def bont_planner() -> BotoxPlanner:
+    """Lesson 4 demo: type planned botulinum toxin dates; see the schedule against one redo MVD over ten years."""
     return BotoxPlanner()
 
 
@@ -1039,7 +1043,7 @@ class RevisionCase:
                            for s in v["path"])
             parts.append(f"<p><b>Your path through the case:</b></p><ol>{rows}</ol>")
         parts.append(f"<p style='font-size:90%'><b>Not a recommendation.</b> {_esc(v['notice'])}</p>")
-        parts.append(style.disclaimer_html("walkthrough"))
+        parts.append(demo.disclaimer_html("walkthrough"))
         return "".join(parts)
 
 
@@ -1102,6 +1106,7 @@ class RevisionWalkthrough(widgets.VBox):
 
 
 def revision_walkthrough() -> RevisionWalkthrough:
+    """Lesson 4 demo: walk a revision case step by step; each choice shows what the literature says."""
     return RevisionWalkthrough()
 
 
@@ -1117,6 +1122,10 @@ FACT_IDS = tuple(dict.fromkeys(
        "risk.first.perm_hearing.miller2012", "redo.perm_complications.repeat2018"]
     + [ONSET_FACT, DURATION_FACT, INTERVAL_FACT] + list(PLANNER_TEXT_FACTS)
     + _WALKTHROUGH_FACTS))
+
+#: Handout claims the widgets quote (their handouts join the lesson's reference list).
+SEED_CLAIM_IDS = tuple(factbase.FactBase.seed_ids(*(t for s in STEPS.values() for c in s.choices
+                                                   for t in (c.label, c.position))))
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these); the comparator comes
 #: first because its first ToggleButtons group redraws a figure.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from string import Template
 from typing import TypeVar
 
 import yaml
@@ -132,6 +133,24 @@ def lesson_file(lesson: str, kind: str) -> Path:
 def lesson_records(lesson: str, kind: str, model: type[R], fb=None) -> dict[str, R]:
     """The records of one kind for one lesson (``kind`` is also the top-level key of the file)."""
     return load_records(lesson_file(lesson, kind), kind, model, kind.rstrip("s"), fb)
+
+
+class Text(Record):
+    """A named text of a lesson (``assets/lessons/<lesson>/texts.yaml``)."""
+
+    id: str
+    text: str
+
+
+def lesson_texts(lesson: str, kind: str = "texts") -> dict[str, str]:
+    """A lesson's named texts, by id (placeholders unrendered)."""
+    return {k: t.text for k, t in lesson_records(lesson, kind, Text).items()}
+
+
+def fill(template: str, fb, **fields) -> str:
+    """A content text with its ``$name`` fields filled (from the student's input or a computation) and its
+    fact-base placeholders rendered."""
+    return fb.render(Template(template).substitute(fields))
 
 
 def lesson_files() -> list[Path]:

@@ -90,14 +90,17 @@ class InputDemo(FigureDemo):
     ``errors`` are the exception types whose message is shown to the student as is (the lesson's input
     errors); anything else is reported as input that could not be read, never as a traceback.
     ``self.state`` is the last parsed state (None after an error); ``self.error`` the message shown.
+    ``error_figure(message) -> (fig, alt, data)`` and ``error_text(message) -> html`` draw the error state.
     """
 
     def __init__(self, controls: list, parse, figure, alt, text, fb, errors: tuple = (ValueError,),
-                 kind: str = "widget", extra: tuple = ()):
-        self._parse, self._errors, self._kind = parse, errors, kind
+                 kind: str = "widget", extra: tuple = (), buttons: tuple = (), error_figure=None, error_text=None):
+        self._parse, self._errors = parse, errors
+        self._error_figure = error_figure or globals()["error_figure"]
+        self._error_text = error_text or (lambda message: error_html(message, kind))
         self.state = None
         self.error = ""
-        super().__init__(controls, figure, alt, text, fb, extra)
+        super().__init__(controls, figure, alt, text, fb, extra, buttons)
 
     def update(self) -> None:
         values = self.values()
@@ -109,8 +112,8 @@ class InputDemo(FigureDemo):
             self.state, self.error = None, f"This input could not be read ({type(exc).__name__}: {exc})."
         if self.state is None:
             message = self.error
-            self.figure.draw_cached(("error", message), lambda: error_figure(message))
-            self.info.value = error_html(message, self._kind)
+            self.figure.draw_cached(("error", message), lambda: self._error_figure(message))
+            self.info.value = self._error_text(message)
             return
         state = self.state
 

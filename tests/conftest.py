@@ -27,6 +27,7 @@ MODULE_TIERS = {
     "test_browser": "browser",
     "test_sandbox": "sandbox",
     "test_grading_adversarial": "sandbox",
+    "test_instructor_cycle": "sandbox",
     "test_quiz_grading": "slow",
     "test_quiz_release": "slow",
 }

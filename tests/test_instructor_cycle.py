@@ -66,6 +66,7 @@ def demo(tmp_path_factory):
     return course
 
 
+@pytest.mark.sandbox
 def test_every_feedback_file_of_a_graded_demo_class_is_free_of_mark_schemes(demo, monkeypatch, capsys):
     monkeypatch.chdir(demo)
     bank = items.load(demo / "items" / "quiz1.yaml")
@@ -88,6 +89,7 @@ def test_every_feedback_file_of_a_graded_demo_class_is_free_of_mark_schemes(demo
     assert "ok   6 feedback file(s) scanned, none holds grader-only text" in out
 
 
+@pytest.mark.sandbox
 def test_feedback_waits_for_hand_grading_unless_partial(demo, monkeypatch, capsys):
     monkeypatch.chdir(demo)
     shutil.rmtree(demo / "feedback")
@@ -101,6 +103,7 @@ def test_feedback_waits_for_hand_grading_unless_partial(demo, monkeypatch, capsy
     assert len(list(demo.glob("feedback/*/quiz1/quiz1.html"))) == 6
 
 
+@pytest.mark.sandbox
 def test_check_catches_a_config_that_lets_feedback_leak_and_mvdcourse_feedback_still_strips(demo, monkeypatch,
                                                                                              capsys):
     monkeypatch.chdir(demo)
@@ -124,6 +127,7 @@ def test_check_catches_a_config_that_lets_feedback_leak_and_mvdcourse_feedback_s
 
 # ------------------------------------------------------------------ commands act where you stand
 
+@pytest.mark.slow
 def test_commands_act_on_the_course_folder_you_stand_in(tmp_path, monkeypatch, capsys):
     course = make_course(tmp_path, {MINI: FIXTURE})
     monkeypatch.chdir(course)
@@ -198,6 +202,7 @@ def hand_grade(course, student, score, comment):
         gb.db.commit()
 
 
+@pytest.mark.sandbox
 def test_a_changed_answer_under_a_hand_grade_is_flagged_stale(mini, capsys, tmp_path):
     hand_grade(mini, "alice", 1.5, "Good plain-language answer.")
     hand_grade(mini, "bob", 0.5, "Say why waiting is reasonable.")
@@ -229,6 +234,7 @@ def test_a_changed_answer_under_a_hand_grade_is_flagged_stale(mini, capsys, tmp_
     assert "STALE" not in html and "changed after this hand grade" not in html
 
 
+@pytest.mark.sandbox
 def test_formgrader_override_reaches_items_csv(mini, tmp_path):
     from nbgrader.api import Gradebook
     with Gradebook(course_mod.db_url(mini)) as gb:   # a grader accepts bob's "C" for q1 in formgrader
@@ -242,6 +248,7 @@ def test_formgrader_override_reaches_items_csv(mini, tmp_path):
     assert {r["item"] for r in rows.values()} == {"q1", "q2", "q3", "q4", "q5"}
 
 
+@pytest.mark.sandbox
 def test_a_key_correction_regrades_unchanged_submissions(mini, capsys):
     from .quizkit import scores
     assert scores(mini, MINI)["alice"]["q1_check"] == 1 and scores(mini, MINI)["carol"]["q1_check"] == 0
@@ -258,6 +265,7 @@ def test_a_key_correction_regrades_unchanged_submissions(mini, capsys):
     assert s["alice"]["q1_check"] == 0 and s["carol"]["q1_check"] == 1 and s["bob"]["q1_check"] == 1
 
 
+@pytest.mark.sandbox
 def test_messages_name_what_was_found(mini, capsys):
     folder = mini / "submitted" / "dana" / MINI
     folder.mkdir(parents=True)
@@ -272,6 +280,7 @@ def test_messages_name_what_was_found(mini, capsys):
     assert "erin          malformed   the file is a PDF document, not a Jupyter notebook" in out
 
 
+@pytest.mark.sandbox
 def test_an_interrupted_regrade_stops_cleanly_and_resumes(tmp_path):
     course = make_course(tmp_path, {MINI: FIXTURE})
     course_mod.generate(course, MINI)

@@ -327,7 +327,7 @@ def test_classifier_widget_follows_controls_and_never_raises(monkeypatch):
     w.follow_up.value = ""
     assert "Months since MVD is empty" in w.info.value
     # an unexpected error inside the logic is shown as a message, not a traceback
-    monkeypatch.setattr(recovery, "classify", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(recovery.classifier, "classify", lambda *a, **k: 1 / 0)
     w.follow_up.value = "4"
     assert w.verdict.category == "invalid" and "could not be read (ZeroDivisionError" in w.info.value
     assert "Traceback" not in w.info.value

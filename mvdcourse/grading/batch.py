@@ -72,8 +72,13 @@ class Progress:
 def load_api(course: Path, runs_dir: Path):
     """nbgrader's API with the course config, grading from the staging folder and replaying runs."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                        LimitOutput, SaveAutoGrades)
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
     from traitlets.config.loader import PyFileConfigLoader
 
     from ..quiz.preprocessor import GradeClosedForm
@@ -222,8 +227,8 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
     if regrade and not explicit:
         regrade_since = ledger.regrade_started(course, assignment)
         if regrade_since:
-            stream.write(f"continuing the regrade started {time.strftime('%Y-%m-%d %H:%M', time.localtime(regrade_since))}"
-                         " (submissions it already regraded are kept)\n")
+            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(regrade_since))
+            stream.write(f"continuing the regrade started {started} (submissions it already regraded are kept)\n")
         else:
             regrade_since = ledger.start_regrade(course, assignment)
     elif not explicit:
@@ -304,7 +309,7 @@ def _stop(pool) -> None:
     """Ctrl-C: cancel queued submissions and stop the workers now (their sandboxes die with them)."""
     if pool is None:
         return
-    processes = list((pool._processes or {}).values())   # noqa: SLF001 — no public handle on the workers
+    processes = list((pool._processes or {}).values())   # no public handle on the workers
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():
@@ -329,16 +334,18 @@ def summary(outcomes: dict[str, dict], pending: dict[str, list[str]] | None = No
     skipped = sum(1 for o in outcomes.values() if o.get("skipped"))
     lines = [f"{'outcome':<14}{'submissions':>12}"]
     lines += [f"{status:<14}{n:>12}" for status, n in sorted(counts.items())]
-    lines.append(f"{'total':<14}{sum(counts.values()):>12}" + (f"   ({skipped} unchanged, not re-graded)" if skipped else ""))
+    lines.append(f"{'total':<14}{sum(counts.values()):>12}"
+                 + (f"   ({skipped} unchanged, not re-graded)" if skipped else ""))
     odd = sorted((s, o) for s, o in outcomes.items() if o["status"] != "graded")
     if odd:
         lines.append(f"not graded normally ({len(odd)}):")
         lines += [f"  {s:<14}{o['status']:<12}{o.get('reason', '')}" for s, o in odd[:limit]]
         if len(odd) > limit:
-            lines.append(f"  … and {len(odd) - limit} more (all outcomes: grading/<assignment>.jsonl, or `mvdcourse export`)")
+            lines.append(f"  … and {len(odd) - limit} more (every outcome: grading/<assignment>.jsonl, "
+                         "or `mvdcourse export`)")
     stale = sorted(s for s, o in outcomes.items() if o.get("stale_hand_grades") and not o.get("skipped"))
     if stale:
-        lines.append(f"hand grades flagged for review because the answer changed: "
+        lines.append("hand grades flagged for review because the answer changed: "
                      + ", ".join(f"{s} ({' '.join(outcomes[s]['stale_hand_grades'])})" for s in stale))
     if pending is not None:
         answers = sum(len(v) for v in pending.values())

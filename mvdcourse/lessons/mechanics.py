@@ -33,14 +33,19 @@ class Vessel(content.Record):
 
 VESSELS: dict[str, Vessel] = content.lesson_records("01_hfs_and_mvd", "vessels", Vessel)
 
+class LsrTimePoint(content.Record):
+    """Facts giving the share with spasm still present at one time point, by LSR status."""
+
+    id: str
+    persisted: str
+    disappeared: str
+
+
+_TIME_POINTS = content.lesson_records("01_hfs_and_mvd", "lsr_time_points", LsrTimePoint)
 #: Monitoring data: spasm still present, by LSR status at the end of surgery and time point.
-LSR_FACTS = {
-    "persisted": {"discharge": "lsr.persist_hfs.discharge", "3 months": "lsr.persist_hfs.3mo",
-                  "1 year": "lsr.persist_hfs.1y"},
-    "disappeared": {"discharge": "lsr.resolved_hfs.discharge", "3 months": "lsr.resolved_hfs.3mo",
-                    "1 year": "lsr.resolved_hfs.1y"},
-}
-TIME_POINTS = ("discharge", "3 months", "1 year")
+LSR_FACTS = {status: {t.id: getattr(t, status) for t in _TIME_POINTS.values()} for status in ("persisted", "disappeared")}
+TIME_POINTS = tuple(_TIME_POINTS)
+TEXTS = content.lesson_texts("01_hfs_and_mvd")
 MONITORING_CAVEAT_FACTS = ("lsr.monitoring_1y.with.wei2018", "lsr.monitoring_1y.without.wei2018",
                            "lsr.longterm_not_significant.nugroho2021", "lsr.specificity", "lsr.sensitivity")
 
@@ -229,7 +234,7 @@ def persisting_spasm(lsr: str, time_point: str, fb: factbase.FactBase | None = N
     return {"fact": fid, "value": fb.fact(fid).value, "text": fb.text(fid), "citation": fb.labels(fid)}
 
 
-def monitoring_figure(lsr: str = "disappeared", time_point: str = "1 year",
+def monitoring_figure(lsr: str = "disappeared", time_point: str = TIME_POINTS[-1],
                       fb: factbase.FactBase | None = None):
     """Both LSR curves over the three time points, the chosen point ringed. Returns ``(fig, data)``."""
     fb = fb or factbase.default()
@@ -262,21 +267,9 @@ def monitoring_text(lsr: str, time_point: str, fb: factbase.FactBase | None = No
     c = persisting_spasm(lsr, time_point, fb)
     other = "disappeared" if lsr == "persisted" else "persisted"
     o = persisting_spasm(other, time_point, fb)
-    with_mon = fb.cite("lsr.monitoring_1y.with.wei2018")
-    without = fb.cite("lsr.monitoring_1y.without.wei2018")
-    return (
-        f"<p><b>When the LSR {lsr}</b> at the end of surgery, {c['text']} of patients still had spasm at "
-        f"{time_point} {html.escape(c['citation'])}; when it {other}, {o['text']}.</p>"
-        f"<p>So a persisting LSR raises the chance of persisting spasm, but most patients with a persisting "
-        f"LSR are still cured, and the difference shrinks with time. The final LSR status is specific "
-        f"({html.escape(fb.cite('lsr.specificity'))}) but not sensitive "
-        f"({html.escape(fb.cite('lsr.sensitivity'))}).</p>"
-        f"<p><b>Caveat:</b> a prospective comparison found no 1-year benefit from routine LSR monitoring: "
-        f"cured at 1 year {html.escape(with_mon)} with monitoring vs {html.escape(without)} without (not "
-        f"significant). Most studies find no long-term link "
-        f"{html.escape(fb.labels('lsr.longterm_not_significant.nugroho2021'))}.</p>"
-        + demo.disclaimer_html("interpreter")
-    )
+    return (content.fill(TEXTS["monitoring"], fb, lsr=lsr, share=c["text"], time_point=time_point,
+                         citation=html.escape(c["citation"]), other=other, other_share=o["text"])
+            + demo.disclaimer_html("interpreter"))
 
 
 def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> str:
@@ -284,7 +277,8 @@ def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = Non
     per = [persisting_spasm("persisted", t, fb)["text"] for t in TIME_POINTS]
     dis = [persisting_spasm("disappeared", t, fb)["text"] for t in TIME_POINTS]
     c = persisting_spasm(lsr, time_point, fb)
-    return (f"Line chart of patients with spasm still present at discharge, 3 months and 1 year: LSR persisted "
+    when = ", ".join(TIME_POINTS[:-1]) + " and " + TIME_POINTS[-1]
+    return (f"Line chart of patients with spasm still present at {when}: LSR persisted "
             f"{', '.join(per)}; LSR disappeared {', '.join(dis)}. Highlighted: LSR {lsr} at {time_point}, "
             f"{c['text']}.")
 
@@ -297,7 +291,7 @@ class MonitoringInterpreter(demo.FigureDemo):
         self.lsr = widgets.ToggleButtons(options=["disappeared", "persisted"], value="disappeared",
                                          description="LSR at end of surgery:",
                                          style={"description_width": "initial"})
-        self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value="1 year",
+        self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value=TIME_POINTS[-1],
                                                 description="Time after surgery:",
                                                 style={"description_width": "initial"})
         super().__init__([self.lsr, self.time_point], monitoring_figure, monitoring_alt, monitoring_text,

@@ -126,8 +126,8 @@ def build(names: list[str] | None = None, course: Path | None = None) -> list[Pa
     written = []
     for name in names or itembank.all_assignments(items_dir):
         if not (items_dir / f"{name}.yaml").exists():
-            raise FileNotFoundError(f"no item bank {items_dir / (name + '.yaml')}: "
-                                    f"the assignments here are {', '.join(itembank.all_assignments(items_dir)) or 'none'}")
+            known = ", ".join(itembank.all_assignments(items_dir)) or "none"
+            raise FileNotFoundError(f"no item bank {items_dir / (name + '.yaml')}: the assignments here are {known}")
         path = source_path(name, course)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(name, course), encoding="utf-8")

@@ -72,7 +72,8 @@ def grade_rows(course: Path, db_url: str, assignments: list[str] | None = None) 
                 row.update(status=status, reason=outcome.get("reason", "") if outcome else
                            ("" if sub is not None else "no submission"))
                 if student is None:
-                    row["reason"] += "; not on the course's student list, so no name (add it in formgrader's Manage Students)"
+                    row["reason"] += ("; not on the course's student list, so no name "
+                                      "(add it in formgrader's Manage Students)")
                 if sub is not None and status in SCORED:
                     row.update(raw_score=sub.score + sub.late_submission_penalty,
                                late_submission_penalty=sub.late_submission_penalty, score=sub.score,

@@ -23,7 +23,7 @@ def exchange_root(course: Path) -> Path:
 
 
 def command(course: Path, port: int, ip: str = "127.0.0.1", open_browser: bool = False,
-            token: str | None = None) -> list[str]:
+            token: str | None = None, extra: list[str] = ()) -> list[str]:
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={course}", f"--ip={ip}", f"--port={port}",
            "--ServerApp.port_retries=0", "--LabApp.default_url=/formgrader",
            f"--ServerApp.open_browser={open_browser}"]
@@ -31,7 +31,7 @@ def command(course: Path, port: int, ip: str = "127.0.0.1", open_browser: bool =
         cmd.append(f"--IdentityProvider.token={token}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    return cmd
+    return cmd + list(extra)
 
 
 def prepare_exchange(course: Path) -> Path:
@@ -43,11 +43,11 @@ def prepare_exchange(course: Path) -> Path:
 
 
 def run(course: Path, port: int = 8888, ip: str = "127.0.0.1", open_browser: bool = False,
-        token: str | None = None) -> int:
+        token: str | None = None, extra: list[str] = ()) -> int:
     exchange = prepare_exchange(course)
     print(f"starting JupyterLab in {course} (exchange {exchange}); formgrader: "
           f"http://{ip}:{port}/formgrader — the address with its token follows. Stop with Ctrl-C.", flush=True)
-    proc = subprocess.Popen(command(course, port, ip, open_browser, token), cwd=course,
+    proc = subprocess.Popen(command(course, port, ip, open_browser, token, extra), cwd=course,
                             env=course_mod.nbgrader_env())
     try:
         return proc.wait()

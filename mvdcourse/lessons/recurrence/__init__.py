@@ -81,5 +81,3 @@ SEED_CLAIM_IDS = tuple(dict.fromkeys(
 
 #: The lesson's interactive demos; the first has the toggle that redraws the first figure (browser test).
 DEMOS = (recurrence_timeline, cause_sorter, case_vignettes)
-
-__all__ = [name for name in dir() if not name.startswith("_") and name not in ("annotations", "content", "factbase")]

@@ -135,6 +135,35 @@ _BIN_STYLE = {
 }
 
 
+def _draw_evidence(ax2, result: dict, keys: list[str]) -> dict[str, list[float]]:
+    """The frequencies reported at redo for each cause, one mark per series; return them by cause."""
+    n = len(keys)
+    frequencies = {}
+    fst = style.SERIES[0]
+    for i, key in enumerate(keys):
+        y = n - 1 - i
+        ev = result["items"][i]["evidence"]
+        xs = [r["value"] for r in ev["frequencies"]]
+        frequencies[key] = xs
+        if xs:
+            ax2.plot([min(xs), max(xs)], [y, y], color=fst.color, lw=2, zorder=2)
+            ax2.plot(xs, [y] * len(xs), linestyle="none", marker=fst.marker, color=fst.color,
+                     markersize=7, zorder=3)
+            ax2.annotate(f"{min(xs):g}" + (f"–{max(xs):g}%" if max(xs) != min(xs) else "%"),
+                         (max(xs), y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8.5)
+        elif ev["expected"] == DOCUMENTED:
+            ax2.text(2, y, "documented (case counts, no % reported)", va="center", fontsize=8.5,
+                     color=fst.color, style="italic")
+        else:
+            ax2.text(2, y, "hypothesis: not reported at redo", va="center", fontsize=8.5,
+                     color=style.SERIES[1].color, style="italic")
+    ax2.set_xlim(0, 100)
+    ax2.set_xlabel("% of redo operations with this finding (one mark per series)")
+    ax2.set_title("What redo series report", fontsize=11)
+    ax2.tick_params(axis="y", left=False)
+    return frequencies
+
+
 def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: factbase.FactBase | None = None):
     """The sorting board (left) and, once checked, the frequencies reported at redo (right)."""
     _check_assignments(assignments)
@@ -171,31 +200,8 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
     ax.set_title("Your sort" + (" (✔ right, ✘ wrong, ? unsorted)" if result else ""), fontsize=11)
     ax.grid(axis="x", alpha=0.4)
 
-    frequencies = {}
-    if result:
-        fst = style.SERIES[0]
-        for i, key in enumerate(keys):
-            y = n - 1 - i
-            ev = result["items"][i]["evidence"]
-            xs = [r["value"] for r in ev["frequencies"]]
-            frequencies[key] = xs
-            if xs:
-                ax2.plot([min(xs), max(xs)], [y, y], color=fst.color, lw=2, zorder=2)
-                ax2.plot(xs, [y] * len(xs), linestyle="none", marker=fst.marker, color=fst.color,
-                         markersize=7, zorder=3)
-                ax2.annotate(f"{min(xs):g}" + (f"–{max(xs):g}%" if max(xs) != min(xs) else "%"),
-                             (max(xs), y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8.5)
-            elif ev["expected"] == DOCUMENTED:
-                ax2.text(2, y, "documented (case counts, no % reported)", va="center", fontsize=8.5,
-                         color=fst.color, style="italic")
-            else:
-                ax2.text(2, y, "hypothesis: not reported at redo", va="center", fontsize=8.5,
-                         color=style.SERIES[1].color, style="italic")
-        ax2.set_xlim(0, 100)
-        ax2.set_xlabel("% of redo operations with this finding (one mark per series)")
-        ax2.set_title("What redo series report", fontsize=11)
-        ax2.tick_params(axis="y", left=False)
-    else:
+    frequencies = _draw_evidence(ax2, result, keys) if result else {}
+    if not result:
         ax.set_xlabel("Press “Check my sort” to see\nwhat redo series report", fontsize=9.5, color="#555555")
     data = {"placed": placed, "checked": checked, "frequencies": frequencies,
             "score": {k: result[k] for k in ("correct", "wrong", "unsorted")} if result else None}

@@ -37,6 +37,11 @@ HANDOUT_RATE_CLAIM = "S1-03"  # "Recurrence occurs in 2% to 3% of cases."
 TWO_YEAR_FACT = "first_mvd.failures_within_24mo.barker1995"
 LANDMARK_FACTS = (TWO_YEAR_FACT, "recurrence.long_term_divergence.lee2022")
 
+
+def _edge_years(fb: factbase.FactBase) -> float:
+    """The landmark in years: Barker's "nearly all failures within 24 months"."""
+    return fb.fact(TWO_YEAR_FACT).value / 12
+
 VIEWS = ("cumulative", "two-year mark", "other series")
 
 
@@ -119,6 +124,54 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
+def _draw_two_year_mark(ax, points: list[dict], fb: factbase.FactBase) -> dict:
+    """Shade the first two years, label the landmark figures and the rise after them; return the figures."""
+    within = fb.fact(TWO_YEAR_FACT)
+    edge = _edge_years(fb)
+    ax.axvspan(0, edge, facecolor=style.OKABE_ITO["sky_blue"], alpha=0.18, lw=0, zorder=1)
+    ax.axvline(edge, color="black", linestyle="--", lw=1.2, zorder=2)
+    ax.text(0.1, 4.5, f"nearly all failures of\nfirst MVDs occurred within\n{within.text()} "
+            f"{ref_labels(fb, TWO_YEAR_FACT)}", fontsize=8.5, va="top")
+    two, five = points[1], points[2]
+    ax.annotate("", xy=(five["years"], five["value"] + 0.15), xytext=(two["years"] + 0.1, two["value"] + 0.15),
+                arrowprops=dict(arrowstyle="->", lw=1.5, color=style.OKABE_ITO["vermillion"]))
+    ax.text((two["years"] + five["years"]) / 2, (two["value"] + five["value"]) / 2 + 0.75,
+            f"still rising after year {edge:g}:\n{two['text']} → {five['text']}",
+            ha="center", fontsize=8.5, color=style.OKABE_ITO["vermillion"])
+    return {"failures_within_months": within.value, "edge_years": edge,
+            "rise_after": (two["value"], five["value"])}
+
+
+def _draw_series(ax2, rows: list[dict], points: list[dict], on: bool, fb: factbase.FactBase):
+    """Overall recurrence reported by series (highlighted with the handout's range when ``on``)."""
+    seed = fb.seed_claim(HANDOUT_RATE_CLAIM)
+    if on:
+        ax2.axvspan(seed.low, seed.high, facecolor=style.OKABE_ITO["reddish_purple"], alpha=0.2, lw=0)
+        ax2.text((seed.low + seed.high) / 2, len(rows) - 0.35, f"handout:\n{seed.text()}", ha="center",
+                 va="bottom", fontsize=8, color="#7A3B63")
+    st, sst = style.SERIES[0], style.SERIES[2]
+    for y, r in enumerate(rows):
+        chang = r["fact"] == CHANG_FACTS[-1]
+        color = (st.color if chang else sst.color) if on or chang else style.GREY
+        marker = st.marker if chang else sst.marker
+        ax2.plot([0, r["value"]], [y, y], color=color, lw=1, linestyle=":", zorder=2)
+        ax2.plot([r["value"]], [y], marker=marker, color=color, markersize=8 if on or chang else 6,
+                 linestyle="none", zorder=3)
+        ax2.annotate(r["text"], (r["value"], y), xytext=(7, 0), textcoords="offset points", va="center",
+                     fontsize=9, color="black" if on or chang else "#555555")
+    ax2.set_yticks(range(len(rows)),
+                   [r["label"] + (f" ({points[-1]['years']:g}-year)" if r["fact"] == CHANG_FACTS[-1] else "")
+                    for r in rows],
+                   fontsize=8.5)
+    ax2.set_xlim(0, max(r["value"] for r in rows) * 1.3)
+    ax2.set_xticks(range(0, int(ax2.get_xlim()[1]) + 1, 2))
+    ax2.set_ylim(-0.6, len(rows) + 0.6)
+    ax2.set_xlabel("Recurrence reported (%)")
+    ax2.set_title("Other series (follow-up and definitions differ)", fontsize=10.5,
+                  color="black" if on else "#555555")
+    return on, seed
+
+
 def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None):
     """Cumulative recurrence after cure (left) and overall rates by series (right). Returns ``(fig, data)``."""
     _check_view(view, risk)
@@ -145,22 +198,7 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
             f"{ref_labels(fb, last['fact'])}, {last['population']}", ha="center", va="top", fontsize=9,
             color=st.color)
     ymax = 7.0
-    landmarks = {}
-    if view == "two-year mark":
-        within = fb.fact(TWO_YEAR_FACT)
-        edge = within.value / 12  # months → years
-        ax.axvspan(0, edge, facecolor=style.OKABE_ITO["sky_blue"], alpha=0.18, lw=0, zorder=1)
-        ax.axvline(edge, color="black", linestyle="--", lw=1.2, zorder=2)
-        ax.text(0.1, 4.5, f"nearly all failures of\nfirst MVDs occurred within\n{within.text()} "
-                f"{ref_labels(fb, TWO_YEAR_FACT)}", fontsize=8.5, va="top")
-        two, five = points[1], points[2]
-        ax.annotate("", xy=(five["years"], five["value"] + 0.15), xytext=(two["years"] + 0.1, two["value"] + 0.15),
-                    arrowprops=dict(arrowstyle="->", lw=1.5, color=style.OKABE_ITO["vermillion"]))
-        ax.text((two["years"] + five["years"]) / 2, (two["value"] + five["value"]) / 2 + 0.75,
-                f"still rising after year {edge:g}:\n{two['text']} → {five['text']}",
-                ha="center", fontsize=8.5, color=style.OKABE_ITO["vermillion"])
-        landmarks = {"failures_within_months": within.value, "edge_years": edge,
-                     "rise_after": (two["value"], five["value"])}
+    landmarks = _draw_two_year_mark(ax, points, fb) if view == "two-year mark" else {}
     note = risk_factor_note(risk, fb)
     if note:
         ax.text(0.015, 0.975, _wrap(f"{note['short']} {note['citation']}. No recurrence curve by this "
@@ -176,32 +214,7 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
     ax.set_title("Recurrence after cure: published points only\n(steps join them; no curve is fitted)",
                  fontsize=11)
 
-    # ---- right: overall recurrence reported by series
-    on = view == "other series"
-    seed = fb.seed_claim(HANDOUT_RATE_CLAIM)
-    if on:
-        ax2.axvspan(seed.low, seed.high, facecolor=style.OKABE_ITO["reddish_purple"], alpha=0.2, lw=0)
-        ax2.text((seed.low + seed.high) / 2, len(rows) - 0.35, f"handout:\n{seed.text()}", ha="center",
-                 va="bottom", fontsize=8, color="#7A3B63")
-    sst = style.SERIES[2]
-    for y, r in enumerate(rows):
-        chang = r["fact"] == CHANG_FACTS[-1]
-        color = (st.color if chang else sst.color) if on or chang else style.GREY
-        marker = st.marker if chang else sst.marker
-        ax2.plot([0, r["value"]], [y, y], color=color, lw=1, linestyle=":", zorder=2)
-        ax2.plot([r["value"]], [y], marker=marker, color=color, markersize=8 if on or chang else 6,
-                 linestyle="none", zorder=3)
-        ax2.annotate(r["text"], (r["value"], y), xytext=(7, 0), textcoords="offset points", va="center",
-                     fontsize=9, color="black" if on or chang else "#555555")
-    ax2.set_yticks(range(len(rows)),
-                   [r["label"] + (" (5-year)" if r["fact"] == CHANG_FACTS[-1] else "") for r in rows],
-                   fontsize=8.5)
-    ax2.set_xlim(0, max(r["value"] for r in rows) * 1.3)
-    ax2.set_xticks(range(0, int(ax2.get_xlim()[1]) + 1, 2))
-    ax2.set_ylim(-0.6, len(rows) + 0.6)
-    ax2.set_xlabel("Recurrence reported (%)")
-    ax2.set_title("Other series (follow-up and definitions differ)", fontsize=10.5,
-                  color="black" if on else "#555555")
+    on, seed = _draw_series(ax2, rows, points, view == "other series", fb)
     data = {"view": view, "risk_factor": risk, "points": [(p["years"], p["value"]) for p in points],
             "series": {r["label"]: r["value"] for r in rows}, "series_highlighted": on,
             "handout_band": (seed.low, seed.high) if on else None, "landmarks": landmarks,
@@ -214,13 +227,14 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     fb = _fb(fb)
     points = cumulative_points(fb)
     rows = series_rates(fb)
-    pts = ", ".join(f"{p['text']} at {p['years']:g} year{'s' if p['years'] != 1 else ''}" for p in points)
+    pts = ", ".join(f"{p['text']} {_at(p)}" for p in points)
     parts = [f"Step chart of cumulative recurrence after a successful MVD in {points[0]['population']} "
              f"{points[0]['citation']}: {pts}; only the published points are drawn."]
     if view == "two-year mark":
         parts.append(f"Shaded first two years: nearly all failures of first MVDs occurred within "
-                     f"{fb.text(TWO_YEAR_FACT)} {fb.labels(TWO_YEAR_FACT)}; yet the Chang curve still rises from "
-                     f"{points[1]['text']} to {points[2]['text']} between years 2 and 5.")
+                     f"{fb.text(TWO_YEAR_FACT)} {fb.labels(TWO_YEAR_FACT)}; yet the Chang "
+                     f"curve still rises from {points[1]['text']} to {points[2]['text']} between years "
+                     f"{points[1]['years']:g} and {points[2]['years']:g}.")
     note = risk_factor_note(risk, fb)
     if note:
         parts.append(f"Text box: {note['short']} {note['citation']}; no curve by this factor was published, "
@@ -232,22 +246,28 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     return " ".join(parts)
 
 
+def _at(point: dict) -> str:
+    """``at 1 year`` / ``at 5 years``: a published time point as the text states it."""
+    return f"at {point['years']:g} year{'s' if point['years'] != 1 else ''}"
+
+
 def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None) -> str:
     _check_view(view, risk)
     fb = _fb(fb)
     e = html.escape
     points = cumulative_points(fb)
     p1, p2, p5 = points
-    out = [f"<p><b>Cumulative recurrence after cure:</b> {e(p1['text'])} at 1 year, {e(p2['text'])} at 2 years "
-           f"and {e(p5['text'])} at 5 years after a successful MVD ({e(p1['population'])}) {e(p1['citation'])}. "
+    out = [f"<p><b>Cumulative recurrence after cure:</b> {e(p1['text'])} {_at(p1)}, {e(p2['text'])} {_at(p2)} "
+           f"and {e(p5['text'])} {_at(p5)} after a successful MVD ({e(p1['population'])}) {e(p1['citation'])}. "
            "The marks are the published figures; the steps only join them.</p>"]
     if view == "two-year mark":
+        edge = _edge_years(fb)
         out.append(
             f"<p><b>The two-year mark.</b> In a large series of first operations, nearly all failures occurred "
-            f"within {e(fb.cite(TWO_YEAR_FACT))}. How small the chance of a recurrence is after two spasm-free "
-            "years has no citable figure: the series usually quoted for it could not be identified.</p>"
+            f"within {e(fb.cite(TWO_YEAR_FACT))}. How small the chance of a recurrence is after {edge:g} "
+            "spasm-free years has no citable figure: the series usually quoted for it could not be identified.</p>"
             f"<p><b>But recurrences keep accruing:</b> the cumulative figure still rose from {e(p2['text'])} to "
-            f"{e(p5['text'])} between years 2 and 5 {e(p5['citation'])}. Long-term data point the same way: "
+            f"{e(p5['text'])} between years {p2['years']:g} and {p5['years']:g} {e(p5['citation'])}. Long-term data point the same way: "
             f"{e(fb.cite('recurrence.long_term_divergence.lee2022'))}</p>")
     if view == "other series":
         rows = series_rates(fb)

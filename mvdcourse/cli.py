@@ -10,6 +10,7 @@
     mvdcourse report ASSIGNMENT | --all       item analysis, reliability, mastery by objective (HTML, CSV, JSON)
     mvdcourse bundle [--to FILE.zip]          offline bundle for students (lessons, released quizzes)
     mvdcourse lab                             JupyterLab for the instructor, formgrader included
+    mvdcourse bibliography                    rewrite lessons/bibliography.md from assets/references.yaml
 
 Every command acts on one course directory and prints it first: ``--course FOLDER`` (before or after
 the command) when given, else the current folder when it holds ``nbgrader_config.py`` (as nbgrader's
@@ -147,6 +148,12 @@ def _known_assignment(course: Path, name: str) -> None:
                          f"its assignments are: {', '.join(known) or 'none'}")
 
 
+def cmd_bibliography(args, course: Path) -> int:
+    from . import paths, references
+    print(f"wrote {references.write_bibliography().relative_to(paths.COURSE_ROOT)}")
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------- parser
 
 def _command(sub, common, name: str, func, help: str, description: str | None = None):
@@ -272,8 +279,15 @@ def _add_lab(sub, common):
                    help="further JupyterLab options, after --")
 
 
+def _add_bibliography(sub, common):
+    _command(sub, common, "bibliography", cmd_bibliography,
+             help="rewrite lessons/bibliography.md from assets/references.yaml",
+             description="The course-wide bibliography page, in Vancouver style with PubMed/DOI links, "
+                         "regenerated from assets/references.yaml (the course directory is not used).")
+
+
 COMMANDS = [_add_build, _add_check, _add_demo_class, _add_grade, _add_feedback, _add_export, _add_report,
-            _add_bundle, _add_lab]
+            _add_bundle, _add_lab, _add_bibliography]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ sources in ``assets/references.yaml``. Loading is all-or-nothing: a malformed or
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import math
@@ -59,45 +60,105 @@ class _Strict(Record):
     pass
 
 
+class Verification(_Strict):
+    """What a reference was checked against, how deeply, and when (``date`` null: not re-checked)."""
+
+    date: datetime.date | None
+    checked: Literal["full text", "abstract", "record only", "not found"]
+    against: str = Field(min_length=10)
+
+
+# Fields a librarian needs to find a paper; `missing()` names them in these words.
+REQUIRED = ("authors", "title", "journal", "year", "PMID or DOI")
+
+
 class Reference(_Strict):
-    """One source. Cited by PMID or DOI; ``url`` is only ever a publisher's, PubMed's or PMC's address."""
+    """One source, rendered in Vancouver style and linked to PubMed or doi.org, never to a mirror."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str = Field(min_length=3)
     table_id: str
     authors: str | None
-    title: str = Field(min_length=3)
-    journal: str = Field(min_length=3)
+    title: str | None = Field(min_length=3)
+    journal: str | None = Field(min_length=3)
     year: int | None = Field(ge=1900, le=2100)
-    pmid: str | None = Field(pattern=r"^\d{5,9}$")
-    doi: str | None = Field(pattern=r"^10\.\d{4,9}/\S+$")
-    url: str | None = Field(
-        pattern=r"^https?://(pubmed\.ncbi\.nlm\.nih\.gov|pmc\.ncbi\.nlm\.nih\.gov|doi\.org|[a-z0-9.-]+)/"
-    )
-    identifier_note: str
-    seen: Literal["abstract", "summary", "full text", "not applicable"]
+    volume: str | None = None
+    pages: str | None = None
+    pmid: str | None = Field(pattern=r"^\d{1,8}$")
+    doi: str | None = Field(pattern=r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+$")
+    url: str | None = Field(pattern=r"^https?://(pmc\.ncbi\.nlm\.nih\.gov|[a-z0-9.-]+)/")
+    verified: Verification
+    incomplete: str | None = None
+    unidentifiable: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _complete_or_explained(self) -> Reference:
+        missing = self.missing()
+        if self.incomplete and self.unidentifiable:
+            raise ValueError("give 'incomplete' or 'unidentifiable', not both")
+        if self.unidentifiable:
+            return self
+        if missing and not self.incomplete:
+            raise ValueError(
+                f"{', '.join(missing)} missing: find them, or say in 'incomplete' that they were "
+                "not found (or mark the source 'unidentifiable' with a reason)"
+            )
+        if self.incomplete:
+            if not missing:
+                raise ValueError("'incomplete' is set but authors, title, journal, year and PMID or DOI are all given")
+            unnamed = [m for m in missing if m.lower() not in self.incomplete.lower()]
+            if unnamed:
+                raise ValueError(f"'incomplete' must name what is missing: {', '.join(unnamed)}")
+            if not (self.title or self.pmid or self.doi or self.url or (self.journal and self.volume and self.pages)):
+                raise ValueError(
+                    "too little to identify the source (no title, identifier, or journal with volume "
+                    "and pages): mark it 'unidentifiable' with a reason"
+                )
+        return self
+
+    def missing(self) -> list[str]:
+        """Which of authors, title, journal, year, PMID or DOI are not known."""
+        have = {
+            "authors": self.authors,
+            "title": self.title,
+            "journal": self.journal,
+            "year": self.year,
+            "PMID or DOI": self.pmid or self.doi,
+        }
+        return [k for k in REQUIRED if not have[k]]
 
     @property
-    def unverified(self) -> bool:
-        return "UNVERIFIED" in self.identifier_note
+    def complete(self) -> bool:
+        return not self.missing()
+
+    def vancouver(self) -> str:
+        """The citation in Vancouver (NLM) style; what was not found is said in square brackets."""
+
+        def end(text: str) -> str:
+            return text if text.endswith((".", "?", "!")) else text + "."
+
+        if self.unidentifiable:
+            return f"{end(self.title or '[Source could not be identified]')} [Unidentifiable: {self.unidentifiable}]"
+        parts = [end(self.authors or "[Authors not found]"), end(self.title or "[Title not found]")]
+        source = end(self.journal or "[Journal not found]")
+        date = str(self.year) if self.year else "[year not found]"
+        if self.volume:
+            date += f";{self.volume}"
+        if self.pages:
+            date += f":{self.pages}"
+        parts += [source, date + "."]
+        if self.doi:
+            parts.append(f"doi: {self.doi}.")
+        if self.pmid:
+            parts.append(f"PMID: {self.pmid}.")
+        return " ".join(parts)
 
     def citation(self) -> str:
-        """Full citation: authors, title, journal, year, then PMID and DOI where known."""
-        parts = [(self.authors or "Authors not recorded").rstrip("."), self.title.rstrip("."), self.journal.rstrip(".")]
-        if self.year:
-            parts.append(str(self.year))
-        ids = []
-        if self.pmid:
-            ids.append(f"PMID {self.pmid}")
-        if self.doi:
-            ids.append(f"doi:{self.doi}")
-        text = ". ".join(parts) + "."
-        if ids:
-            text += " " + "; ".join(ids) + "."
-        return text
+        return self.vancouver()
 
     def link(self) -> str | None:
-        """The address to follow: PubMed by PMID, else the DOI resolver, else the recorded publisher URL."""
+        """The address to follow: PubMed by PMID, else the DOI resolver, else the publisher's or PMC address."""
         if self.pmid:
             return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
         if self.doi:
@@ -175,6 +236,7 @@ class Fact(_Quantity):
     sources: list[str] = Field(min_length=1)
     seed_claims: list[str] = []
     status: Literal["verified", "partial", "unverified"]
+    read_in: Literal["abstract", "full text", "secondary summary", "not applicable"]
     note: str | None = None
 
     @model_validator(mode="after")
@@ -251,11 +313,13 @@ class FactBase:
         return "[" + "; ".join(r.label for r in self.sources(fact_id)) + "]"
 
     def cite(self, fact_id: str) -> str:
-        """Figure plus citation, e.g. ``91.1% [Miller 2012]``; flags unverified figures."""
+        """Figure plus citation, e.g. ``91.1% [Miller 2012]``; flags unverified and second-hand figures."""
         fact = self.fact(fact_id)
         labels = self.labels(fact_id)
         said = "unverified" in (fact.text() + labels).lower()
         flag = " (unverified)" if fact.status == "unverified" and not said else ""
+        if fact.read_in == "secondary summary":
+            flag += " (from a secondary summary; the primary paper was not read)"
         return f"{fact.text()} {labels}{flag}"
 
     _PLACEHOLDER = re.compile(r"\{(fact|value|labels|seed):([^{}\s]+)\}")
@@ -327,14 +391,16 @@ def load(facts_path: Path | str = paths.FACTS_FILE, references_path: Path | str 
         for fid in claim.facts:
             if fid not in facts:
                 errors.append(f"{facts_path}: seed claim '{claim.id}': field 'facts': unknown fact '{fid}'")
-    labels: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     for ref in references.values():
-        if ref.label in labels:
-            errors.append(
-                f"{references_path}: reference '{ref.id}': field 'label': "
-                f"'{ref.label}' is already used by '{labels[ref.label]}'"
-            )
-        labels[ref.label] = ref.id
+        for field, value in (("label", ref.label), ("pmid", ref.pmid), ("doi", ref.doi and ref.doi.lower())):
+            if value and (field, value) in seen:
+                errors.append(
+                    f"{references_path}: reference '{ref.id}': field '{field}': "
+                    f"'{value}' is already used by '{seen[field, value]}'"
+                )
+            elif value:
+                seen[field, value] = ref.id
     if errors:
         raise FactBaseError("The fact base is invalid:\n  " + "\n  ".join(errors))
     return FactBase(facts, references, claims)

@@ -15,13 +15,17 @@ GOOD_REFS = textwrap.dedent("""\
         table_id: L-99
         authors: Smith A
         title: A study
-        journal: J Test 1:1-2
+        journal: J Test
         year: 2020
+        volume: "1"
+        pages: 1-2
         pmid: "12345678"
         doi: null
         url: null
-        identifier_note: test
-        seen: abstract
+        verified:
+          date: 2026-12-07
+          checked: abstract
+          against: the PubMed abstract
     """)
 
 GOOD_FACTS = textwrap.dedent("""\
@@ -32,6 +36,7 @@ GOOD_FACTS = textwrap.dedent("""\
         definition: complete relief at 2 years
         sources: [smith2020]
         status: verified
+        read_in: abstract
       - id: test.range
         low: 3
         high: 4
@@ -39,6 +44,7 @@ GOOD_FACTS = textwrap.dedent("""\
         definition: interval
         sources: [smith2020]
         status: verified
+        read_in: abstract
     seed_claims:
       - id: S1-02
         seed: seed_s1
@@ -65,7 +71,9 @@ def write(tmp_path, facts_text=GOOD_FACTS, refs_text=GOOD_REFS):
 def test_course_fact_base_loads_and_every_reference_is_used(fb):
     assert len(fb.facts) > 200
     used = {s for f in fb.facts.values() for s in f.sources} | {c.seed for c in fb.seed_claims.values()}
-    assert set(fb.references) == used, "every reference is cited by at least one fact"
+    kept = {r.id for r in fb.references.values() if r.unidentifiable}  # documented, no longer cited
+    assert set(fb.references) - kept == used - kept, "every citable reference is cited by at least one fact"
+    assert {"revision_meta2024", "recurrence_neurosurgery"} <= kept - used
 
 
 def test_cite_formats_value_range_qualifier_and_sources(fb):
@@ -74,7 +82,8 @@ def test_cite_formats_value_range_qualifier_and_sources(fb):
     assert fb.text("bont.reinjection_interval") == "about 3–4 months"
     assert fb.text("recovery.judge_at_1y") == "at least 1 year"
     assert fb.labels("recovery.judge_at_1y") == "[Goto 2002; Sindou 2009]"
-    assert fb.cite("bont.onset_days.dantas2025").endswith("(unverified)")
+    assert fb.cite("cause.vessel_elongation").endswith("(unverified)")
+    assert fb.cite("bont.onset_days.dantas2025") == "4 days [Dantas 2025]"  # re-found and checked 2026-12-07
     assert fb.cite("imaging.fiesta").lower().count("unverified") == 1  # said once, by its label
     assert fb.text("recovery.duration_or.nuntaaree2024") == "odds ratio 3.75"
 
@@ -101,11 +110,12 @@ def test_references_cite_by_identifier_never_by_mirror(fb):
         "http://jkns.or.kr/",
         "https://surgicalneurologyint.com/",
         "https://www.medscape.com/",
-    )
+        "https://www.scielo.br/",
+    )  # SciELO hosts Arq Neuropsiquiatr, its journal
     for ref in fb.references.values():
         link = ref.link()
         assert link is None or link.startswith(allowed), f"{ref.id}: {link} is not a publisher/PubMed/DOI address"
-        assert ref.citation().startswith(ref.authors or "Authors not recorded")
+        assert ref.vancouver().startswith((ref.authors or "[Authors not found]", ref.title or "[Source"))
 
 
 def test_minimal_files_load(tmp_path):
@@ -123,15 +133,15 @@ def test_minimal_files_load(tmp_path):
         ),
         (
             sub(
-                "    sources: [smith2020]\n    status: verified\n  - id: test.range",
-                "    status: verified\n  - id: test.range",
+                "    sources: [smith2020]\n    status: verified\n    read_in: abstract\n  - id: test.range",
+                "    status: verified\n    read_in: abstract\n  - id: test.range",
             ),
             "fact 'test.cure': field 'sources': Field required",
         ),
         (
             sub(
-                "sources: [smith2020]\n    status: verified\n  - id: test.range",
-                "sources: [jones1999]\n    status: verified\n  - id: test.range",
+                "sources: [smith2020]\n    status: verified\n    read_in: abstract\n  - id: test.range",
+                "sources: [jones1999]\n    status: verified\n    read_in: abstract\n  - id: test.range",
             ),
             "fact 'test.cure': field 'sources': unknown reference 'jones1999'",
         ),

@@ -55,7 +55,7 @@ def test_every_widget_and_reference_cell_renders(executed):
             assert kinds, f"{path.name}: cell {src!r} displayed nothing"
             data = kinds[0]
             if "references.for_lesson" in src:
-                assert data["text/html"].startswith("<ol><li>")
+                assert data["text/html"].startswith("<ol class='mvd-references'><li>")
             else:
                 assert "application/vnd.jupyter.widget-view+json" in data, f"{src!r} did not render a widget"
 

@@ -26,8 +26,8 @@ def test_cumulative_points_are_the_published_figures(fb):
 
 def test_series_rates_run_from_lowest_to_highest(fb):
     rows = rec.series_rates(fb)
-    assert [r["value"] for r in rows] == [0.4, 1.0, 2.4, 2.9, 5.7, 7.0, 10.3]
-    assert rows[0]["label"] == "Huh 2008" and rows[-1]["label"] == "Neurosurgery (34-patient recurrence series)"
+    assert [r["value"] for r in rows] == [0.4, 1.0, 2.4, 2.9, 5.7, 7.0]
+    assert rows[0]["label"] == "Huh 2008" and rows[-1]["label"] == "Nunta-aree 2024"
 
 
 def test_risk_factor_notes_report_the_association_and_never_a_curve(fb):
@@ -63,9 +63,10 @@ def test_second_button_of_first_toggle_group_redraws_the_figure():
     assert w.figure.value != before
     d = w.figure.figure_data
     assert d["view"] == "two-year mark"
-    assert d["landmarks"] == {"within_2y": 86.0, "after_2y_free": 1.0, "edge_years": 2.0, "rise_after": (1.7, 2.9)}
-    assert "86% of recurrences occur within 2 years" in w.figure.alt and "from 1.7% to 2.9%" in w.figure.alt
-    assert "86% [Neurosurgery (34-patient recurrence series)]" in w.info.value
+    assert d["landmarks"] == {"failures_within_months": 24.0, "edge_years": 2.0, "rise_after": (1.7, 2.9)}
+    assert "nearly all failures of first MVDs occurred within 24 months [Barker 1995]" in w.figure.alt
+    assert "from 1.7% to 2.9%" in w.figure.alt
+    assert "could not be identified" in w.info.value  # the unidentifiable series' figures are not taught
     assert "24 months [Barker 1995]" in w.info.value and "[Lee 2022]" in w.info.value
     assert shown_in_img(w.figure)
 
@@ -90,8 +91,8 @@ def test_other_series_view_highlights_series_and_the_handout_range():
     d = w.figure.figure_data
     assert d["series_highlighted"] and d["handout_band"] == (2.0, 3.0)
     assert d["series"]["Huh 2008"] == 0.4 and d["series"]["Menna 2022"] == 5.7
-    assert "range 0.4% to 10.3%" in w.figure.alt and "the handout's 2–3% is shaded" in w.figure.alt
-    assert "10.3% [Neurosurgery (34-patient recurrence series)]" in w.info.value
+    assert "range 0.4% to 7%" in w.figure.alt and "the handout's 2–3% is shaded" in w.figure.alt
+    assert "7% [Nunta-aree 2024]" in w.info.value
     assert "<i>partly supported</i>" in w.info.value
 
 

@@ -48,4 +48,5 @@ def test_lesson_one_references_include_widget_and_selfcheck_sources(fb):
     assert "Baba (100 angiography cases)" in labels  # anatomy explorer (widget)
     assert "Miller 2012" in labels  # markdown
     html = refs._repr_html_()
-    assert "PMID 22168965" in html and "https://pubmed.ncbi.nlm.nih.gov/22168965/" in html
+    assert "Br J Neurosurg. 2012;26(4):438-444. doi: 10.3109/02688697.2011.641613. PMID: 22168965." in html
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/22168965/"' in html

@@ -46,15 +46,9 @@ def test_no_demo_has_a_slider(fb):
 
 def test_lesson_references_include_widget_sources(fb):
     labels = {r.label for r in references.sources_for_lesson("04_revision", fb)}
-    assert {
-        "Revision MVD meta-analysis 2024",
-        "Miller 2012",
-        "Samsung redo series",
-        "Dantas 2025",
-        "Tan 2004",
-        "Cochrane 2020",
-        "Acta Neurochir 2015",
-    } <= labels
+    assert {"Engh 2005", "Miller 2012", "Samsung redo series", "Dantas 2025",
+            "Tan 2004", "Cochrane 2020", "Acta Neurochir 2015"} <= labels
+    assert "Revision MVD meta-analysis 2024" not in labels  # unidentifiable: no longer taught
 
 
 # ----------------------------------------------------------------------------- risk comparator
@@ -67,7 +61,7 @@ def test_per_1000_is_percent_times_ten_and_keeps_qualifiers(fb):
 
 
 def test_pooled_and_single_series_are_never_mixed(fb):
-    assert revision.is_pooled("redo.perm_facial.meta2024", fb)
+    assert revision.is_pooled("risk.first.perm_facial.miller2012", fb)
     assert not revision.is_pooled("redo.perm_facial.samsung_redo", fb)
     for kind in revision.KINDS:
         for data in revision.DATA_VIEWS:
@@ -87,14 +81,14 @@ def test_like_with_like_permanent_never_beside_transient(fb):
         assert not any(".perm" in f or "persistent" in f for f in tran)
 
 
-def test_pooled_permanent_rows_match_the_meta_analyses(fb):
+def test_redo_bars_come_only_from_citable_series(fb):
     rows = {r["name"]: r for r in revision.risk_rows("permanent", "pooled", fb)}
     assert [(b["source"], b["per_1000"]) for b in rows["Facial weakness"]["first"]] == [("Miller 2012", 9.0)]
-    assert [(b["source"], b["per_1000"]) for b in rows["Facial weakness"]["redo"]] == [
-        ("Revision MVD meta-analysis 2024", 50.0)
-    ]
-    assert [b["per_1000"] for b in rows["Hearing loss"]["redo"]] == [40.0]
-    assert rows["Death"]["redo"] == []  # drawn as "no redo figure found"
+    # the only pooled redo source could not be identified, so no pooled redo bar is drawn
+    assert rows["Facial weakness"]["redo"] == rows["Hearing loss"]["redo"] == rows["Death"]["redo"] == []
+    single = {r["name"]: r for r in revision.risk_rows("permanent", "single", fb)}
+    assert [(b["source"], b["per_1000"]) for b in single["Facial weakness"]["redo"]] == [("Samsung redo series", 95.0)]
+    assert [b["per_1000"] for b in single["Hearing loss"]["redo"]] == [95.0]
 
 
 def test_comparator_rejects_unknown_views():
@@ -110,15 +104,8 @@ def test_comparator_redraws_figure_alt_text_and_panel_on_each_control():
     d = w.figure.figure_data
     assert (d["kind"], d["data"]) == ("permanent", "pooled")
     facial = next(r for r in d["rows"] if r["name"] == "Facial weakness")
-    assert facial == {
-        "name": "Facial weakness",
-        "first": [("Miller 2012", 9.0)],
-        "redo": [("Revision MVD meta-analysis 2024", 50.0)],
-    }
-    assert (
-        "Facial weakness: first MVD 9 per 1,000 (0.9%, Miller 2012); redo 50 per 1,000 (5%, "
-        "Revision MVD meta-analysis 2024)" in w.figure.alt
-    )
+    assert facial == {"name": "Facial weakness", "first": [("Miller 2012", 9.0)], "redo": []}
+    assert "Facial weakness: first MVD 9 per 1,000 (0.9%, Miller 2012); redo no figure found" in w.figure.alt
     assert alt_in_img(w.figure)
     assert "slightly elevated" in w.info.value and "Heterogeneity warning" in w.info.value
     assert "Education only" in w.info.value
@@ -126,7 +113,8 @@ def test_comparator_redraws_figure_alt_text_and_panel_on_each_control():
     before = w.figure.value
     w.kind.value = "transient"
     assert w.figure.figure_data["kind"] == "transient" and w.figure.value != before
-    assert "Transient or early complications" in w.info.value and "Why are some redo bars shorter" in w.info.value
+    assert "Transient or early complications" in w.info.value
+    assert "Why are there no redo bars for transient deficits" in w.info.value
     assert "CSF leak: first MVD 14 per 1,000 (1.4%, Miller 2012); redo no figure found" in w.figure.alt
 
     w.kind.value = "permanent"
@@ -205,7 +193,8 @@ def test_planner_widget_follows_examples_typing_and_errors():
     assert w.dates.description == "Injection dates:" and w.example.description == "Example schedule:"
     assert w.figure.figure_data["valid"] and w.figure.figure_data["gaps"] == ["possible"] * 4
     assert "Timeline of 5 botulinum toxin injections" in w.figure.alt and alt_in_img(w.figure)
-    assert "(unverified)" in w.info.value and "30 to 40" in w.info.value
+    assert "4 days [Dantas 2025]; a median and a mean are different summaries" in w.info.value
+    assert "(unverified)" not in w.info.value and "30 to 40" in w.info.value
     assert "Education only" in w.info.value
     assert "not drawn" in w.info.value and "day 4" not in w.figure.alt
 
@@ -248,7 +237,8 @@ def test_walkthrough_full_path_and_summary(fb):
     assert v["at_end"] and v["options"] == [] and len(v["path"]) == len(path)
     assert v["path"][1]["choice"] == "Wait about 6 months (the handout's rule)"
     assert "Acta Neurochir 2019" in v["path"][1]["position"]
-    assert "5% [Revision MVD meta-analysis 2024] against 0.9% [Miller 2012]" in v["path"][5]["position"]
+    assert "persistent facial palsy was 9.5% [Samsung redo series]" in v["path"][5]["position"]
+    assert "against 0.9% [Miller 2012]" in v["path"][5]["position"]
     page = case.html()
     assert "Your path through the case" in page and page.count("<li>") == len(path)
     case.restart()

@@ -18,6 +18,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from .. import facts as factbase
+from .. import references
 from . import items as itembank
 from . import order
 from .answers import FormatProblem, literal_assignment, normalise, score
@@ -104,6 +105,10 @@ def feedback_html(item, result: dict, fb: factbase.FactBase) -> str:
         rows.append(f"<p>{html.escape(r(item.explanation))}</p>")
     if getattr(item, "take_home", None):
         rows.append(f"<p><b>Bottom line:</b> {html.escape(r(item.take_home))}</p>")
+    sources = references.sources_in_texts(item.texts(), fb)
+    if sources:
+        rows.append("<p><b>References</b></p><ol class='mvd-references'>"
+                    + "".join(f"<li>{references.citation_html(ref)}</li>" for ref in sources) + "</ol>")
     return "<div class='mvd-feedback'>" + "".join(rows) + "</div>"
 
 

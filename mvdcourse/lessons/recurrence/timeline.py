@@ -14,14 +14,16 @@ import ipywidgets as widgets
 from ... import facts as factbase
 from ... import style
 from ... import widgets as demo
-from .common import _fb, _years_in, ref_labels
+from .common import _fb, ref_labels
 from .rates import (
     CHANG_FACTS,
     HANDOUT_RATE_CLAIM,
     RISK_FACTORS,
     SERIES_NOTES,
+    TWO_YEAR_FACT,
     VIEWS,
     _check_view,
+    _edge_years,
     cumulative_points,
     risk_factor_note,
     series_rates,
@@ -34,20 +36,16 @@ def _wrap(text: str, width: int) -> str:
 
 def _draw_two_year_mark(ax, points: list[dict], fb: factbase.FactBase) -> dict:
     """Shade the first two years, label the landmark figures and the rise after them; return the figures."""
-    within = fb.fact("recurrence.within_2y.share")
-    edge = _years_in(within)
+    within = fb.fact(TWO_YEAR_FACT)
+    edge = _edge_years(fb)
     ax.axvspan(0, edge, facecolor=style.OKABE_ITO["sky_blue"], alpha=0.18, lw=0, zorder=1)
     ax.axvline(edge, color="black", linestyle="--", lw=1.2, zorder=2)
     ax.text(
         0.1,
         4.5,
-        f"{within.text()} of recurrences\noccur within {edge:g} years\n(literature review)",
+        f"nearly all failures of\nfirst MVDs occurred within\n{within.text()} {ref_labels(fb, TWO_YEAR_FACT)}",
         fontsize=8.5,
         va="top",
-    )
-    after = fb.fact("recurrence.after_2y_free")
-    ax.text(
-        edge + 0.12, 5.0, f'after {edge:g} spasm-free years:\n"only a {after.text()} chance"', fontsize=8.5, va="top"
     )
     two, five = points[1], points[2]
     ax.annotate(
@@ -65,8 +63,7 @@ def _draw_two_year_mark(ax, points: list[dict], fb: factbase.FactBase) -> dict:
         color=style.OKABE_ITO["vermillion"],
     )
     return {
-        "within_2y": within.value,
-        "after_2y_free": after.value,
+        "failures_within_months": within.value,
         "edge_years": edge,
         "rise_after": (two["value"], five["value"]),
     }
@@ -238,11 +235,9 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
         f"{points[0]['citation']}: {pts}; only the published points are drawn."
     ]
     if view == "two-year mark":
-        edge = _years_in(fb.fact("recurrence.within_2y.share"))
         parts.append(
-            f"Shaded first two years: {fb.text('recurrence.within_2y.share')} of recurrences occur "
-            f"within {edge:g} years; after {edge:g} spasm-free years the chance is "
-            f"{fb.text('recurrence.after_2y_free')} {fb.labels('recurrence.within_2y.share')}; yet the Chang "
+            f"Shaded first two years: nearly all failures of first MVDs occurred within "
+            f"{fb.text(TWO_YEAR_FACT)} {fb.labels(TWO_YEAR_FACT)}; yet the Chang "
             f"curve still rises from {points[1]['text']} to {points[2]['text']} between years "
             f"{points[1]['years']:g} and {points[2]['years']:g}."
         )
@@ -276,13 +271,11 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
         "The marks are the published figures; the steps only join them.</p>"
     ]
     if view == "two-year mark":
-        edge = _years_in(fb.fact("recurrence.within_2y.share"))
+        edge = _edge_years(fb)
         out.append(
-            f"<p><b>The two-year mark.</b> A literature review found {e(fb.cite('recurrence.within_2y.share'))} of "
-            f'recurrences within {edge:g} years and "only a {e(fb.text("recurrence.after_2y_free"))} chance" after '
-            f"{edge:g} spasm-free years. {e(fb.cite('recurrence.none_after_24mo.small_series'))} "
-            f"In a large series of first operations, nearly all failures occurred within "
-            f"{e(fb.cite('first_mvd.failures_within_24mo.barker1995'))}.</p>"
+            f"<p><b>The two-year mark.</b> In a large series of first operations, nearly all failures occurred "
+            f"within {e(fb.cite(TWO_YEAR_FACT))}. How small the chance of a recurrence is after {edge:g} "
+            "spasm-free years has no citable figure: the series usually quoted for it could not be identified.</p>"
             f"<p><b>But recurrences keep accruing:</b> the cumulative figure still rose from {e(p2['text'])} to "
             f"{e(p5['text'])} between years {p2['years']:g} and {p5['years']:g} {e(p5['citation'])}. "
             "Long-term data point the same way: "

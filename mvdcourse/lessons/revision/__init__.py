@@ -83,9 +83,9 @@ FACT_IDS = tuple(
         [f for c in COMPLICATIONS for f in c.first + c.redo + c.notes]
         + list(COMPARATOR_NOTE_FACTS)
         + [
-            "redo.perm_facial.meta2024",
+            "redo.perm_facial.samsung_redo",
             "risk.first.perm_facial.miller2012",
-            "redo.perm_hearing.meta2024",
+            "redo.perm_hearing.samsung_redo",
             "risk.first.perm_hearing.miller2012",
             "redo.perm_complications.repeat2018",
         ]

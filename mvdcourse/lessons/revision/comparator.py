@@ -20,7 +20,7 @@ KINDS = {"permanent": "Permanent", "transient": "Transient or early"}
 DATA_VIEWS = {"pooled": "Pooled analyses", "single": "Single series"}
 
 #: Sources that pool several studies (systematic review or meta-analysis); every other source is one series.
-POOLED_SOURCES = frozenset({"miller2012", "sharma2017", "revision_meta2024"})
+POOLED_SOURCES = frozenset({"miller2012", "sharma2017"})
 
 
 class Complication(content.Record):
@@ -312,11 +312,13 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
         out.append(f"<p>Note: {_esc(n)}</p>")
     if kind == "permanent":
         out.append(
-            '<p><b>The handout\'s "slightly elevated" understates the risk.</b> In pooled data, '
-            f"persistent facial palsy after a redo was {_esc(fb.cite('redo.perm_facial.meta2024'))} against "
-            f"{_esc(fb.cite('risk.first.perm_facial.miller2012'))} after a first MVD, and persistent hearing "
-            f"loss {_esc(fb.text('redo.perm_hearing.meta2024'))} against "
-            f"{_esc(fb.text('risk.first.perm_hearing.miller2012'))}. One single series reported permanent "
+            '<p><b>The handout\'s "slightly elevated" understates the risk.</b> In a small series of redos, '
+            f"persistent facial palsy was {_esc(fb.cite('redo.perm_facial.samsung_redo'))} and persistent "
+            f"hearing loss {_esc(fb.text('redo.perm_hearing.samsung_redo'))}, against "
+            f"{_esc(fb.cite('risk.first.perm_facial.miller2012'))} and "
+            f"{_esc(fb.text('risk.first.perm_hearing.miller2012'))} after a first MVD in pooled data. No pooled "
+            "figure for redos can be cited: the one meta-analysis found could not be identified. "
+            "One single series reported permanent "
             f"complications in {_esc(fb.cite('redo.perm_complications.repeat2018'))}. "
             f"{_esc(fb.cite('redo.complications_more.barker1995'))} One series found no significant "
             f"difference in relief or complications ({WANG_SAMPLE}) "
@@ -324,10 +326,10 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
         )
     else:
         out.append(
-            "<p><b>Why are some redo bars shorter?</b> The pooled redo figures for transient deficits are "
-            "lower than the first-MVD ones. That does not show that a redo is gentler: the two reviews pooled "
-            'different studies from different eras, and "transient" is defined and recorded differently '
-            "(some series count any deficit on waking, others only those still present at discharge). "
+            "<p><b>Why are there no redo bars for transient deficits?</b> No citable source gives them: the "
+            "one meta-analysis that pooled them could not be identified, and the redo series define "
+            '"transient" differently (some count any deficit on waking, others only those still present at '
+            "discharge). "
             f'First-MVD series that report "any complication" range from '
             f"{_esc(fb.cite('risk.first.any_complication.zhao2017'))} to "
             f"{_esc(fb.cite('risk.first.any_complication.huh2008'))} for the same reason. A redo series "

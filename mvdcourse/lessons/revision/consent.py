@@ -21,12 +21,12 @@ REDO_ROWS = (
     ("Redo: complete relief", "redo.complete_range"),
     ("Redo: any relief", "redo.any_relief_range"),
     ("Redo: no relief (one series)", "redo.none.almutawa2024"),
-    ("Redo: permanent facial weakness", "redo.perm_facial.meta2024"),
-    ("Redo: permanent hearing loss", "redo.perm_hearing.meta2024"),
+    ("Redo: permanent facial weakness", "redo.perm_facial.samsung_redo"),
+    ("Redo: permanent hearing loss", "redo.perm_hearing.samsung_redo"),
 )
 TOXIN_ROWS = (("Toxin: patients responding", "bont.response_range"),)
 NOTE_FACTS = (
-    "redo.recurrent_worse.meta2024",
+    "redo.early_better.engh2005",
     "redo.only_hearing_ear",
     "vessel.va_complications",
     "redo.va_sling.statement",
@@ -96,12 +96,17 @@ def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fa
     c = lambda fid: html.escape(fb.cite(fid))
     items = [
         f"<li><b>What the problem is:</b> {html.escape(situation)} after a first MVD."
-        + (f" {c('redo.recurrent_worse.meta2024')}" if situation == "recurrent spasm" else "")
+        + (
+            f" In one series late re-operation for recurrence did less well: {c('redo.early_better.engh2005')}"
+            if situation == "recurrent spasm"
+            else ""
+        )
         + "</li>",
         f"<li><b>Option 1 - a redo MVD:</b> complete relief {c('redo.complete_range')}, any relief "
         f"{c('redo.any_relief_range')}, no relief in {c('redo.none.almutawa2024')}; permanent facial weakness "
-        f"{c('redo.perm_facial.meta2024')} and permanent hearing loss {c('redo.perm_hearing.meta2024')} in pooled "
-        f"data, up to {c('redo.perm_complications.repeat2018')} with any permanent complication in one series.</li>",
+        f"{c('redo.perm_facial.samsung_redo')} and permanent hearing loss {c('redo.perm_hearing.samsung_redo')} in a "
+        f"small series, up to {c('redo.perm_complications.repeat2018')} with any permanent complication in one "
+        "series.</li>",
         f"<li><b>Option 2 - botulinum toxin:</b> response {c('bont.response_range')}, each treatment lasting "
         f"{c('bont.duration_range')}, so injections continue for as long as the spasm does. "
         f"{c('bont.cochrane2020')}</li>",

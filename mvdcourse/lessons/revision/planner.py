@@ -223,8 +223,8 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
     return (
         f"<p><b>How the bands are drawn.</b> The first band runs from the injection to the mean onset of "
         f"effect, {_esc(fb.cite(ONSET_FACT))}. A second series reported a median onset of "
-        f"{_esc(fb.cite('bont.onset_days.dantas2025'))}, but its abstract could not be re-found, so it is not "
-        "drawn. The average effect lasts "
+        f"{_esc(fb.cite('bont.onset_days.dantas2025'))}; a median and a mean are different summaries, so the "
+        "median is not drawn. The average effect lasts "
         f"{_esc(fb.cite(DURATION_FACT))}; one series gives {_esc(fb.cite('bont.effect_months.arqnp2017'))} "
         f"and another {_esc(fb.cite('bont.duration_months.dantas2025'))}. These are group averages: an "
         "individual's effect can begin sooner or later and last shorter or longer, so the planner draws "

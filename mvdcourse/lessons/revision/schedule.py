@@ -16,8 +16,8 @@ class PlannerInputError(ValueError):
     """The injection dates cannot be planned; the message says what to change."""
 
 
-#: The drawn onset comes from the verified mean only; the unverified median (Dantas 2025) is named in the text
-#: as unverified and is never drawn.
+#: The drawn onset comes from one series' mean only; the other series' median (Dantas 2025) is named in the text
+#: and never drawn (a median and a mean are different summaries).
 ONSET_FACT = "bont.onset_days.arqnp2017"
 DURATION_FACT = "bont.duration_range"
 INTERVAL_FACT = "bont.reinjection_interval"
@@ -31,8 +31,8 @@ PLANNER_TEXT_FACTS = (
     "bont.ptosis",
     "redo.complete_range",
     "redo.any_relief_range",
-    "redo.perm_facial.meta2024",
-    "redo.perm_hearing.meta2024",
+    "redo.perm_facial.samsung_redo",
+    "redo.perm_hearing.samsung_redo",
 )
 DECADE_MONTHS = 120  # ten years: the planner's horizon, and the "per decade" comparison
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -4,6 +4,7 @@ Questions live in ``assets/selfchecks/*.yaml`` (one file per lesson), never in n
 may use fact-base placeholders (``{fact:ID}``, ``{value:ID}``, ``{seed:ID}``), so every number they show
 comes from the fact base. These are formative checks, not graded.
 """
+
 from __future__ import annotations
 
 import functools
@@ -13,8 +14,8 @@ from pathlib import Path
 import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from . import facts as factbase
 from . import content, paths
+from . import facts as factbase
 
 
 class Option(BaseModel):
@@ -31,7 +32,7 @@ class Question(BaseModel):
     options: list[Option] = Field(min_length=3, max_length=6)
 
     @model_validator(mode="after")
-    def _one_correct(self) -> "Question":
+    def _one_correct(self) -> Question:
         n = sum(o.correct for o in self.options)
         if n != 1:
             raise ValueError(f"needs exactly one correct option, has {n}")
@@ -67,20 +68,26 @@ def bank() -> dict[str, Question]:
 class SelfCheck(widgets.VBox):
     """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does."""
 
-    def __init__(self, question: Question, number: int | None = None,
-                 fb: factbase.FactBase | None = None):
+    def __init__(self, question: Question, number: int | None = None, fb: factbase.FactBase | None = None):
         fb = fb or factbase.default()
         self.question = question
         self._options = [(fb.render(o.text), o) for o in question.options]
         title = f"Self-check {number}" if number else "Self-check"
         self.prompt = widgets.HTML(f"<p><b>{title}.</b> {html.escape(fb.render(question.prompt))}</p>")
         labels = [f"{chr(65 + i)}. {text}" for i, (text, _) in enumerate(self._options)]
-        self.choice = widgets.RadioButtons(options=labels, value=None, description="Your answer:",
-                                           layout=widgets.Layout(width="auto"),
-                                           style={"description_width": "initial"})
-        self.button = widgets.Button(description="Check answer", button_style="",
-                                     tooltip="Show whether the chosen option is right, and why",
-                                     icon="check")
+        self.choice = widgets.RadioButtons(
+            options=labels,
+            value=None,
+            description="Your answer:",
+            layout=widgets.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
+        self.button = widgets.Button(
+            description="Check answer",
+            button_style="",
+            tooltip="Show whether the chosen option is right, and why",
+            icon="check",
+        )
         self.feedback = widgets.HTML(value="")
         self._fb = fb
         self.button.on_click(lambda _b: self.check())
@@ -102,14 +109,17 @@ class SelfCheck(widgets.VBox):
         why = html.escape(self._fb.render(option.feedback))
         if option.correct:
             rows = []
-            for i, (t, o) in enumerate(self._options):
+            for i, (_text, o) in enumerate(self._options):
                 mark = "✔ correct" if o.correct else "✘ wrong"
                 rows.append(f"<li><b>{chr(65 + i)}</b> ({mark}): {html.escape(self._fb.render(o.feedback))}</li>")
-            self.feedback.value = (f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
-                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul></div>")
+            self.feedback.value = (
+                f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
+                f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul></div>"
+            )
             return "correct"
-        self.feedback.value = (f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p>"
-                               "<p>Try another option.</p></div>")
+        self.feedback.value = (
+            f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p><p>Try another option.</p></div>"
+        )
         return "wrong"
 
 

@@ -80,3 +80,10 @@ def test_monitoring_rejects_unknown_inputs():
         mechanics.persisting_spasm("maybe", "1 year")
     with pytest.raises(ValueError, match="time point must be one of"):
         mechanics.persisting_spasm("persisted", "5 years")
+
+
+def test_multiple_vessels_lists_each_figure_with_its_definition_not_a_one_source_range():
+    text = mechanics.vessel_info_html("Multiple")
+    assert "3% to 3%" not in text and "across 1 sources" not in text
+    assert "up to 40% [Sindou 2009]" in text and "angiography" in text and "not one range" in text
+    assert "to" in mechanics.anatomy_alt("AICA") and "3 to 3%" not in mechanics.anatomy_alt("Multiple")

@@ -28,7 +28,7 @@ def executed(request):
 
 
 def test_lessons_exist():
-    assert [p.stem for p in LESSON_NOTEBOOKS][:1] == ["01_hfs_and_mvd"]
+    assert [p.stem for p in LESSON_NOTEBOOKS][:2] == ["00_recognising_hfs", "01_hfs_and_mvd"]
 
 
 def test_lesson_executes_without_error_or_stderr(executed):

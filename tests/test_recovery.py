@@ -198,7 +198,8 @@ def test_self_checks_use_the_right_denominators_and_read_cleanly(fb):
                 assert median not in text or "immediate cures included" in text, (qid, text)
     one_month = bank["l2_one_month"]
     key = next(o for o in one_month.options if o.correct)
-    assert "a later cure is still possible" in key.text and "most eventual cures" not in key.text
+    assert "delayed cure may be under way" in key.text and "most eventual cures" not in key.text
+    assert "21 days [Neurosurgery 1992]" in fb.render(key.feedback)  # the unused Taipei median, among delayed cures
     for qid in ("l2_one_month", "l2_horizon"):
         joined = " ".join(rendered[qid])
         assert "42 days [JKNS 2008]" in joined and "9.1 months [Nunta-aree 2024]" in joined

@@ -347,6 +347,11 @@ def test_fact_ids_cover_every_fact_the_widgets_show(fb):
         for c in step.choices:
             case.select(c.key)
             case.html()
+    consent = revision.consent.ConsentConversation(rec)
+    for situation in revision.consent.SITUATIONS:
+        consent.situation.value = situation
+        consent.only_ear.value = not consent.only_ear.value
+        consent.vertebral.value = not consent.vertebral.value
     assert rec.used - set(revision.FACT_IDS) == set()
     assert set(revision.FACT_IDS) - rec.used == set(), "FACT_IDS lists facts no widget shows"
 
@@ -416,7 +421,9 @@ def test_seed_s0_12_is_taught_as_understated(fb):
 def test_planner_compares_injections_with_a_redo_not_a_first_mvd(fb):
     plan = revision.plan_schedule(revision.EXAMPLES["Every ~3 months"], fb)
     text = revision.planner_text(plan, fb)
-    assert fb.cite("redo.complete_range") in text and fb.cite("redo.perm_facial.meta2024") in text
+    assert fb.cite("redo.complete_range") in text and fb.cite("redo.perm_facial.samsung_redo") in text
+    assert fb.cite("redo.none.almutawa2024") in text            # the redo's failure beside its relief
+    assert "values question" in text and "antibodies" in text   # a values exercise, with the interval's reason
     assert fb.text("first_mvd.complete_relief_range") not in text
     fig, data = revision.planner_figure(plan, fb)
     assert revision.ONE_REDO in [t.get_text() for t in fig.axes[1].get_yticklabels()]

@@ -10,7 +10,9 @@ Pure functions return data or figures (easy to test); three builders wrap them i
   wear-off windows drawn as bands (never as a smooth curve), and injections per decade beside one operation;
 * ``revision_walkthrough()`` (:mod:`.walkthrough`): a branching teaching case (``RevisionCase`` is the pure
   state machine): at each step the student chooses and reads the literature position and its evidence. It
-  never recommends anything for a real patient, and says so on every step.
+  never recommends anything for a real patient, and says so on every step;
+* ``consent_conversation()`` (:mod:`.consent`): the numbers a patient considering a redo should hear for their
+  situation (a redo, botulinum toxin, doing nothing), each with its source.
 
 Clinical content (complications, walkthrough steps) is data in ``assets/lessons/04_revision/``; every clinical
 number comes from the fact base. The only arithmetic is "per 1,000 = % × 10" in the comparator and calendar
@@ -20,7 +22,7 @@ arithmetic on the student's own dates in the planner.
 from __future__ import annotations
 
 from ... import facts as factbase
-from . import comparator, planner, schedule, walkthrough
+from . import comparator, consent, planner, schedule, walkthrough
 from .comparator import (
     COMPARATOR_NOTE_FACTS,
     COMPLICATIONS,
@@ -38,6 +40,7 @@ from .comparator import (
     risk_rows,
     risk_text,
 )
+from .consent import consent_conversation
 from .planner import (
     ONE_REDO,
     BotoxPlanner,
@@ -89,6 +92,7 @@ FACT_IDS = tuple(
         + [ONSET_FACT, DURATION_FACT, INTERVAL_FACT]
         + list(PLANNER_TEXT_FACTS)
         + factbase.FactBase.fact_ids(*_WALKTHROUGH_TEXTS)
+        + list(consent.FACT_IDS)
     )
 )
 
@@ -97,4 +101,4 @@ SEED_CLAIM_IDS = tuple(factbase.FactBase.seed_ids(*_WALKTHROUGH_TEXTS))
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these); the comparator comes
 #: first because its first ToggleButtons group redraws a figure.
-DEMOS = (risk_comparator, bont_planner, revision_walkthrough)
+DEMOS = (risk_comparator, bont_planner, revision_walkthrough, consent_conversation)

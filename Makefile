@@ -19,7 +19,7 @@ help:
 	@echo "make test    run the whole test suite (first installs the Debian packages in system-packages.txt)"
 	@echo "make bench   print lesson execution time, kernel memory and widget update times"
 	@echo "make bench-grading  grade a simulated class of 100 with plain nbgrader and with mvdcourse grade"
-	@echo "make strip   remove outputs and execution counts from lesson notebooks"
+	@echo "make strip   remove outputs and execution counts from lesson notebooks, fold code cells"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "mvd-course needs Python 3.11 or newer, found " + sys.version.split()[0]'
@@ -32,7 +32,11 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/jupyter labextension disable "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1 || true
 	touch $(STAMP)
 
+# The student's launch: config/student hides nbgrader's instructor tools (formgrader, Create Assignment).
+STUDENT_CONFIG := $(abspath config/student)
+
 start: $(STAMP)
+	JUPYTER_CONFIG_PATH=$(STUDENT_CONFIG)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)) \
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/lessons/01_hfs_and_mvd.ipynb
 
@@ -52,6 +56,7 @@ bench-grading: $(STAMP)
 
 strip: $(STAMP)
 	$(BIN)/nbstripout --keep-id lessons/*.ipynb
+	$(BIN)/python tools/format_lessons.py lessons/[0-9][0-9]_*.ipynb
 
 lock: $(STAMP)
 	{ echo "# Full pinned set (pip constraints) resolved on Python 3.11 from requirements.txt; regenerate with 'make lock'."; \

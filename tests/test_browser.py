@@ -22,19 +22,23 @@ import pytest
 
 from mvdcourse import paths
 
+from . import a11y
 from .conftest import LESSON_NOTEBOOKS
 
 CHROMIUM = "/usr/bin/chromium"
+STUDENT_CONFIG = paths.COURSE_ROOT / "config" / "student"
 TOKEN = "mvd-course-test"
 ARTIFACTS = paths.COURSE_ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 IDLE = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
         ".some(e => /\\|\\s*Idle/.test(e.textContent))")
-ALL_RUN = ("() => { const p = [...document.querySelectorAll('.jp-Notebook .jp-Cell .jp-InputPrompt')];"
-           " return p.length > 0 && p.every(e => !e.textContent.includes('*'))"
-           " && [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
-           ".every(e => /\\[\\d+\\]/.test(e.textContent)); }")
+# Code cells are folded (source hidden), so their prompts are not on screen: ask the notebook model.
+ALL_RUN = ("() => { const nb = window.jupyterapp.shell.currentWidget?.content; if (!nb?.model) return false;"
+           " const cells = [...nb.model.cells].filter(c => c.type === 'code');"
+           " return cells.length > 0 && cells.every(c => c.executionCount !== null && c.executionCount > 0)"
+           " && ![...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')]"
+           ".some(e => e.textContent.includes('*')); }")
 FIRST_FIGURE = ("() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
                 " return i ? i.getAttribute('src') : null; }")
 
@@ -47,11 +51,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(home, root):
-    """Start JupyterLab on ``root`` with Jupyter's folders under ``home``; yields its base URL."""
+def start_lab(home, root, student=False):
+    """Start JupyterLab on ``root`` with Jupyter's folders under ``home``; yields its base URL.
+
+    ``student``: launched as ``make start`` does, with config/student on JUPYTER_CONFIG_PATH.
+    """
     env = dict(os.environ)
     for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
         env[var] = str(home / var.lower())
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    if student:
+        env["JUPYTER_CONFIG_PATH"] = str(STUDENT_CONFIG)
     env["MVDCOURSE_ROOT"] = str(paths.COURSE_ROOT)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     # JupyterLab's news pop-up would cover the page: disable it in the isolated config.
@@ -96,13 +106,40 @@ def need_chromium():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`)")
 
 
+def write_low_contrast_fixture(path):
+    """A notebook whose last cell, far below the fold, holds grey-on-white text (contrast about 1.4:1)."""
+    import nbformat
+    cells = [nbformat.v4.new_markdown_cell("# Audit fixture")]
+    cells += [nbformat.v4.new_markdown_cell(f"Paragraph {i} of ordinary, readable text.") for i in range(40)]
+    cells.append(nbformat.v4.new_markdown_cell('<p><span style="color:#dddddd">Planted low-contrast text</span></p>'))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+
+
+def open_notebook(page, url):
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+
+
+def assert_accessible(page, when):
+    """0 violations in course content; JupyterLab's own only those in the checked-in baseline."""
+    found = a11y.audit(page)
+    content = [v for v in found if v["content"]]
+    assert content == [], f"{when}: accessibility violations in course content:\n{a11y.describe(content)}"
+    new = a11y.check_against_baseline(found)
+    assert new == [], (f"{when}: JupyterLab violations not in tests/a11y_baseline.json: {new}\n"
+                       + a11y.describe([v for v in found if f"{v['rule']} @ {v['where']}" in new]))
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     need_chromium()
     home = tmp_path_factory.mktemp("jupyter")
     work = home / "course"
     shutil.copytree(paths.LESSONS, work / "lessons", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    yield from start_lab(home, work)
+    write_low_contrast_fixture(work / "fixtures" / "low_contrast.ipynb")
+    yield from start_lab(home, work, student=True)
 
 
 @pytest.fixture(scope="module")
@@ -153,11 +190,16 @@ def move_one_control(page) -> str:
     return "toggle button"
 
 
-@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+# Until the months slider is replaced (ipywidgets' slider handle has no accessible name): see issue 17.
+UNNAMED_SLIDER = pytest.mark.xfail(strict=True, reason="ipywidgets IntSlider handle has no accessible name")
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=UNNAMED_SLIDER) if p.stem == "02_recovery" else p
+                                  for p in LESSON_NOTEBOOKS], ids=lambda p: p.stem)
 def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
-    page.goto(f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(IDLE, timeout=60_000)
+    open_notebook(page, f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
+    page.wait_for_timeout(500)
+    assert page.locator(".jp-mod-current.jp-mod-dirty").count() == 0, "opening the lesson marked it modified"
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     page.wait_for_function(IDLE, timeout=60_000)
@@ -170,6 +212,7 @@ def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     assert images.count() >= 1
     alts = [images.nth(i).get_attribute("alt") for i in range(images.count())]
     assert all(a and len(a) > 20 for a in alts), alts
+    assert_accessible(page, "after Run All")
 
     before = page.evaluate(FIRST_FIGURE)
     assert before, "the first demo shows a figure"
@@ -180,7 +223,27 @@ def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
     assert page.evaluate(FIRST_FIGURE) != before, f"moving a {moved} did not redraw the figure"
+    assert_accessible(page, f"after moving a {moved}")
     assert page.errors == [], page.errors
+
+
+def test_audit_catches_planted_low_contrast_text(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/fixtures/low_contrast.ipynb?reset&token={TOKEN}")
+    found = [v for v in a11y.audit(page) if v["content"]]
+    assert [v["rule"] for v in found] == ["color-contrast"], a11y.describe(found)
+    assert "Planted low-contrast text" in found[0]["html"]
+
+
+def test_student_launch_has_no_instructor_tools(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/lessons/{LESSON_NOTEBOOKS[0].name}?reset&token={TOKEN}")
+    menus = page.locator(".lm-MenuBar-itemLabel").all_text_contents()
+    assert "Run" in menus and "Nbgrader" not in menus, menus
+    assert page.locator("[title*='Create Assignment'], #create_assignment_widget").count() == 0
+    page.keyboard.press("Control+Shift+C")
+    page.keyboard.type("formgrader")
+    page.wait_for_timeout(300)
+    assert page.locator(".lm-CommandPalette-item:visible").count() == 0, "the command palette offers the formgrader"
+    assert page.request.get(f"{lab}/formgrader?token={TOKEN}").status == 404
 
 
 def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, page):
@@ -195,6 +258,7 @@ def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, 
     text = " ".join(errors.nth(i).text_content() for i in range(errors.count()))  # hidden cells too
     assert "Format problem: q1 has no answer yet" in text
     assert "correct" not in text.lower().replace("incorrect", "")
+    assert_accessible(page, "released quiz after Run All")
     page.screenshot(path=str(ARTIFACTS / "quiz1_release.png"))
 
 

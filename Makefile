@@ -45,6 +45,9 @@ system-packages:
 	@sh tools/system-packages.sh
 
 # MVDCOURSE_NO_SKIPS=1: a skipped test is a failure (tests/conftest.py); the suite runs whole or not at all.
+site: $(STAMP)
+	$(BIN)/python -m mvdcourse.site --out _site
+
 test: $(STAMP) system-packages
 	MVDCOURSE_NO_SKIPS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 

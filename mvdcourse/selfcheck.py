@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import facts as factbase
-from . import paths
+from . import paths, progress
 
 
 class Option(BaseModel):
@@ -76,7 +76,11 @@ def bank() -> dict[str, Question]:
 
 
 class SelfCheck(widgets.VBox):
-    """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does."""
+    """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does.
+
+    A checked answer is kept in the student's progress file (:mod:`mvdcourse.progress`); when the
+    self-check is shown again (after a restart, another day) it comes back chosen, with its feedback.
+    """
 
     def __init__(self, question: Question, number: int | None = None,
                  fb: factbase.FactBase | None = None):
@@ -96,6 +100,16 @@ class SelfCheck(widgets.VBox):
         self._fb = fb
         self.button.on_click(lambda _b: self.check())
         super().__init__([self.prompt, self.choice, self.button, self.feedback])
+        self._restore()
+
+    def _restore(self) -> None:
+        saved = progress.answer(self.question.id)
+        if not saved or not 0 <= saved.get("choice", -1) < len(self.question.options):
+            return
+        kept = self.question.options[saved["choice"]]
+        index = next(i for i, (_, o) in enumerate(self._options) if o == kept)
+        self.choice.value = self.choice.options[index]
+        self._show(index, note="<p><i>Your saved answer from an earlier session.</i></p>")
 
     def select(self, letter: str) -> None:
         """Choose option ``letter`` (A, B, ...) as a student would by clicking it."""
@@ -108,6 +122,16 @@ class SelfCheck(widgets.VBox):
             self.feedback.value = "<p role='status'>Choose an option first, then press <i>Check answer</i>.</p>"
             return "unanswered"
         index = self.choice.options.index(self.choice.value)
+        verdict = self._show(index)
+        try:
+            progress.record_answer(self.question.id, self.question.options.index(self._options[index][1]),
+                                   verdict == "correct")
+        except progress.ProgressError as exc:
+            self.feedback.value += f"<p role='alert'>{html.escape(str(exc))}</p>"
+        return verdict
+
+    def _show(self, index: int, note: str = "") -> str:
+        """Show the feedback for the option shown at ``index``; returns the verdict."""
         text, option = self._options[index]
         letter = chr(65 + index)
         why = html.escape(self._fb.render(option.feedback))
@@ -117,10 +141,10 @@ class SelfCheck(widgets.VBox):
                 mark = "✔ correct" if o.correct else "✘ wrong"
                 rows.append(f"<li><b>{chr(65 + i)}</b> ({mark}): {html.escape(self._fb.render(o.feedback))}</li>")
             self.feedback.value = (f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
-                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul></div>")
+                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul>{note}</div>")
             return "correct"
         self.feedback.value = (f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p>"
-                               "<p>Try another option.</p></div>")
+                               f"<p>Try another option.</p>{note}</div>")
         return "wrong"
 
 

@@ -266,3 +266,30 @@ def test_formgrader_lists_the_quiz(course_lab, page):
     page.goto(f"{course_lab}/formgrader?token={TOKEN}")
     page.wait_for_selector("text=quiz1", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
+
+
+def run_all(page):
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def test_self_check_answer_survives_a_kernel_restart(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/lessons/{LESSON_NOTEBOOKS[0].name}?reset&token={TOKEN}")
+    run_all(page)
+    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+    check = page.locator(".jp-Notebook .widget-vbox:has(.widget-radio-box)").first
+    check.locator("input[type=radio]").nth(2).check()
+    check.locator("button:has-text('Check answer')").click()
+    page.wait_for_function("() => /Not quite|Correct/.test(document.querySelector("
+                           "'.jp-Notebook .widget-vbox:has(.widget-radio-box)').textContent)", timeout=30_000)
+    verdict = "Not quite (C)" if "Not quite (C)" in check.text_content() else "Correct (C)"
+    assert verdict in check.text_content()
+
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-kernel'); }")  # resolves only after the dialog
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_function(IDLE, timeout=60_000)
+    run_all(page)
+    page.wait_for_selector(".jp-Notebook >> text=Your saved answer from an earlier session", timeout=120_000)
+    check = page.locator(".jp-Notebook .widget-vbox:has(.widget-radio-box)").first
+    assert check.locator("input[type=radio]").nth(2).is_checked()
+    assert verdict in check.text_content()
+    page.screenshot(path=str(ARTIFACTS / "selfcheck_after_restart.png"))

@@ -12,13 +12,18 @@ ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
-.PHONY: start test system-packages bench bench-grading strip lock clean help
+.PHONY: start instructor test system-packages test-fast lint format bench bench-grading bench-report strip lock clean help
 
 help:
 	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
+	@echo "make instructor  JupyterLab in the course directory with formgrader (COURSE=folder, default assignments/)"
 	@echo "make test    run the whole test suite (first installs the Debian packages in system-packages.txt)"
+	@echo "make test-fast  the edit-test loop: no browser, no sandbox, no kernels or nbgrader (under a minute)"
+	@echo "make lint    ruff lint and format check (LINT_PATHS=... to check part of the tree)"
+	@echo "make format  ruff format + safe fixes on LINT_PATHS"
 	@echo "make bench   print lesson execution time, kernel memory and widget update times"
 	@echo "make bench-grading  grade a simulated class of 100 with plain nbgrader and with mvdcourse grade"
+	@echo "make bench-report   time and memory to build the item-analysis report for 200, 1000, 5000 students"
 	@echo "make strip   remove outputs and execution counts from lesson notebooks, fold code cells"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -40,6 +45,12 @@ start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/lessons/01_hfs_and_mvd.ipynb
 
+# The instructor's JupyterLab: started inside the nbgrader course directory so that formgrader finds its
+# nbgrader_config.py, gradebook and exchange. COURSE=/srv/nbgrader/mvd-course for a copied course folder.
+COURSE ?= assignments
+instructor: $(STAMP)
+	$(BIN)/mvdcourse lab --course $(COURSE) --port $(PORT) $(if $(BROWSER_FLAG),,--browser)
+
 # The Debian packages the tests call (system-packages.txt): installed when missing, or a one-sentence stop.
 system-packages:
 	@sh tools/system-packages.sh
@@ -48,14 +59,35 @@ system-packages:
 site: $(STAMP)
 	$(BIN)/python -m mvdcourse.site --out _site
 
-test: $(STAMP) system-packages
+# axe-core (package.json) for the accessibility audits in Chromium (lessons, quiz, site, report).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+test: $(STAMP) system-packages $(AXE)
 	MVDCOURSE_NO_SKIPS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not sandbox and not slow" $(PYTEST_ARGS)
+
+LINT_PATHS ?= .
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lessons.py
 
 bench-grading: $(STAMP)
 	$(BIN)/python benchmarks/bench_grading.py --single-worker
+
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/bench_report.py --sizes 200 1000 5000
 
 strip: $(STAMP)
 	$(BIN)/nbstripout --keep-id lessons/*.ipynb

@@ -5,6 +5,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
+from mvdcourse.quiz.feedback import FEEDBACK_PREPROCESSORS
 from mvdcourse.quiz.preprocessor import GradeClosedForm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -27,3 +28,10 @@ c.Autograde.autograde_preprocessors = [
     Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     GradeClosedForm, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
+
+# Feedback is rendered from autograded notebooks, where nbgrader restores the mark scheme into task cells
+# (graders see it in formgrader). This step removes it, hidden tests and tracebacks, and marks feedback
+# made before hand grading is finished as provisional. `mvdcourse check` fails if this line is missing.
+c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
+# Kernels started by nbgrader (validate, autograde) log only errors: no "running over TCP" warning.
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]

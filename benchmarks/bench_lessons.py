@@ -3,7 +3,7 @@
 Prints figures; asserts nothing. Targets (issue #2): a lesson executes headless in under 5 s, its kernel
 stays under 200 MB, a control updates its output in under 100 ms at the median.
 
-Widget timings are measured in-process: each demo in a lesson module's ``DEMOS`` is built, and every
+Widget timings are measured in-process: each demo the lesson registry lists (``Lesson.demos``) is built, and every
 control in it (toggle buttons, dropdowns, radio buttons, sliders, check boxes, buttons) is changed
 repeatedly; the time from setting the value to the return of the synchronous update (the figure
 re-rendered to PNG and the HTML rebuilt) is recorded. "first" is the first change (nothing cached yet);
@@ -15,27 +15,23 @@ Usage: python benchmarks/bench_lessons.py [--repeats N] [lesson-name ...]
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import ipywidgets as widgets
 import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from mvdcourse import paths  # noqa: E402
+from mvdcourse import lessons  # noqa: E402
+from mvdcourse.widgets import controls, next_values  # noqa: E402
 
 PEAK_RSS = ("import resource, sys\n"
             "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.SelectionSlider,
-              widgets.Select)
-NUMERIC = (widgets.IntSlider, widgets.FloatSlider)
 
 
 def execute(path: Path) -> tuple[float, float, float]:
@@ -55,32 +51,6 @@ def execute(path: Path) -> tuple[float, float, float]:
     return t2 - t0, t2 - t1, kb / 1024
 
 
-def controls(widget, prefix=""):
-    """(label, control) for every interactive control inside ``widget``."""
-    found = []
-    if isinstance(widget, SELECTIONS + NUMERIC + (widgets.Checkbox, widgets.Button)):
-        label = getattr(widget, "description", "") or type(widget).__name__
-        found.append((f"{prefix}{label}".strip(), widget))
-    for child in getattr(widget, "children", ()):
-        found += controls(child, prefix)
-    return found
-
-
-def next_values(control, repeats: int) -> list:
-    if isinstance(control, SELECTIONS):
-        opts = list(control.options)
-        values = [o[1] if isinstance(o, tuple) else o for o in opts]
-        start = values.index(control.value) if control.value in values else 0
-        return [values[(start + i + 1) % len(values)] for i in range(repeats)]
-    if isinstance(control, NUMERIC):
-        lo, hi, step = control.min, control.max, control.step or 1
-        n = max(1, int(round((hi - lo) / step)))
-        return [lo + ((i % n) + 1) * step if lo + ((i % n) + 1) * step <= hi else lo for i in range(repeats)]
-    if isinstance(control, widgets.Checkbox):
-        return [bool((i + 1 + control.value) % 2) for i in range(repeats)]
-    return [None] * repeats  # buttons: click
-
-
 def time_control(control, repeats: int) -> list[float]:
     times = []
     for value in next_values(control, repeats):
@@ -93,16 +63,6 @@ def time_control(control, repeats: int) -> list[float]:
     return times
 
 
-def lesson_modules(path: Path) -> list:
-    nb = nbformat.read(path, as_version=4)
-    names = []
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            for m in re.finditer(r"from\s+mvdcourse\.lessons\s+import\s+([\w, ]+)", cell.source):
-                names += [n.strip() for n in m.group(1).split(",") if n.strip()]
-    return [importlib.import_module(f"mvdcourse.lessons.{n}") for n in names]
-
-
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -113,27 +73,24 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30, help="value changes per control (default 30)")
     parser.add_argument("lessons", nargs="*", help="lesson names (default: all)")
     args = parser.parse_args()
-    books = sorted(paths.LESSONS.glob("[0-9][0-9]_*.ipynb"))
-    if args.lessons:
-        books = [b for b in books if b.stem in args.lessons]
+    books = [lesson for lesson in lessons.LESSONS if not args.lessons or lesson.notebook in args.lessons]
 
     print("Lesson execution (fresh kernel, headless)          targets: < 5 s, < 200 MB")
     print(f"{'lesson':<22}{'wall incl. kernel start':>24}{'cells only':>12}{'kernel peak RSS':>18}")
-    for path in books:
-        wall, cells, mb = execute(path)
-        print(f"{path.stem:<22}{wall:>22.2f} s{cells:>10.2f} s{mb:>15.0f} MB")
+    for lesson in books:
+        wall, cells, mb = execute(lesson.notebook_path)
+        print(f"{lesson.notebook:<22}{wall:>22.2f} s{cells:>10.2f} s{mb:>15.0f} MB")
 
     print(f"\nWidget control -> output updated ({args.repeats} changes each)   target: median < 100 ms")
     print(f"{'lesson':<16}{'demo':<24}{'control':<32}{'first':>9}{'median':>9}{'p95':>9}{'max':>9}")
-    for path in books:
-        for module in lesson_modules(path):
-            for build in getattr(module, "DEMOS", ()):
-                demo = build()
-                for label, control in controls(demo):
-                    times = time_control(control, args.repeats)
-                    print(f"{path.stem[:15]:<16}{build.__name__[:23]:<24}{label[:31]:<32}"
-                          f"{times[0]:>7.1f}ms{statistics.median(times):>7.1f}ms{p95(times):>7.1f}ms"
-                          f"{max(times):>7.1f}ms")
+    for lesson in books:
+        for build in lesson.demos:
+            demo = build()
+            for label, control in controls(demo):
+                times = time_control(control, args.repeats)
+                print(f"{lesson.notebook[:15]:<16}{build.__name__[:23]:<24}{label[:31]:<32}"
+                      f"{times[0]:>7.1f}ms{statistics.median(times):>7.1f}ms{p95(times):>7.1f}ms"
+                      f"{max(times):>7.1f}ms")
 
 
 if __name__ == "__main__":

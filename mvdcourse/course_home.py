@@ -4,6 +4,7 @@ Shown by ``lessons/course_home.ipynb`` (one cell: ``course_home.show()``). Objec
 lesson's *Learning objectives* list; ``assets/objectives.yaml`` says which objective each self-check
 practises. Progress comes from :mod:`mvdcourse.progress`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -62,13 +63,20 @@ def report_html(data: dict | None = None) -> str:
     out = [f"<p role='alert'>{html.escape(n)}</p>" for n in progress.notices]
     for row in progress.summary(data):
         info = lesson_info(row.lesson)
-        done = (f"completed on {html.escape(row.completed.replace('T', ' at '))}" if row.completed
-                else f"{len(row.correct)} of {len(row.questions)} self-checks right")
-        out.append(f"<h2>{html.escape(info.title)}</h2><p><b>Progress:</b> {done}. "
-                   f"<a href='{row.lesson}.ipynb'>Open the lesson</a></p>")
+        done = (
+            f"completed on {html.escape(row.completed.replace('T', ' at '))}"
+            if row.completed
+            else f"{len(row.correct)} of {len(row.questions)} self-checks right"
+        )
+        out.append(
+            f"<h2>{html.escape(info.title)}</h2><p><b>Progress:</b> {done}. "
+            f"<a href='{row.lesson}.ipynb'>Open the lesson</a></p>"
+        )
         mapping = objective_map().get(row.lesson, {})
-        out.append("<table><caption>Learning objectives</caption><thead><tr><th scope='col'>#</th>"
-                   "<th scope='col'>Objective</th><th scope='col'>Status</th></tr></thead><tbody>")
+        out.append(
+            "<table><caption>Learning objectives</caption><thead><tr><th scope='col'>#</th>"
+            "<th scope='col'>Objective</th><th scope='col'>Status</th></tr></thead><tbody>"
+        )
         for number, text in enumerate(info.objectives, 1):
             qs = [q for q, objs in mapping.items() if number in objs]
             status = _status(sum(q in row.correct for q in qs), sum(q in row.wrong for q in qs), len(qs))
@@ -85,23 +93,32 @@ class CourseHome(widgets.VBox):
 
     def __init__(self):
         self.report = widgets.HTML()
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh",
-                                             tooltip="Read your saved progress again")
+        self.refresh_button = widgets.Button(
+            description="Refresh", icon="refresh", tooltip="Read your saved progress again"
+        )
         choices = [("Choose what to reset…", "")] + [(lesson_info(n).title, n) for n in progress.lesson_questions()]
-        self.scope = widgets.Dropdown(options=choices + [("The whole course", "all")], value="",
-                                      description="Reset progress of:", style={"description_width": "initial"})
-        self.reset_button = widgets.Button(description="Reset…", icon="undo",
-                                           tooltip="Forget the saved self-check answers (asks first)")
-        self.confirm_button = widgets.Button(description="Yes, forget them", button_style="danger",
-                                             layout=widgets.Layout(display="none"))
+        self.scope = widgets.Dropdown(
+            options=choices + [("The whole course", "all")],
+            value="",
+            description="Reset progress of:",
+            style={"description_width": "initial"},
+        )
+        self.reset_button = widgets.Button(
+            description="Reset…", icon="undo", tooltip="Forget the saved self-check answers (asks first)"
+        )
+        self.confirm_button = widgets.Button(
+            description="Yes, forget them", button_style="danger", layout=widgets.Layout(display="none")
+        )
         self.cancel_button = widgets.Button(description="Cancel", layout=widgets.Layout(display="none"))
         self.message = widgets.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.reset_button.on_click(lambda _b: self.ask_reset())
         self.confirm_button.on_click(lambda _b: self.confirm_reset())
         self.cancel_button.on_click(lambda _b: self._confirming(False, "<p role='status'>Nothing was reset.</p>"))
-        controls = widgets.HBox([self.scope, self.reset_button, self.confirm_button, self.cancel_button],
-                                layout=widgets.Layout(flex_flow="row wrap"))
+        controls = widgets.HBox(
+            [self.scope, self.reset_button, self.confirm_button, self.cancel_button],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
         super().__init__([self.refresh_button, self.report, controls, self.message])
         self.refresh()
 
@@ -118,8 +135,10 @@ class CourseHome(widgets.VBox):
             self.message.value = "<p role='status'>Choose a lesson (or the whole course) to reset first.</p>"
             return
         what = "the whole course" if self.scope.value == "all" else lesson_info(self.scope.value).title
-        self._confirming(True, f"<p role='status'>Forget every saved self-check answer of {html.escape(what)}? "
-                               "This cannot be undone.</p>")
+        self._confirming(
+            True,
+            f"<p role='status'>Forget every saved self-check answer of {html.escape(what)}? This cannot be undone.</p>",
+        )
 
     def confirm_reset(self) -> None:
         scope = self.scope.value

@@ -13,10 +13,14 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from . import paths
+from .content import ContentError, Record, parse_records, read_yaml, records
+
+# read_yaml, records and parse_records live in ``content``; they stay importable from here for older callers.
+__all__ = ["FactBase", "FactBaseError", "Fact", "Reference", "SeedClaim", "default", "load",
+           "parse_records", "read_yaml", "records"]
 
 Unit = Literal[
     "%", "days", "weeks", "months", "years", "per 100,000", "odds ratio", "hazard ratio",
@@ -26,12 +30,12 @@ Qualifier = Literal["<", ">", "~", "<=", ">="]
 TIME_UNITS = ("days", "weeks", "months", "years")
 
 
-class FactBaseError(ValueError):
-    """The fact base (or a file built on it) is malformed; the message names file, record and field."""
+#: Raised for a malformed fact base (or any content file); the message names file, record and field.
+FactBaseError = ContentError
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Record):
+    pass
 
 
 class Reference(_Strict):
@@ -188,60 +192,6 @@ class SeedClaim(_Quantity):
         return _fmt_quantity(self.value, self.low, self.high, self.qualifier, self.unit)
 
 
-def _describe(err: dict, loc_start: int = 0) -> str:
-    field = ".".join(str(p) for p in err["loc"][loc_start:]) or "(record)"
-    msg = err["msg"].removeprefix("Value error, ")
-    return f"field '{field}': {msg}"
-
-
-def records(data: object, key: str, path: Path) -> list:
-    """The list under ``key`` in a loaded YAML file, or FactBaseError naming the file."""
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise FactBaseError(f"{path}: expected a top-level '{key}:' list")
-    return data[key]
-
-
-def parse_records(validate, rows: list, kind: str, path: Path, errors: list[str], loc_start: int = 0) -> dict:
-    """Validate every record with ``validate``; collect messages naming file, record and field in ``errors``.
-
-    Shared by the fact base, the self-check questions and the quiz item banks. Returns {id: record}
-    for the valid ones; a repeated id is an error. ``loc_start`` skips leading parts of pydantic's error
-    location (e.g. a union's tag).
-    """
-    parsed: dict = {}
-    for i, row in enumerate(rows, start=1):
-        rid = row.get("id") if isinstance(row, dict) else None
-        where = f"{path}: {kind} '{rid}'" if rid else f"{path}: {kind} #{i} (no id)"
-        if not isinstance(row, dict):
-            errors.append(f"{where}: expected a mapping, got {type(row).__name__}")
-            continue
-        try:
-            obj = validate(row)
-        except ValidationError as exc:
-            errors.extend(f"{where}: {_describe(e, loc_start)}" for e in exc.errors())
-            continue
-        if obj.id in parsed:
-            errors.append(f"{where}: field 'id': duplicate id")
-            continue
-        parsed[obj.id] = obj
-    return parsed
-
-
-def read_yaml(path: Path) -> object:
-    """Parse a YAML file; FactBaseError names the file and line on failure."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FactBaseError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FactBaseError(f"{path}:{where}: not valid YAML ({problem})") from None
-
-
 class FactBase:
     """The validated fact base. Look facts up by id; cite them with their sources."""
 
@@ -306,6 +256,17 @@ class FactBase:
     def placeholders(self, text: str) -> list[tuple[str, str]]:
         """The (kind, id) placeholders a text uses."""
         return self._PLACEHOLDER.findall(text)
+
+    @classmethod
+    def fact_ids(cls, *texts: str) -> list[str]:
+        """The fact ids the placeholders of ``texts`` show (``{seed:ID}`` excluded), first use first, once each."""
+        ids = [key for text in texts for kind, key in cls._PLACEHOLDER.findall(text) if kind != "seed"]
+        return list(dict.fromkeys(ids))
+
+    @classmethod
+    def seed_ids(cls, *texts: str) -> list[str]:
+        """The seed-claim ids the ``{seed:ID}`` placeholders of ``texts`` show, once each."""
+        return list(dict.fromkeys(key for t in texts for kind, key in cls._PLACEHOLDER.findall(t) if kind == "seed"))
 
     def reference_by_label(self, label: str) -> Reference:
         for ref in self.references.values():

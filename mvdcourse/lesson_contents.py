@@ -5,6 +5,7 @@ when the kernel starts, which marks a freshly opened lesson as modified. Lessons
 that machine-specific block, so this contents manager (set in ``config/student``) fills it in, as the
 course's own kernel will report it, whenever the server hands a Python notebook to the browser.
 """
+
 from __future__ import annotations
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
@@ -13,6 +14,7 @@ from jupyter_server.services.contents.largefilemanager import AsyncLargeFileMana
 def kernel_language_info() -> dict:
     """What ipykernel in this environment reports as ``language_info``."""
     from ipykernel.ipkernel import IPythonKernel
+
     return dict(IPythonKernel.language_info)
 
 

@@ -8,6 +8,7 @@ correctly. :func:`summary` feeds the course home (``lessons/course_home.ipynb``)
 Writes are atomic (a temporary file, then a rename). A file that cannot be read is never overwritten
 silently: it is moved aside (``progress.json.unreadable-<time>``) and the reason is reported.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,8 +19,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
-
 VERSION = 1
 
 
@@ -29,6 +28,7 @@ class ProgressError(RuntimeError):
 
 def store_path() -> Path:
     from jupyter_core.paths import jupyter_data_dir
+
     return Path(jupyter_data_dir()) / "mvdcourse" / "progress.json"
 
 
@@ -59,8 +59,10 @@ def load() -> dict:
         aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
             path.replace(aside)
-            notices.append(f"Your saved progress in {path} could not be read ({exc}); it was kept as {aside} "
-                           "and progress starts afresh.")
+            notices.append(
+                f"Your saved progress in {path} could not be read ({exc}); it was kept as {aside} "
+                "and progress starts afresh."
+            )
         except OSError:
             notices.append(f"Your saved progress in {path} could not be read ({exc}).")
         return _empty()
@@ -75,15 +77,18 @@ def save(data: dict) -> None:
             json.dump(data, f, indent=1, sort_keys=True)
         os.replace(tmp, path)
     except OSError as exc:
-        raise ProgressError(f"Your answer could not be saved to {path} ({exc.strerror or exc}). "
-                            "The lesson still works; ask your instructor about the storage space.") from exc
+        raise ProgressError(
+            f"Your answer could not be saved to {path} ({exc.strerror or exc}). "
+            "The lesson still works; ask your instructor about the storage space."
+        ) from exc
 
 
 @functools.lru_cache(maxsize=1)
 def lesson_questions() -> dict[str, list[str]]:
     """Self-check question ids per lesson (the lesson's notebook name), in the order of its file."""
-    from . import selfcheck
-    return {path.stem: list(selfcheck.load_file(path)) for path in sorted(paths.SELFCHECKS.glob("*.yaml"))}
+    from . import lessons, selfcheck
+
+    return {lesson.notebook: list(selfcheck.load_file(lesson.selfcheck_file)) for lesson in lessons.LESSONS}
 
 
 def lesson_of(question_id: str) -> str | None:
@@ -101,12 +106,16 @@ def record_answer(question_id: str, choice: int, correct: bool) -> dict:
     data = load()
     old = data["answers"].get(question_id, {})
     data["answers"][question_id] = {
-        "choice": choice, "correct": correct, "attempts": old.get("attempts", 0) + 1,
-        "ever_correct": bool(old.get("ever_correct")) or correct, "updated": _now()}
+        "choice": choice,
+        "correct": correct,
+        "attempts": old.get("attempts", 0) + 1,
+        "ever_correct": bool(old.get("ever_correct")) or correct,
+        "updated": _now(),
+    }
     lesson = lesson_of(question_id)
-    if lesson and lesson not in data["completed"]:
-        if all(data["answers"].get(q, {}).get("correct") for q in lesson_questions()[lesson]):
-            data["completed"][lesson] = _now()
+    questions = lesson_questions().get(lesson, [])
+    if lesson and lesson not in data["completed"] and all(data["answers"].get(q, {}).get("correct") for q in questions):
+        data["completed"][lesson] = _now()
     save(data)
     return data
 

@@ -3,21 +3,16 @@
 A lesson cites in its markdown with reference labels in square brackets, e.g. ``[Miller 2012]`` or
 ``[Goto 2002; Sindou 2009]``. Its references section is one call, ``references.for_lesson(NAME)``,
 which lists every source cited in the markdown, in its self-checks and by its widgets (a lesson module's
-``FACT_IDS``, and ``SEED_CLAIM_IDS`` for handout claims its widgets quote).
+``FACT_IDS``, and ``SEED_CLAIM_IDS`` for handout claims its widgets quote), as the lesson registry names them.
 """
 from __future__ import annotations
 
 import html
-import importlib
 import json
 import re
-from pathlib import Path
 
 from . import facts as factbase
-from . import paths, selfcheck
-
-_LESSON_IMPORT = re.compile(r"(?:from\s+mvdcourse\.lessons\s+import\s+([\w, ]+)|mvdcourse\.lessons\.(\w+))")
-_ASK = re.compile(r"ask\(\s*['\"]([a-z0-9_]+)['\"]")
+from . import lessons, selfcheck
 
 
 def cited_labels(markdown: str, fb: factbase.FactBase) -> list[str]:
@@ -32,15 +27,19 @@ def cited_labels(markdown: str, fb: factbase.FactBase) -> list[str]:
     return out
 
 
-def _notebook(name: str) -> dict:
-    path = paths.LESSONS / f"{name}.ipynb"
-    return json.loads(path.read_text(encoding="utf-8"))
+def _markdown(lesson: lessons.Lesson) -> list[str]:
+    nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb["cells"] if c["cell_type"] == "markdown"]
 
 
 def sources_for_lesson(name: str, fb: factbase.FactBase | None = None) -> list[factbase.Reference]:
-    """Every source a lesson relies on: cited in markdown, used by its self-checks or by its widgets."""
+    """Every source a lesson relies on: cited in markdown, used by its self-checks or by its widgets.
+
+    The lesson's module, self-check file and seed claims come from the registry (``mvdcourse.lessons``).
+    """
     fb = fb or factbase.default()
-    nb = _notebook(name)
+    lesson = lessons.get(name)
     ids: list[str] = []
 
     def add_source(rid: str) -> None:
@@ -51,27 +50,19 @@ def sources_for_lesson(name: str, fb: factbase.FactBase | None = None) -> list[f
         for src in fb.fact(fid).sources:
             add_source(src)
 
-    for cell in nb["cells"]:
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if cell["cell_type"] == "markdown":
-            for label in cited_labels(src, fb):
-                add_source(fb.reference_by_label(label).id)
-            continue
-        for m in _LESSON_IMPORT.finditer(src):
-            for mod in filter(None, re.split(r"[,\s]+", m.group(1) or m.group(2) or "")):
-                module = importlib.import_module(f"mvdcourse.lessons.{mod}")
-                for fid in getattr(module, "FACT_IDS", ()):
-                    add_fact(fid)
-                for cid in getattr(module, "SEED_CLAIM_IDS", ()):  # handout claims the widgets quote
-                    add_source(fb.seed_claim(cid).seed)
-        for qid in _ASK.findall(src):
-            q = selfcheck.bank()[qid]
-            for text in q.texts():
-                for kind, key in fb.placeholders(text):
-                    if kind == "seed":
-                        add_source(fb.seed_claim(key).seed)
-                    else:
-                        add_fact(key)
+    for text in _markdown(lesson):
+        for label in cited_labels(text, fb):
+            add_source(fb.reference_by_label(label).id)
+    for fid in lesson.fact_ids:
+        add_fact(fid)
+    for cid in lesson.seed_claim_ids:  # handout claims the widgets quote
+        add_source(fb.seed_claim(cid).seed)
+    for question in selfcheck.load_file(lesson.selfcheck_file, fb).values():
+        texts = question.texts()
+        for fid in fb.fact_ids(*texts):
+            add_fact(fid)
+        for cid in fb.seed_ids(*texts):
+            add_source(fb.seed_claim(cid).seed)
     return sorted((fb.references[i] for i in ids), key=lambda r: r.label.lower())
 
 

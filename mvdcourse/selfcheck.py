@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import facts as factbase
-from . import paths, progress
+from . import content, paths, progress
 
 
 class Option(BaseModel):
@@ -49,18 +49,7 @@ def load_file(path: Path, fb: factbase.FactBase | None = None) -> dict[str, Ques
     """Load and validate one question file; every placeholder must resolve in the fact base."""
     fb = fb or factbase.default()
     path = Path(path)
-    rows = factbase.records(factbase.read_yaml(path), "questions", path)
-    errors: list[str] = []
-    out = factbase.parse_records(Question.model_validate, rows, "question", path, errors)
-    for q in out.values():
-        for text in q.texts():
-            try:
-                fb.render(text)
-            except KeyError as exc:
-                errors.append(f"{path}: question '{q.id}': {exc.args[0]}")
-    if errors:
-        raise factbase.FactBaseError("Invalid self-check questions:\n  " + "\n  ".join(errors))
-    return out
+    return content.load_records(path, "questions", Question, "question", fb)
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,7 +59,7 @@ def bank() -> dict[str, Question]:
     for path in sorted(paths.SELFCHECKS.glob("*.yaml")):
         for qid, q in load_file(path).items():
             if qid in questions:
-                raise factbase.FactBaseError(f"{path}: question '{qid}' is already defined in another file")
+                raise content.ContentError(f"{path}: question '{qid}' is already defined in another file")
             questions[qid] = q
     return questions
 

@@ -11,6 +11,7 @@ saved answers show). Widgets are rendered statically: a demo becomes a figure in
 its alt text and a note naming its controls (interactive in JupyterLab); a self-check shows its options,
 with the answer and why each option is right or wrong behind a disclosure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,11 @@ from nbconvert.filters import markdown2html_mistune
 from . import paths
 
 RUN_ALL_MARKER = "**How to use this lesson.**"
-SITE_NOTE = ("<aside class='note' aria-label='About this page'><p><b>Read-only version.</b> Each demo is "
-             "shown in its default state; open the lesson in JupyterLab (<code>make start</code>, then "
-             "<i>Run ▸ Run All Cells</i>) to use the demos and keep your self-check answers.</p></aside>")
+SITE_NOTE = (
+    "<aside class='note' aria-label='About this page'><p><b>Read-only version.</b> Each demo is "
+    "shown in its default state; open the lesson in JupyterLab (<code>make start</code>, then "
+    "<i>Run ▸ Run All Cells</i>) to use the demos and keep your self-check answers.</p></aside>"
+)
 
 CSS = """
 :root { color-scheme: light; }
@@ -129,7 +132,8 @@ def _output_html(out: dict) -> str:
     if "text/html" in data:
         return data["text/html"]
     if "image/png" in data:
-        return f'<img src="data:image/png;base64,{data["image/png"]}" alt="{html.escape(data.get("text/plain", "figure"))}">'
+        alt = html.escape(data.get("text/plain", "figure"))
+        return f'<img src="data:image/png;base64,{data["image/png"]}" alt="{alt}">'
     if out.get("output_type") == "stream":
         return f"<pre>{html.escape(out.get('text', ''))}</pre>"
     return f"<pre>{html.escape(data.get('text/plain', ''))}</pre>" if "text/plain" in data else ""
@@ -139,23 +143,35 @@ def selfcheck_html(w) -> str:
     letters = [chr(65 + i) for i in range(len(w._options))]
     options = "".join(f"<li>{html.escape(text)}</li>" for text, _ in w._options)
     right = next(letter for letter, (_, o) in zip(letters, w._options) if o.correct)
-    why = "".join(f"<li><b>{letter}</b> ({'✔ correct' if o.correct else '✘ wrong'}): "
-                  f"{html.escape(w._fb.render(o.feedback))}</li>" for letter, (_, o) in zip(letters, w._options))
-    return (f"<section class='selfcheck' aria-label='Self-check'>{w.prompt.value}<ol type='A'>{options}</ol>"
-            f"<details><summary>Show the answer and why</summary><p><b>Answer: {right}.</b></p>"
-            f"<ul>{why}</ul></details></section>")
+    why = "".join(
+        f"<li><b>{letter}</b> ({'✔ correct' if o.correct else '✘ wrong'}): {html.escape(w._fb.render(o.feedback))}</li>"
+        for letter, (_, o) in zip(letters, w._options)
+    )
+    return (
+        f"<section class='selfcheck' aria-label='Self-check'>{w.prompt.value}<ol type='A'>{options}</ol>"
+        f"<details><summary>Show the answer and why</summary><p><b>Answer: {right}.</b></p>"
+        f"<ul>{why}</ul></details></section>"
+    )
 
 
 def value_html(value) -> str:
     from . import selfcheck
+
     if value is None:
         return ""
     if isinstance(value, selfcheck.SelfCheck):
         return selfcheck_html(value)
     if isinstance(value, widgets.Widget):
         controls = _controls(value)
-        note = ("<figcaption><b>Interactive in JupyterLab.</b> Shown here in its default state. Controls: "
-                + "; ".join(controls) + ".</figcaption>") if controls else ""
+        note = (
+            (
+                "<figcaption><b>Interactive in JupyterLab.</b> Shown here in its default state. Controls: "
+                + "; ".join(controls)
+                + ".</figcaption>"
+            )
+            if controls
+            else ""
+        )
         return f"<figure class='demo'>{widget_html(value)}{note}</figure>"
     if hasattr(value, "_repr_html_"):
         return value._repr_html_()
@@ -179,16 +195,19 @@ def lesson_body(nb) -> str:
 
 def page(title: str, body: str, nav: list[tuple[str, str]], current: str) -> str:
     here = " aria-current='page'"
-    links = "".join(f"<li><a href='{href}'{here if href == current else ''}>{html.escape(label)}</a></li>"
-                    for href, label in nav)
-    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{html.escape(title)} · mvd-course</title><style>{CSS}</style></head>"
-            f"<body><a class='skip' href='#content'>Skip to the lesson</a>"
-            f"<header><nav aria-label='Lessons'><ul>{links}</ul></nav></header>"
-            f"<main id='content'>{body}</main>"
-            "<footer><p>mvd-course: education only, not clinical advice. Read-only version of the lessons; "
-            "the interactive version runs in JupyterLab.</p></footer></body></html>\n")
+    links = "".join(
+        f"<li><a href='{href}'{here if href == current else ''}>{html.escape(label)}</a></li>" for href, label in nav
+    )
+    return (
+        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)} · mvd-course</title><style>{CSS}</style></head>"
+        f"<body><a class='skip' href='#content'>Skip to the lesson</a>"
+        f"<header><nav aria-label='Lessons'><ul>{links}</ul></nav></header>"
+        f"<main id='content'>{body}</main>"
+        "<footer><p>mvd-course: education only, not clinical advice. Read-only version of the lessons; "
+        "the interactive version runs in JupyterLab.</p></footer></body></html>\n"
+    )
 
 
 def build(out: Path) -> list[Path]:
@@ -218,10 +237,13 @@ def build(out: Path) -> list[Path]:
                 os.environ["JUPYTER_DATA_DIR"] = old
     items = "".join(f"<li><a href='{p.stem}.html'>{html.escape(_title(nb))}</a></li>" for p, nb in notebooks)
     index = out / "index.html"
-    intro = ("<h1>Hemifacial spasm and microvascular decompression</h1><p>A course for medical students: "
-             "education only, not clinical advice.</p>" + SITE_NOTE)
-    index.write_text(page("Course home", f"{intro}<h2>Lessons</h2><ol>{items}</ol>", nav, "index.html"),
-                     encoding="utf-8")
+    intro = (
+        "<h1>Hemifacial spasm and microvascular decompression</h1><p>A course for medical students: "
+        "education only, not clinical advice.</p>" + SITE_NOTE
+    )
+    index.write_text(
+        page("Course home", f"{intro}<h2>Lessons</h2><ol>{items}</ol>", nav, "index.html"), encoding="utf-8"
+    )
     return [index] + pages
 
 

@@ -2,7 +2,7 @@
 
 Colours are the Okabe-Ito palette; every series also gets its own marker and line style, and plots
 label series directly, so no information is carried by colour alone. Figures reach the page through
-:class:`FigurePanel` or :func:`show`, both of which attach alt text.
+:func:`show` or a widget's ``FigurePanel`` (``mvdcourse.widgets``), both of which attach alt text.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # figures are rendered to PNG by the course itself, never by a GUI backend
 import matplotlib.pyplot as plt  # noqa: E402
-import ipywidgets as widgets  # noqa: E402
 
 #: Okabe & Ito (2008) colour-universal-design palette.
 OKABE_ITO = {
@@ -79,6 +78,17 @@ def new_figure(width: float = 7.0, height: float = 4.0, ncols: int = 1, **kwargs
     return fig, ax
 
 
+def fixed_figure(width: float, height: float, ncols: int = 1, margins: dict | None = None, **kwargs):
+    """A course-style figure with fixed margins instead of the constrained layout (returns ``fig, ax``).
+
+    For figures redrawn on every control change: a layout engine measures every text once more before
+    drawing, which doubles the cost of a redraw; fixed margins are computed once, by hand.
+    """
+    fig, ax = new_figure(width, height, ncols=ncols, layout=None, **kwargs)
+    fig.subplots_adjust(**(margins or {}))
+    return fig, ax
+
+
 def png_bytes(fig) -> bytes:
     buf = io.BytesIO()
     with plt.rc_context(RC):
@@ -110,68 +120,3 @@ class AltFigure:
 def show(fig, alt: str) -> AltFigure:
     """Wrap a figure for display with alt text (put it last in a cell, or pass it to ``display``)."""
     return AltFigure(fig, alt)
-
-
-class FigurePanel(widgets.HTML):
-    """A widget that shows one figure with alt text and keeps the data it was drawn from.
-
-    ``figure_data`` holds what the last drawing showed (a plain dict), so tests and benchmarks
-    can check what a student sees without reading pixels.
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.alt = ""
-        self.figure_data: dict = {}
-
-    def draw(self, fig, alt: str, data: dict) -> None:
-        self.alt = alt
-        self.figure_data = data
-        self.value = img_html(fig, alt)
-
-    def draw_cached(self, key, make) -> None:
-        """Draw ``make()`` → ``(fig, alt, data)``, rendering each distinct ``key`` only once.
-
-        For figures fully determined by a few control values: switching back to a state already
-        seen costs no re-rendering.
-        """
-        cache = self.__dict__.setdefault("_cache", {})
-        if key not in cache:
-            fig, alt, data = make()
-            cache[key] = (img_html(fig, alt), alt, data)
-        self.value, self.alt, self.figure_data = cache[key]
-
-
-class FigureDemo(widgets.VBox):
-    """A demo made of controls, one figure and one text panel, redrawn whenever a control changes.
-
-    ``figure``, ``alt`` and ``text`` are the lesson's pure functions, each called with the controls'
-    values followed by the fact base: ``figure(*values, fb) -> (fig, data)``, ``alt(*values, fb) -> str``,
-    ``text(*values, fb) -> html``. The figure of a state already seen is not rendered again.
-    """
-
-    def __init__(self, controls: list, figure, alt, text, fb):
-        self.controls = list(controls)
-        self._draw, self._alt, self._text, self._fb = figure, alt, text, fb
-        self.figure = FigurePanel()
-        self.info = widgets.HTML()
-        super().__init__([*self.controls, self.figure, self.info])
-        for control in self.controls:
-            control.observe(lambda change: self.update(), names="value")
-        self.update()
-
-    def _render(self, values: tuple):
-        fig, data = self._draw(*values, self._fb)
-        return fig, self._alt(*values, self._fb), data
-
-    def update(self) -> None:
-        values = tuple(c.value for c in self.controls)
-        self.figure.draw_cached(values, lambda: self._render(values))
-        self.info.value = self._text(*values, self._fb)
-
-
-def disclaimer_html(kind: str = "widget") -> str:
-    """The standing notice for anything that could look like a clinical tool."""
-    return ("<p role='note' style='font-size:90%'><b>Education only.</b> This " + html.escape(kind) +
-            " illustrates published group averages for teaching. It is not a clinical decision tool "
-            "and says nothing about an individual patient.</p>")

@@ -6,6 +6,7 @@ Write other figures (years of publication, section numbers, minutes of study tim
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,8 +28,9 @@ class Finding:
         return f"{self.number:g} {self.unit} in “…{self.context}…”"
 
 
+@functools.lru_cache(maxsize=4)
 def known_numbers(fb: FactBase) -> dict[str, set[float]]:
-    """Every number the fact base states, by unit (facts and seed claims)."""
+    """Every number the fact base states, by unit (facts and seed claims); computed once per fact base."""
     known: dict[str, set[float]] = {}
     for rec in list(fb.facts.values()) + list(fb.seed_claims.values()):
         if rec.unit:

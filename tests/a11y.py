@@ -1,25 +1,29 @@
 """Accessibility audit of a page with axe-core (WCAG 2.0/2.1, levels A and AA), for the browser tests.
 
-axe-core's own script comes from the ``axe-playwright-python`` wheel (``axe.min.js``; that package
-downloads no browser). Each violating node is sorted into *course content* (rendered markdown and cell
-outputs: the lesson's text, widgets, figures and self-checks), which must have none, and *JupyterLab*
-(its own menus, toolbars, prompts), whose known violations are listed in ``a11y_baseline.json`` so that a
-new one fails. Regenerate the baseline, after reading what changed, with ``MVD_A11Y_BASELINE=write``.
+axe-core's script comes from npm (``package.json``; ``make test`` runs ``npm ci``). Each violating
+node is sorted into *course content* (rendered markdown and cell outputs: the lesson's text, widgets,
+figures and self-checks), which must have none, and *JupyterLab* (its own menus, toolbars, prompts),
+whose known violations are listed in ``a11y_baseline.json`` so that a new one fails.
+Regenerate the baseline, after reading what changed, with ``MVD_A11Y_BASELINE=write``.
 
 Pitfall (JupyterLab 4.6): ``<body>`` is 0 px tall with ``overflow: hidden``, so every element counts as
 clipped and the ``color-contrast`` rule silently checks nothing; and cells scrolled out of the notebook
 panel are clipped too, so axe skips them. :func:`audit` sets ``body { overflow: visible }`` and makes
-the window tall enough to show the whole notebook at once (then restores it); ``test_audit_catches_planted_low_contrast_text`` proves it works.
+the window tall enough to show the whole notebook at once (then restores it);
+``test_audit_catches_planted_low_contrast_text`` proves it works.
 """
+
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
 
-import axe_playwright_python
+import pytest
 
-AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+from mvdcourse import paths
+
+AXE = paths.COURSE_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: What counts as course content inside JupyterLab: rendered markdown and everything a cell outputs.
 LAB_CONTENT = ".jp-MarkdownOutput, .jp-OutputArea-output"
@@ -51,9 +55,11 @@ def audit(page, content: str | None = LAB_CONTENT, scope: str | None = None) -> 
     ``content`` is the selector of course content (``None``: the whole page is content, as on the
     static site); each node says whether it lies inside it (``content``) and where it sits (``where``).
     """
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: run `npm ci` (make test does)")
     page.add_style_tag(content="body { overflow: visible !important; }")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_JS)
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     size = page.viewport_size
     try:
         for _ in range(4):
@@ -69,8 +75,11 @@ def audit(page, content: str | None = LAB_CONTENT, scope: str | None = None) -> 
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(f"- {v['rule']} ({v['impact']}): {v['help']}\n    at {v['target']}\n    {v['html'][:160]}\n"
-                     f"    {v['summary'][:240]}" for v in violations)
+    return "\n".join(
+        f"- {v['rule']} ({v['impact']}): {v['help']}\n    at {v['target']}\n    {v['html'][:160]}\n"
+        f"    {v['summary'][:240]}"
+        for v in violations
+    )
 
 
 def lab_keys(violations: list[dict]) -> set[str]:
@@ -83,9 +92,11 @@ def check_against_baseline(violations: list[dict]) -> list[str]:
     known = set(json.loads(BASELINE.read_text())["known"]) if BASELINE.exists() else set()
     new = sorted(lab_keys(violations) - known)
     if new and os.environ.get("MVD_A11Y_BASELINE") == "write":
-        data = {"about": "JupyterLab's own WCAG A/AA violations (rule @ component), known and accepted; "
-                         "course content must have none. See tests/a11y.py.",
-                "known": sorted(known | set(new))}
+        data = {
+            "about": "JupyterLab's own WCAG A/AA violations (rule @ component), known and accepted; "
+            "course content must have none. See tests/a11y.py.",
+            "known": sorted(known | set(new)),
+        }
         BASELINE.write_text(json.dumps(data, indent=1) + "\n")
         return []
     return new

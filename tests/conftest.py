@@ -1,4 +1,10 @@
-"""Shared fixtures. Under `make test` (MVDCOURSE_NO_SKIPS=1) and CI (CI=true) a skipped test is a failure."""
+"""Shared fixtures and test tiers. Under `make test` (MVDCOURSE_NO_SKIPS=1) and CI
+(CI=true) a skipped test is a failure: the suite runs whole or not at all.
+
+Tiers: ``browser`` (real JupyterLab + Chromium), ``sandbox`` (bubblewrap grading), ``slow`` (kernels or
+nbgrader). ``make test-fast`` runs everything else; ``make test`` runs all. A test module declares its
+tier with ``pytestmark``; the table below tiers the modules that predate the markers.
+"""
 from __future__ import annotations
 
 import os
@@ -23,6 +29,26 @@ def student_data_dir(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def fb() -> facts.FactBase:
     return facts.default()
+
+
+#: Tier of whole test modules (by file name) and of tests that use a fixture (by fixture name).
+MODULE_TIERS = {
+    "test_browser": "browser",
+    "test_sandbox": "sandbox",
+    "test_grading_adversarial": "sandbox",
+    "test_instructor_cycle": "sandbox",
+    "test_quiz_grading": "slow",
+    "test_quiz_release": "slow",
+}
+FIXTURE_TIERS = {"executed": "slow"}  # test_notebooks: a fresh kernel runs each lesson
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tiers = {MODULE_TIERS.get(item.module.__name__.rpartition(".")[2])}
+        tiers |= {FIXTURE_TIERS.get(name) for name in item.fixturenames}
+        for tier in tiers - {None}:
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.hookimpl(hookwrapper=True)

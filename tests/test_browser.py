@@ -51,11 +51,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(home, root, student=False):
-    """Start JupyterLab on ``root`` with Jupyter's folders under ``home``; yields its base URL.
-
-    ``student``: launched as ``make start`` does, with config/student on JUPYTER_CONFIG_PATH.
-    """
+def start_lab(home, root, command=None, student=False):
+    """Start JupyterLab on ``root`` (or run ``command(port)`` there) with Jupyter's folders under ``home``;
+    yields its base URL. ``student``: launched as ``make start`` does, with config/student on
+    JUPYTER_CONFIG_PATH."""
     env = dict(os.environ)
     for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
         env[var] = str(home / var.lower())
@@ -75,6 +74,8 @@ def start_lab(home, root, student=False):
            "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
+    if command is not None:
+        cmd = command(port)
     log = open(home / "server.log", "w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
     url = f"http://127.0.0.1:{port}"
@@ -144,7 +145,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def course_lab(tmp_path_factory):
-    """JupyterLab started in a copy of the nbgrader course directory, quiz1 generated (as an instructor has it)."""
+    """The instructor launch, ``mvdcourse lab``, run inside a copy of the nbgrader course directory with
+    quiz1 generated (as an instructor has it on a server)."""
     need_chromium()
     from mvdcourse.quiz import course as course_mod
     home = tmp_path_factory.mktemp("instructor")
@@ -154,7 +156,11 @@ def course_lab(tmp_path_factory):
         src = paths.COURSE_ROOT / "assignments" / part
         (shutil.copytree if src.is_dir() else shutil.copy)(src, course / part)
     course_mod.generate(course, "quiz1")
-    yield from start_lab(home, course)
+
+    def instructor_launch(port):
+        return [sys.executable, "-m", "mvdcourse.cli", "lab", f"--port={port}", f"--token={TOKEN}",
+                "--", "--LabApp.expose_app_in_browser=True"]
+    yield from start_lab(home, course, instructor_launch)
 
 
 @pytest.fixture(scope="module")
@@ -250,21 +256,33 @@ def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, 
     page.goto(f"{course_lab}/lab/tree/release/quiz1/quiz1.ipynb?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(IDLE, timeout=60_000)
-    # Run All stops at the first failing check (an unanswered question), as in any notebook
+    # an unanswered quiz: Run All goes through every cell, each check saying one plain sentence
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_selector("text=Format problem: q1 has no answer yet", timeout=60_000)
+    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     page.wait_for_function(IDLE, timeout=60_000)
     errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
-    text = " ".join(errors.nth(i).text_content() for i in range(errors.count()))  # hidden cells too
-    assert "Format problem: q1 has no answer yet" in text
-    assert "correct" not in text.lower().replace("incorrect", "")
+    texts = [errors.nth(i).text_content().strip() for i in range(errors.count())]  # hidden cells too
+    assert len(texts) == 9, texts                      # the nine closed questions, the last one included
+    assert texts[0] == 'Format problem: q1 has no answer yet; write e.g. q1 = "A".'
+    assert all(t.startswith("Format problem:") and t.count("\n") == 0 for t in texts), texts
+    assert page.locator(".jp-Notebook .jp-OutputArea-output:has-text('Traceback')").count() == 0
+    assert page.locator(".jp-Notebook .jp-OutputArea-output:has-text('AssertionError')").count() == 0
+    assert "correct" not in " ".join(texts).lower().replace("incorrect", "")
+    rendered = page.locator(".jp-Notebook .jp-MarkdownOutput")
+    assert rendered.filter(has_text="Double-click this cell to type your answer here").count() == 1
+    assert rendered.filter(has_text="double-click it (or select it and press Enter) to edit it").count() == 1
     assert_accessible(page, "released quiz after Run All")
     page.screenshot(path=str(ARTIFACTS / "quiz1_release.png"))
 
 
-def test_formgrader_lists_the_quiz(course_lab, page):
-    page.goto(f"{course_lab}/formgrader?token={TOKEN}")
-    page.wait_for_selector("text=quiz1", timeout=60_000)
+def test_instructor_launch_opens_formgrader_listing_every_assignment(course_lab, page):
+    page.goto(f"{course_lab}/?token={TOKEN}")       # the launch's default page is the formgrader
+    page.wait_for_selector("td:has-text('quiz1')", timeout=60_000)
+    assert "/formgrader" in page.url
+    for name in ("final_exam", "quiz1", "quiz2", "quiz3", "quiz4"):
+        assert page.locator(f"td:has-text('{name}')").count() >= 1, name
+    assert page.locator("text=No data available in table").count() == 0
     page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
 
 

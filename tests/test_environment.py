@@ -32,10 +32,6 @@ def conda_pins() -> dict[str, str]:
         if isinstance(dep, str) and "=" in dep:
             name, version = dep.split("=", 1)
             pins[canon(name)] = version
-        elif isinstance(dep, dict):  # the pip: section, for packages conda-forge lacks
-            for line in dep.get("pip", []):
-                name, version = line.split("==")
-                pins[canon(name)] = version
     return pins
 
 

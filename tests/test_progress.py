@@ -1,4 +1,5 @@
 """A student's self-check answers and lesson completion are kept in their Jupyter data folder."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,10 @@ def test_answers_survive_a_kernel_restart():
     w.select(chosen)
     w.check()
     # a new Python process is what a restarted kernel is: it shows the self-check again
-    code = ("from mvdcourse import selfcheck; w = selfcheck.ask('l2_immediate', 1); "
-            "print(w.choice.value); print(w.feedback.value)")
+    code = (
+        "from mvdcourse import selfcheck; w = selfcheck.ask('l2_immediate', 1); "
+        "print(w.choice.value); print(w.feedback.value)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     value, feedback = out.split("\n", 1)
     assert value == w.choice.value
@@ -98,6 +101,7 @@ def test_a_failed_save_is_said_in_the_feedback(student_data_dir):
 
 def test_every_self_check_practises_a_real_learning_objective():
     from mvdcourse import course_home
+
     mapping = course_home.objective_map()
     for lesson, ids in progress.lesson_questions().items():
         n = len(course_home.lesson_info(lesson).objectives)
@@ -108,6 +112,7 @@ def test_every_self_check_practises_a_real_learning_objective():
 
 def test_course_home_shows_progress_per_objective_and_what_to_revisit():
     from mvdcourse import course_home
+
     home = course_home.show()
     assert home.report.value.count("<h2>") == len(progress.lesson_questions())
     assert "○ not started: 2 self-checks" in home.report.value  # L1 objective 2: l1_rez, l1_contact
@@ -126,6 +131,7 @@ def test_course_home_shows_progress_per_objective_and_what_to_revisit():
 
 def test_course_home_reset_asks_first():
     from mvdcourse import course_home
+
     w = selfcheck.ask("l1_rez")
     w.select(correct_letter(w))
     w.check()

@@ -102,5 +102,18 @@ def test_visible_check_tests_format_only(capsys):
     check_format("q3", "(d)", "single", options="ABCDE")
     out = capsys.readouterr().out
     assert "will be read as D" in out and "does not tell you whether your answer is right" in out
+
+
+def test_blank_answer_in_a_students_notebook_prints_one_sentence_and_carries_on(capsys, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    check_format("q3", None, "single", options="ABCDE")       # no exception: "Run All" continues
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == 'Format problem: q3 has no answer yet; write e.g. q3 = "A".'
+
+
+@pytest.mark.parametrize("mode", ["validate", "autograde"])
+def test_blank_answer_fails_the_check_under_nbgrader(monkeypatch, mode):
+    monkeypatch.setenv("NBGRADER_EXECUTION", mode)
     with pytest.raises(AssertionError, match="Format problem: q3 has no answer yet"):
         check_format("q3", None, "single", options="ABCDE")

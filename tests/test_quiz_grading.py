@@ -79,7 +79,8 @@ def test_feedback_shows_answer_key_and_explanations_after_grading(graded):
     html = (graded / "feedback" / "carol" / MINI / "mini.html").read_text()
     assert "Your answer:</b> C" in html and "Correct answer:</b> B" in html
     assert "Permanent hearing loss, 2.3% [Miller 2012], is the most frequent." in html
-    assert "1 point: the nerve and its nucleus recover gradually" in html  # mark scheme, after grading
+    assert "1 point: the nerve and its nucleus recover gradually" not in html  # mark scheme: graders only
+    assert "MARK SCHEME" not in html
 
 
 def test_manual_grades_survive_regrading(graded):
@@ -109,13 +110,15 @@ def test_export_has_status_quotes_names_and_per_item_rows(graded, tmp_path):
     assert rows["alice"]["status"] == "graded" and rows["alice"]["score"] in ("6", "7.5")
     items_rows = list(csv.DictReader((tmp_path / "i.csv").open(encoding="utf-8-sig")))
     carol_q1 = next(r for r in items_rows if r["student_id"] == "carol" and r["item"] == "q1")
-    assert carol_q1 == {"assignment": MINI, "student_id": "carol", "item": "q1", "type": "single", "answer": "C",
-                        "correct_answer": "B", "points": "0", "max_points": "1", "item_status": "wrong"}
+    assert carol_q1 == {"assignment": MINI, "student_id": "carol", "item": "q1", "type": "single", "lesson": "1",
+                        "objective": "identify the most frequent permanent complication of a first MVD",
+                        "answer": "C", "correct_answer": "B", "points": "0", "max_points": "1",
+                        "graded_by": "auto", "item_status": "wrong"}
 
 
 def test_cli_errors_are_sentences(tmp_path, capsys):
-    with pytest.raises(SystemExit, match="not an nbgrader course directory"):
-        cli.main(["--course", str(tmp_path), "grade", "x"])
+    assert cli.main(["--course", str(tmp_path), "grade", "x"]) == 2
+    assert "is not an nbgrader course directory: it has no nbgrader_config.py" in capsys.readouterr().err
     course = make_course(tmp_path, {MINI: FIXTURE})
     (course / "items" / "mini.yaml").write_text("items: [1, 2")
     assert cli.main(["--course", str(course), "check", MINI]) == 2

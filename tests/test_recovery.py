@@ -7,7 +7,8 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
-from mvdcourse import paths, references, style
+from mvdcourse import paths, references
+from mvdcourse.widgets import FigurePanel
 from mvdcourse.lessons import recovery
 
 NOTEBOOK = paths.LESSONS / "02_recovery.ipynb"
@@ -326,7 +327,7 @@ def test_classifier_widget_follows_controls_and_never_raises(monkeypatch):
     w.follow_up.value = ""
     assert "Months since MVD is empty" in w.info.value
     # an unexpected error inside the logic is shown as a message, not a traceback
-    monkeypatch.setattr(recovery, "classify", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(recovery.classifier, "classify", lambda *a, **k: 1 / 0)
     w.follow_up.value = "4"
     assert w.verdict.category == "invalid" and "could not be read (ZeroDivisionError" in w.info.value
     assert "Traceback" not in w.info.value
@@ -355,7 +356,7 @@ def test_every_demo_has_labelled_controls_alt_text_and_figures_in_the_course_sty
         ctrls = [c for c in controls(w) if not isinstance(c, (widgets.HTML,))]
         assert ctrls and all(c.description.strip() for c in ctrls), build.__name__
         panel = w.figure
-        assert isinstance(panel, style.FigurePanel) and len(panel.alt) > 80
+        assert isinstance(panel, FigurePanel) and len(panel.alt) > 80
         assert re.search(r"\d+(\.\d+)?%|month", panel.alt), build.__name__
 
 

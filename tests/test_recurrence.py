@@ -9,6 +9,7 @@ import pytest
 
 from mvdcourse import references, traceability
 from mvdcourse.lessons import recurrence as rec
+from mvdcourse.widgets import FigurePanel
 
 
 def shown_in_img(panel) -> bool:
@@ -316,7 +317,7 @@ def test_demos_are_zero_argument_builders_with_labelled_controls_and_a_figure():
     assert rec.DEMOS == (rec.recurrence_timeline, rec.cause_sorter, rec.case_vignettes)
     for build in rec.DEMOS:
         w = build()
-        panels = [c for c in w.children if isinstance(c, rec.style.FigurePanel)]
+        panels = [c for c in w.children if isinstance(c, FigurePanel)]
         assert len(panels) == 1 and len(panels[0].alt) > 40
         stack = list(w.children)
         while stack:

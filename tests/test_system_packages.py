@@ -49,7 +49,7 @@ def shim_path(tmp_path: Path, *, uid: int, apt: bool = True, sudo: bool = False)
         progs = " ".join(f"{pkg}={Path(prog).name}" for prog, pkg in
                          ((p, k) for p, k in system_packages().items()))
         fakes["apt-get"] = (f'echo "apt-get $*" >> {log}\n'
-                            f'case "$1" in install) for pair in {progs}; do '
+                            f'case "$*" in *" install "*) for pair in {progs}; do '
                             f'printf "#!/bin/sh\\n" > {bin_}/"${{pair#*=}}"; '
                             f'{shutil.which("chmod")} +x {bin_}/"${{pair#*=}}"; done;; esac')
     if sudo:
@@ -59,6 +59,11 @@ def shim_path(tmp_path: Path, *, uid: int, apt: bool = True, sudo: bool = False)
         (bin_ / name).chmod(0o755)
     env = {"PATH": str(bin_), "HOME": str(tmp_path)}
     return env, log
+
+
+def listed_packages() -> str:
+    """The listed Debian packages, in list order, as the install command names them."""
+    return " ".join(dict.fromkeys(system_packages().values()))
 
 
 def run_step(env) -> subprocess.CompletedProcess:
@@ -74,9 +79,10 @@ def test_root_installs_the_missing_packages_once_and_says_why(tmp_path):
     first = run_step(env)
     assert first.returncode == 0, first.stderr
     lines = first.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("== installing Debian package(s) chromium bubblewrap")
+    assert len(lines) == 1 and lines[0].startswith(f"== installing Debian package(s) {listed_packages()}")
     assert "browser tests" in lines[0] and "grading sandbox" in lines[0]
-    assert log.read_text().splitlines() == ["apt-get update -qq", "apt-get install -y -qq chromium bubblewrap"]
+    assert log.read_text().splitlines() == ["apt-get -o DPkg::Lock::Timeout=300 update -qq",
+                                           f"apt-get -o DPkg::Lock::Timeout=300 install -y -qq {listed_packages()}"]
     again = run_step(env)                         # now present: nothing to do, nothing printed
     assert again.returncode == 0 and again.stdout == "" and len(log.read_text().splitlines()) == 2
 
@@ -84,7 +90,7 @@ def test_root_installs_the_missing_packages_once_and_says_why(tmp_path):
 def test_password_less_sudo_is_used_when_not_root(tmp_path):
     env, log = shim_path(tmp_path, uid=1000, sudo=True)
     assert run_step(env).returncode == 0
-    assert "sudo -n apt-get install -y -qq chromium bubblewrap" in log.read_text()
+    assert f"sudo -n apt-get -o DPkg::Lock::Timeout=300 install -y -qq {listed_packages()}" in log.read_text()
 
 
 def test_without_root_or_sudo_it_stops_before_any_test_with_one_sentence(tmp_path):
@@ -93,7 +99,7 @@ def test_without_root_or_sudo_it_stops_before_any_test_with_one_sentence(tmp_pat
     assert out.returncode == 1 and out.stdout == ""
     msg = out.stderr.strip()
     assert msg.count("\n") == 0, msg
-    assert "chromium bubblewrap" in msg and "sudo apt-get install -y chromium bubblewrap" in msg
+    assert listed_packages() in msg and f"sudo apt-get install -y {listed_packages()}" in msg
     assert not log.exists()                       # apt-get was never called
 
 
@@ -101,7 +107,7 @@ def test_without_apt_it_names_the_packages_and_the_command(tmp_path):
     env, _ = shim_path(tmp_path, uid=0, apt=False)
     out = run_step(env)
     assert out.returncode == 1 and "no apt-get" in out.stderr
-    assert "sudo apt-get install -y chromium bubblewrap" in out.stderr
+    assert f"sudo apt-get install -y {listed_packages()}" in out.stderr
 
 
 def test_make_test_runs_the_step_before_pytest_and_ci_only_calls_make_test():

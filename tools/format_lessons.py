@@ -5,6 +5,7 @@
 - The Setup cell no longer asks the student to run it by hand (Run All Cells does).
 - The cell after the title says how to use the lesson: Run All Cells, and what to do after a restart.
 """
+
 from __future__ import annotations
 
 import sys

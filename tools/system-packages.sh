@@ -43,8 +43,8 @@ else
 fi
 
 echo "== installing Debian package(s) $missing for the tests: $why"
-$as apt-get update -qq >/dev/null
-if ! DEBIAN_FRONTEND=noninteractive $as apt-get install -y -qq $missing >/dev/null; then
+$as apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null
+if ! DEBIAN_FRONTEND=noninteractive $as apt-get -o DPkg::Lock::Timeout=300 install -y -qq $missing >/dev/null; then
   echo "installing $missing with apt-get failed (output above): fix that, or run  sudo apt-get install -y $missing  by hand, then run make test again." >&2
   exit 1
 fi

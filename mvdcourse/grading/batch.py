@@ -7,9 +7,11 @@
    (closed-form items are scored from answer literals against the key). One worker process per core
    does both; each writes its own submission's rows. SQLite gradebooks are switched to write-ahead
    logging and a write that meets "database is locked" is retried, so no row is lost (tested).
+3. **Flag** hand grades whose free-text answer changed since they were given (``handgrades``).
 4. **Record** the outcome in the ledger at once (``grading/<assignment>.jsonl``): a run that is
-   interrupted keeps every finished result and resumes with the rest; unchanged submissions are not
-   graded twice. Manual grades and comments in the gradebook are never touched by re-grading.
+   interrupted keeps every finished result and resumes with the rest; unchanged submissions graded
+   against an unchanged key are not graded twice; ``--regrade`` resumes the same way. Manual grades and
+   comments in the gradebook are never overwritten by re-grading.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import multiprocessing
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import sys
 import time
@@ -27,7 +30,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..quiz import course as course_mod
-from . import ledger, precheck, sandbox
+from ..quiz.noise import silence_known_warnings
+from . import handgrades, ledger, precheck, sandbox
 
 WORK = ".grading"
 FINAL = {"graded", "tampered", "timeout", "kernel_died", "malformed"}
@@ -36,10 +40,10 @@ FINAL = {"graded", "tampered", "timeout", "kernel_died", "malformed"}
 class Progress:
     """Done/total, elapsed, estimate, failures: one rewritten line on a terminal, sparse lines otherwise."""
 
-    def __init__(self, total: int, stream=sys.stdout):
+    def __init__(self, total: int, stream=None):
         self.total, self.done, self.failures = total, 0, 0
         self.start = time.monotonic()
-        self.stream = stream
+        self.stream = stream = stream or sys.stdout
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self._next_report = 0.0
 
@@ -68,31 +72,37 @@ class Progress:
 def load_api(course: Path, runs_dir: Path):
     """nbgrader's API with the course config, grading from the staging folder and replaying runs."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                        LimitOutput, SaveAutoGrades)
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
     from traitlets.config.loader import PyFileConfigLoader
 
     from ..quiz.preprocessor import GradeClosedForm
     from .replay import ReplayExecution
 
+    silence_known_warnings()
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    cfg.CourseDirectory.root = str(course)
     cfg.CourseDirectory.submitted_directory = f"{WORK}/stage"
     cfg.ReplayExecution.runs_dir = str(runs_dir)
     cfg.Autograde.autograde_preprocessors = [
         ReplayExecution, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         GradeClosedForm, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-    coursedir = CourseDirectory(config=cfg)
-    return NbGraderAPI(coursedir=coursedir, config=cfg)
+    return course_mod.nbgrader_api(course, cfg)
 
 
 _WORKER: dict = {}
 
 
 def _init_worker(course: str, assignment: str, runs_dir: str, limits: sandbox.Limits, sandboxed: bool) -> None:
-    """Per worker process: one nbgrader API (config loaded once), reused for every submission."""
+    """Per worker process: one nbgrader API (config loaded once), reused for every submission.
+
+    Workers ignore Ctrl-C: the parent stops them, so an interrupt prints one line, not a traceback each."""
+    if multiprocessing.parent_process() is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(course=Path(course), assignment=assignment, runs_dir=Path(runs_dir), limits=limits,
                    sandboxed=sandboxed, api=load_api(Path(course), Path(runs_dir)))
 
@@ -100,7 +110,8 @@ def _init_worker(course: str, assignment: str, runs_dir: str, limits: sandbox.Li
 def _grade_one(job) -> tuple[str, str, str, str, float]:
     """Run one staged submission in its sandbox, then score and store it with nbgrader.
 
-    Returns (student, status, reason, fingerprint, seconds). Never raises: any failure is an outcome.
+    Returns (student, status, reason, fingerprint, seconds, stale items). Never raises: any failure is
+    an outcome.
     """
     student, prep_status, prep_reason, notes, fp = job
     w = _WORKER
@@ -116,18 +127,24 @@ def _grade_one(job) -> tuple[str, str, str, str, float]:
         if result.executed is not None:
             shutil.move(result.executed, target)
         shutil.rmtree(scratch, ignore_errors=True)
+        before = handgrades.graded_answers(course, assignment, student)
         log = _autograde_with_retry(w["api"], assignment, student)
+        stale = []
+        if log.get("success"):
+            after = handgrades.graded_answers(course, assignment, student) or {}
+            stale = handgrades.flag_changed(w["api"].coursedir.db_url, assignment, student, before, after)
     except Exception as exc:  # noqa: BLE001 — one submission's failure must not stop the batch
-        return student, "error", f"{type(exc).__name__}: {exc}"[:300], fp, time.monotonic() - start
+        return student, "error", f"{type(exc).__name__}: {exc}"[:300], fp, time.monotonic() - start, []
     seconds = round(time.monotonic() - start, 2)
     if not log.get("success"):
         text = (log.get("error") or log.get("log") or "nbgrader failed").strip().splitlines()
-        return student, "error", (text[-1] if text else "nbgrader failed")[:300], fp, seconds
+        return student, "error", (text[-1] if text else "nbgrader failed")[:300], fp, seconds, []
     if result.status in ("timeout", "kernel_died", "error"):
-        return student, result.status, result.reason + "; answers were graded from the submitted cells", fp, seconds
+        return (student, result.status, result.reason + "; answers were graded from the submitted cells", fp,
+                seconds, stale)
     if prep_status == "tampered":
-        return student, "tampered", prep_reason, fp, seconds
-    return student, "graded", notes, fp, seconds
+        return student, "tampered", prep_reason, fp, seconds, stale
+    return student, "graded", notes, fp, seconds, stale
 
 
 def _autograde_with_retry(api, assignment: str, student: str, attempts: int = 6) -> dict:
@@ -168,10 +185,27 @@ def _stage(course: Path, assignment: str, student: str, nb: dict) -> None:
     (dest / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
 
 
+def _missing_reason(folder: Path, assignment: str) -> str:
+    """Why a submission folder has no notebook to grade, naming what it holds instead."""
+    found = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "timestamp.txt")
+    if not found:
+        return f"no {assignment}.ipynb in the submission folder (it is empty)"
+    shown = ", ".join(f"'{n}'" for n in found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    notebooks = [n for n in found if n.endswith(".ipynb")]
+    hint = (f"; if {notebooks[0]!r} is the quiz, rename it to {assignment}.ipynb and grade again"
+            if len(notebooks) == 1 else "")
+    return f"no {assignment}.ipynb in the submission folder; it holds {shown}{hint}"
+
+
+class NoSubmissions(course_mod.CourseError):
+    """Nothing to grade: the message says where we looked and what to check."""
+
+
 def grade(course: Path, assignment: str, students: list[str] | None = None, workers: int = 0,
           regrade: bool = False, sandboxed: bool = True, limits: sandbox.Limits = sandbox.Limits(),
-          stream=sys.stdout) -> dict[str, dict]:
+          stream=None) -> dict[str, dict]:
     """Grade ``assignment``; returns {student: outcome}. Raises RuntimeError if it cannot start."""
+    stream = stream or sys.stdout
     course = Path(course).resolve()
     release_nb = course / "release" / assignment / f"{assignment}.ipynb"
     if not release_nb.exists():
@@ -179,62 +213,109 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
     release = json.loads(release_nb.read_text(encoding="utf-8"))
     workers = workers or os.cpu_count() or 1
     explicit = bool(students)
-    students = students or submissions(course, assignment)
+    submitted = submissions(course, assignment)
+    if not submitted and not explicit:
+        raise NoSubmissions(
+            f"no submissions of {assignment} in {course / 'submitted'} (expected "
+            f"submitted/<student>/{assignment}/{assignment}.ipynb). Collect them first (`nbgrader collect "
+            f"{assignment}` or `nbgrader zip_collect {assignment}`), or check that this is the right course "
+            "directory.")
+    students = students or submitted
     previous = ledger.latest(course, assignment)
+    key_fp = ledger.key_fingerprint(course, assignment)
+    regrade_since = None
+    if regrade and not explicit:
+        regrade_since = ledger.regrade_started(course, assignment)
+        if regrade_since:
+            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(regrade_since))
+            stream.write(f"continuing the regrade started {started} (submissions it already regraded are kept)\n")
+        else:
+            regrade_since = ledger.start_regrade(course, assignment)
+    elif not explicit:
+        regrade_since = ledger.regrade_started(course, assignment)
+        if regrade_since:
+            stream.write("continuing an interrupted regrade\n")
     runs_dir = course / WORK / "runs" / assignment
     runs_dir.mkdir(parents=True, exist_ok=True)
     outcomes: dict[str, dict] = {}
-    todo, tamper_rows = [], []
+    todo, tamper_rows, key_changed = [], [], 0
 
     for student in students:
         folder = course / "submitted" / student / assignment
         nb_path = folder / f"{assignment}.ipynb"
         if not nb_path.exists():
-            outcomes[student] = ledger.record(course, assignment, student, "missing",
-                                              f"no {assignment}.ipynb in the submission folder")
+            reason = _missing_reason(folder, assignment) if folder.is_dir() else "no submission folder"
+            outcomes[student] = ledger.record(course, assignment, student, "missing", reason)
             continue
         fp = ledger.fingerprint(folder)
         last = previous.get(student)
-        if not regrade and not explicit and last and last.get("fingerprint") == fp and last["status"] in FINAL:
+        same = last and last.get("fingerprint") == fp and last["status"] in FINAL
+        fresh = not regrade_since or (last and last.get("time", 0) >= regrade_since)
+        if not explicit and same and last.get("key") == key_fp and fresh:
             outcomes[student] = {**last, "skipped": True}
             continue
+        key_changed += bool(same and last.get("key") != key_fp)
         prep = precheck.prepare(nb_path.read_bytes(), release)
         if prep.status == "malformed":
-            outcomes[student] = ledger.record(course, assignment, student, "malformed", prep.reason, fingerprint=fp)
+            outcomes[student] = ledger.record(course, assignment, student, "malformed", prep.reason,
+                                              fingerprint=fp, key=key_fp)
             continue
         tamper_rows += [(student, t) for t in prep.tamper]
         _stage(course, assignment, student, prep.notebook)
         todo.append((student, prep, fp))
 
-    for student in set(roster(course)) - set(submissions(course, assignment)) - set(outcomes):
+    for student in set(roster(course)) - set(submitted) - set(outcomes):
         if not explicit:
             outcomes[student] = {"student": student, "status": "missing", "reason": "no submission"}
 
+    if key_changed:
+        stream.write(f"{key_changed} unchanged submission(s) are graded again: the item bank or the released "
+                     "notebook changed since they were graded\n")
     progress = Progress(len(todo), stream)
     jobs = [(student, prep.status, prep.reason, "; ".join(prep.notes), fp) for student, prep, fp in todo]
     if todo:
         use_wal(course)
-    if workers == 1 or len(todo) < 2:
-        _init_worker(str(course), assignment, str(runs_dir), limits, sandboxed)
-        results = map(_grade_one, jobs)
-        pool = None
-    else:
-        ctx = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(str(course), assignment, str(runs_dir), limits, sandboxed))
-        results = (f.result() for f in as_completed([pool.submit(_grade_one, job) for job in jobs]))
+    pool = None
     try:
-        for student, status, reason, fp, seconds in results:
+        if workers == 1 or len(todo) < 2:
+            _init_worker(str(course), assignment, str(runs_dir), limits, sandboxed)
+            results = map(_grade_one, jobs)
+        else:
+            ctx = multiprocessing.get_context("fork")
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                       initargs=(str(course), assignment, str(runs_dir), limits, sandboxed))
+            results = (f.result() for f in as_completed([pool.submit(_grade_one, job) for job in jobs]))
+        for student, status, reason, fp, seconds, stale in results:
+            extra = {"stale_hand_grades": stale} if stale else {}
             outcomes[student] = ledger.record(course, assignment, student, status, reason, fingerprint=fp,
-                                              seconds=seconds)
+                                              key=key_fp, seconds=seconds, **extra)
             progress.step(student, status)
+    except KeyboardInterrupt:
+        _stop(pool)
+        pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
+    if regrade_since and not explicit:
+        ledger.regrade_marker(course, assignment).unlink(missing_ok=True)   # every submission is done
     if tamper_rows:
         write_tamper_report(course, assignment, tamper_rows)
     return outcomes
+
+
+def _stop(pool) -> None:
+    """Ctrl-C: cancel queued submissions and stop the workers now (their sandboxes die with them)."""
+    if pool is None:
+        return
+    processes = list((pool._processes or {}).values())   # no public handle on the workers
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=10)
 
 
 def write_tamper_report(course: Path, assignment: str, rows: list[tuple[str, str]]) -> Path:
@@ -247,12 +328,29 @@ def write_tamper_report(course: Path, assignment: str, rows: list[tuple[str, str
     return path
 
 
-def summary(outcomes: dict[str, dict]) -> str:
+def summary(outcomes: dict[str, dict], pending: dict[str, list[str]] | None = None, limit: int = 20) -> str:
+    """Outcome counts, then every student not graded normally with the reason, then hand grading left."""
     counts = Counter(o["status"] for o in outcomes.values())
     skipped = sum(1 for o in outcomes.values() if o.get("skipped"))
     lines = [f"{'outcome':<14}{'submissions':>12}"]
     lines += [f"{status:<14}{n:>12}" for status, n in sorted(counts.items())]
-    lines.append(f"{'total':<14}{sum(counts.values()):>12}" + (f"   ({skipped} unchanged, not re-graded)" if skipped else ""))
+    lines.append(f"{'total':<14}{sum(counts.values()):>12}"
+                 + (f"   ({skipped} unchanged, not re-graded)" if skipped else ""))
+    odd = sorted((s, o) for s, o in outcomes.items() if o["status"] != "graded")
+    if odd:
+        lines.append(f"not graded normally ({len(odd)}):")
+        lines += [f"  {s:<14}{o['status']:<12}{o.get('reason', '')}" for s, o in odd[:limit]]
+        if len(odd) > limit:
+            lines.append(f"  … and {len(odd) - limit} more (every outcome: grading/<assignment>.jsonl, "
+                         "or `mvdcourse export`)")
+    stale = sorted(s for s, o in outcomes.items() if o.get("stale_hand_grades") and not o.get("skipped"))
+    if stale:
+        lines.append("hand grades flagged for review because the answer changed: "
+                     + ", ".join(f"{s} ({' '.join(outcomes[s]['stale_hand_grades'])})" for s in stale))
+    if pending is not None:
+        answers = sum(len(v) for v in pending.values())
+        lines.append(f"awaiting hand grading: {answers} answer(s) in {len(pending)} submission(s)"
+                     + (" — grade them in formgrader (`mvdcourse lab`) before `mvdcourse feedback`" if pending else ""))
     return "\n".join(lines)
 
 
@@ -268,11 +366,13 @@ def main(course: Path, args) -> int:
     else:
         print("WARNING: grading WITHOUT a sandbox; student code can read the key and change the gradebook.",
               file=sys.stderr)
+    from ..quiz.feedback import pending_hand_grading
     start = time.monotonic()
     limits = sandbox.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                             memory_mb=args.memory_mb)
     outcomes = grade(course, args.assignment, args.student, args.workers, args.regrade, sandboxed, limits)
-    print(summary(outcomes))
+    pending = pending_hand_grading(course_mod.db_url(course), args.assignment)
+    print(summary(outcomes, {s: v for s, v in pending.items() if s in outcomes}))
     report = Path(course) / "grading" / f"{args.assignment}-tamper-report.csv"
     if report.exists() and any(o["status"] == "tampered" for o in outcomes.values()):
         print(f"tampering found and repaired: see {report}")

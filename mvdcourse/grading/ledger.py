@@ -2,8 +2,11 @@
 
 ``assignments/grading/<assignment>.jsonl`` keeps, for every submission, its status (``graded``,
 ``missing``, ``malformed``, ``timeout``, ``kernel_died``, ``tampered``, ``error``), the reason, and a
-fingerprint of the submitted files. A run that is killed loses nothing already written; the next run
-skips submissions whose fingerprint is unchanged. The last line for a student wins.
+fingerprint of the submitted files and one of the key it was graded against (item bank + released
+notebook + grader version). A run that is killed loses nothing already written; the next run skips
+submissions whose two fingerprints are unchanged, so a corrected key re-grades everyone. The last line
+for a student wins. ``--regrade`` leaves a marker (``grading/<assignment>-regrade.json``) until every
+submission has a line newer than it, so an interrupted regrade resumes like a first grading.
 """
 from __future__ import annotations
 
@@ -28,6 +31,38 @@ def fingerprint(folder: Path) -> str:
             h.update(str(p.relative_to(folder)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def key_fingerprint(course: Path, assignment: str) -> str:
+    """A hash of what scores depend on besides the submission: item bank, released notebook, grader."""
+    from mvdcourse import __version__
+    h = hashlib.sha256(__version__.encode())
+    for p in (Path(course) / "items" / f"{assignment}.yaml",
+              Path(course) / "release" / assignment / f"{assignment}.ipynb"):
+        h.update(p.name.encode())
+        h.update(p.read_bytes() if p.exists() else b"")
+    return h.hexdigest()
+
+
+def regrade_marker(course: Path, assignment: str) -> Path:
+    return Path(course) / "grading" / f"{assignment}-regrade.json"
+
+
+def regrade_started(course: Path, assignment: str) -> float | None:
+    """When the unfinished ``--regrade`` of ``assignment`` started, or None."""
+    path = regrade_marker(course, assignment)
+    try:
+        return float(json.loads(path.read_text(encoding="utf-8"))["started"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def start_regrade(course: Path, assignment: str) -> float:
+    path = regrade_marker(course, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    path.write_text(json.dumps({"started": started}), encoding="utf-8")
+    return started
 
 
 def record(course: Path, assignment: str, student: str, status: str, reason: str = "", **extra) -> dict:

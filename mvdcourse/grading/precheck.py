@@ -36,10 +36,28 @@ def _source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+#: Start of a file -> what it is, for files students hand in instead of the notebook.
+SIGNATURES = [(b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive (a Word document or zipped folder?)"),
+              (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"), (b"\x89PNG", "a PNG image"),
+              (b"\xff\xd8\xff", "a JPEG image"), (b"<!DOCTYPE html", "an HTML page (an exported notebook?)"),
+              (b"<html", "an HTML page (an exported notebook?)"), (b"{\\rtf", "an RTF document")]
+
+
+def _other_format(raw: bytes) -> str | None:
+    head = raw.lstrip()[:16]
+    for magic, what in SIGNATURES:
+        if head[:len(magic)].lower() == magic.lower():
+            return what
+    return None
+
+
 def read_notebook(raw: bytes) -> tuple[dict | None, str]:
     """Parse and validate; convert nbformat 3. Returns (notebook, '') or (None, reason)."""
     if not raw.strip():
         return None, "the file is empty"
+    other = _other_format(raw)
+    if other:
+        return None, f"the file is {other}, not a Jupyter notebook; ask the student for the .ipynb file"
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -117,6 +117,10 @@ def run_notebook(notebook: Path, scratch: Path, limits: Limits = Limits(), sandb
                             preexec_fn=_limit(limits), start_new_session=True)
     try:
         out, err = proc.communicate(timeout=limits.notebook_timeout)
+    except KeyboardInterrupt:   # Ctrl-C in a one-worker run: the sandbox is in its own session
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()

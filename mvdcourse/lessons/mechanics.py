@@ -8,64 +8,51 @@ not predict).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 from matplotlib.patches import Circle, Ellipse, FancyBboxPatch
 
+from .. import content, style
 from .. import facts as factbase
-from .. import style
+from .. import widgets as demo
 
 
-@dataclass(frozen=True)
-class Vessel:
-    key: str
+class Vessel(content.Record):
+    """One offending vessel (``assets/lessons/01_hfs_and_mvd/vessels.yaml``)."""
+
+    id: str
     name: str
-    share_facts: tuple[str, ...]  # reported shares as offending vessel, one per series
-    note_facts: tuple[str, ...]   # qualitative findings
-    teaching: str                 # one-sentence teaching note (no numbers)
+    share_facts: tuple[str, ...] = ()  # reported shares as offending vessel, one per series
+    note_facts: tuple[str, ...] = ()  # qualitative findings
+    teaching: str  # one-sentence teaching note (no numbers)
+
+    @property
+    def key(self) -> str:
+        return self.id
 
 
-VESSELS: dict[str, Vessel] = {v.key: v for v in (
-    Vessel("AICA", "Anterior inferior cerebellar artery (AICA)",
-           ("vessel.aica.pooled", "vessel.aica.series1997", "vessel.aica.choi1999", "vessel.aica.baba"),
-           ("vessel.side_predilection",),
-           "The most frequent offender in pooled data, but not in every series: it loops between the "
-           "facial and vestibulocochlear nerves, close to the root exit zone."),
-    Vessel("PICA", "Posterior inferior cerebellar artery (PICA)",
-           ("vessel.pica.series1997", "vessel.pica.choi1999", "vessel.pica.baba"),
-           ("vessel.side_predilection",),
-           "Rises from the vertebral artery and loops up to the root exit zone from below; in some "
-           "series it outnumbers AICA."),
-    Vessel("VA", "Vertebral artery (VA) / vertebrobasilar trunk",
-           ("vessel.vertebrobasilar.series1997", "vessel.va.baba"),
-           ("vessel.va_complications",),
-           "A large, stiff artery that is harder to move away from the nerve than its branches."),
-    Vessel("Vein", "Vein",
-           (),
-           ("vessel.vein",),
-           "Rarely the main offender; easy to overlook at the first operation."),
-    Vessel("Multiple", "More than one vessel",
-           ("vessel.multiple.sindou", "vessel.multiple.baba"),
-           (),
-           "Conflicts are often multiple: the surgeon must explore the whole root exit zone, "
-           "not stop at the first vessel found."),
-)}
+VESSELS: dict[str, Vessel] = content.lesson_records("01_hfs_and_mvd", "vessels", Vessel)
 
+class LsrTimePoint(content.Record):
+    """Facts giving the share with spasm still present at one time point, by LSR status."""
+
+    id: str
+    persisted: str
+    disappeared: str
+
+
+_TIME_POINTS = content.lesson_records("01_hfs_and_mvd", "lsr_time_points", LsrTimePoint)
 #: Monitoring data: spasm still present, by LSR status at the end of surgery and time point.
-LSR_FACTS = {
-    "persisted": {"discharge": "lsr.persist_hfs.discharge", "3 months": "lsr.persist_hfs.3mo",
-                  "1 year": "lsr.persist_hfs.1y"},
-    "disappeared": {"discharge": "lsr.resolved_hfs.discharge", "3 months": "lsr.resolved_hfs.3mo",
-                    "1 year": "lsr.resolved_hfs.1y"},
-}
-TIME_POINTS = ("discharge", "3 months", "1 year")
+LSR_FACTS = {status: {t.id: getattr(t, status) for t in _TIME_POINTS.values()} for status in ("persisted", "disappeared")}
+TIME_POINTS = tuple(_TIME_POINTS)
+TEXTS = content.lesson_texts("01_hfs_and_mvd")
 MONITORING_CAVEAT_FACTS = ("lsr.monitoring_1y.with.wei2018", "lsr.monitoring_1y.without.wei2018",
                            "lsr.longterm_not_significant.nugroho2021", "lsr.specificity", "lsr.sensitivity")
 
 #: Every fact this module shows (the lesson's reference list is built from it).
-FACT_IDS = tuple(f for v in VESSELS.values() for f in v.share_facts + v.note_facts) + tuple(
-    f for d in LSR_FACTS.values() for f in d.values()) + MONITORING_CAVEAT_FACTS
+FACT_IDS = tuple(dict.fromkeys(
+    [f for v in VESSELS.values() for f in v.share_facts + v.note_facts]
+    + [f for d in LSR_FACTS.values() for f in d.values()] + list(MONITORING_CAVEAT_FACTS)))
 
 
 # ----------------------------------------------------------------------------- anatomy explorer
@@ -219,7 +206,7 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     return "".join(parts)
 
 
-class AnatomyExplorer(style.FigureDemo):
+class AnatomyExplorer(demo.FigureDemo):
     """Choose a vessel → it is highlighted on the schematic and its reported shares are listed."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -231,6 +218,7 @@ class AnatomyExplorer(style.FigureDemo):
 
 
 def anatomy_explorer() -> AnatomyExplorer:
+    """Lesson 1 demo: choose a vessel; see it on the schematic and how often series report it as the offender."""
     return AnatomyExplorer()
 
 
@@ -246,7 +234,7 @@ def persisting_spasm(lsr: str, time_point: str, fb: factbase.FactBase | None = N
     return {"fact": fid, "value": fb.fact(fid).value, "text": fb.text(fid), "citation": fb.labels(fid)}
 
 
-def monitoring_figure(lsr: str = "disappeared", time_point: str = "1 year",
+def monitoring_figure(lsr: str = "disappeared", time_point: str = TIME_POINTS[-1],
                       fb: factbase.FactBase | None = None):
     """Both LSR curves over the three time points, the chosen point ringed. Returns ``(fig, data)``."""
     fb = fb or factbase.default()
@@ -279,21 +267,9 @@ def monitoring_text(lsr: str, time_point: str, fb: factbase.FactBase | None = No
     c = persisting_spasm(lsr, time_point, fb)
     other = "disappeared" if lsr == "persisted" else "persisted"
     o = persisting_spasm(other, time_point, fb)
-    with_mon = fb.cite("lsr.monitoring_1y.with.wei2018")
-    without = fb.cite("lsr.monitoring_1y.without.wei2018")
-    return (
-        f"<p><b>When the LSR {lsr}</b> at the end of surgery, {c['text']} of patients still had spasm at "
-        f"{time_point} {html.escape(c['citation'])}; when it {other}, {o['text']}.</p>"
-        f"<p>So a persisting LSR raises the chance of persisting spasm, but most patients with a persisting "
-        f"LSR are still cured, and the difference shrinks with time. The final LSR status is specific "
-        f"({html.escape(fb.cite('lsr.specificity'))}) but not sensitive "
-        f"({html.escape(fb.cite('lsr.sensitivity'))}).</p>"
-        f"<p><b>Caveat:</b> a prospective comparison found no 1-year benefit from routine LSR monitoring: "
-        f"cured at 1 year {html.escape(with_mon)} with monitoring vs {html.escape(without)} without (not "
-        f"significant). Most studies find no long-term link "
-        f"{html.escape(fb.labels('lsr.longterm_not_significant.nugroho2021'))}.</p>"
-        + style.disclaimer_html("interpreter")
-    )
+    return (content.fill(TEXTS["monitoring"], fb, lsr=lsr, share=c["text"], time_point=time_point,
+                         citation=html.escape(c["citation"]), other=other, other_share=o["text"])
+            + demo.disclaimer_html("interpreter"))
 
 
 def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> str:
@@ -301,12 +277,13 @@ def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = Non
     per = [persisting_spasm("persisted", t, fb)["text"] for t in TIME_POINTS]
     dis = [persisting_spasm("disappeared", t, fb)["text"] for t in TIME_POINTS]
     c = persisting_spasm(lsr, time_point, fb)
-    return (f"Line chart of patients with spasm still present at discharge, 3 months and 1 year: LSR persisted "
+    when = ", ".join(TIME_POINTS[:-1]) + " and " + TIME_POINTS[-1]
+    return (f"Line chart of patients with spasm still present at {when}: LSR persisted "
             f"{', '.join(per)}; LSR disappeared {', '.join(dis)}. Highlighted: LSR {lsr} at {time_point}, "
             f"{c['text']}.")
 
 
-class MonitoringInterpreter(style.FigureDemo):
+class MonitoringInterpreter(demo.FigureDemo):
     """Choose LSR status and time point → the reported share with persisting spasm, with caveats."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -314,7 +291,7 @@ class MonitoringInterpreter(style.FigureDemo):
         self.lsr = widgets.ToggleButtons(options=["disappeared", "persisted"], value="disappeared",
                                          description="LSR at end of surgery:",
                                          style={"description_width": "initial"})
-        self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value="1 year",
+        self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value=TIME_POINTS[-1],
                                                 description="Time after surgery:",
                                                 style={"description_width": "initial"})
         super().__init__([self.lsr, self.time_point], monitoring_figure, monitoring_alt, monitoring_text,
@@ -322,8 +299,12 @@ class MonitoringInterpreter(style.FigureDemo):
 
 
 def monitoring_interpreter() -> MonitoringInterpreter:
+    """Lesson 1 demo: choose LSR status and time point; read the share with persisting spasm and the caveats."""
     return MonitoringInterpreter()
 
+
+#: Handout claims the widgets quote (none in this lesson).
+SEED_CLAIM_IDS: tuple[str, ...] = ()
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these).
 DEMOS = (anatomy_explorer, monitoring_interpreter)

@@ -23,6 +23,10 @@ from . import items as itembank
 from .answers import Spec
 
 SOURCE_DIR = paths.COURSE_ROOT / "assignments" / "source"
+EDIT_HINT = ("double-click it (or select it and press Enter) to edit it, replace the placeholder with your "
+             "answer, then press Shift+Enter to show it formatted.")
+RESPONSE_PLACEHOLDER = ("*Double-click this cell to type your answer here, replacing this text; "
+                        "press Shift+Enter when you are done.*")
 NOTICE = ("> **Education only.** These questions use published group figures to test understanding. "
           "They are not clinical advice.")
 
@@ -63,7 +67,7 @@ def _question_md(n: int, item, fb: factbase.FactBase) -> str:
         parts.append("\n".join(f"{k}. {r(v)}" for k, v in item.steps.items()))
         parts.append("*Put the step numbers in the right order.*")
     if item.type == "free_text":
-        parts.append("Write your answer in the cell below this one.")
+        parts.append(f"Write your answer in the text cell below this one: {EDIT_HINT}")
         parts.append(f"=== BEGIN MARK SCHEME ===\n\n{r(item.mark_scheme)}\n\n=== END MARK SCHEME ===")
     else:
         parts.append(f"Answer in the cell below by assigning a plain value, e.g. `{spec.example()}`.")
@@ -82,7 +86,7 @@ def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = Non
         if item.type == "free_text":
             cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb)), f"{item.id}_task",
                                    task=True, locked=True, points=item.points))
-            answer = new_markdown_cell("*Type your answer here, replacing this text.*")
+            answer = new_markdown_cell(RESPONSE_PLACEHOLDER)
             answer.id = f"{item.id}-response"
             cells.append(answer)
             continue
@@ -104,22 +108,28 @@ def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = Non
     return nb
 
 
-def source_path(name: str) -> Path:
-    return SOURCE_DIR / name / f"{name}.ipynb"
+def source_path(name: str, course: Path | None = None) -> Path:
+    source = Path(course) / "source" if course is not None else SOURCE_DIR
+    return source / name / f"{name}.ipynb"
 
 
-def render(name: str) -> str:
-    """The exact text of the generated source notebook."""
-    nb = notebook(itembank.load(name))
+def render(name: str, course: Path | None = None) -> str:
+    """The exact text of the source notebook generated from ``<course>/items/<name>.yaml``."""
+    bank = Path(course) / "items" / f"{name}.yaml" if course is not None else name
+    nb = notebook(itembank.load(bank))
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def build(names: list[str] | None = None) -> list[Path]:
-    """Write the source notebooks; returns the paths written."""
+def build(names: list[str] | None = None, course: Path | None = None) -> list[Path]:
+    """Write the source notebooks of ``course`` (default: the checkout's) from its item banks."""
+    items_dir = Path(course) / "items" if course is not None else itembank.ITEMS_DIR
     written = []
-    for name in names or itembank.all_assignments():
-        path = source_path(name)
+    for name in names or itembank.all_assignments(items_dir):
+        if not (items_dir / f"{name}.yaml").exists():
+            known = ", ".join(itembank.all_assignments(items_dir)) or "none"
+            raise FileNotFoundError(f"no item bank {items_dir / (name + '.yaml')}: the assignments here are {known}")
+        path = source_path(name, course)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(name), encoding="utf-8")
+        path.write_text(render(name, course), encoding="utf-8")
         written.append(path)
     return written

@@ -17,10 +17,46 @@ from .. import paths
 from . import items as itembank
 
 DEFAULT_COURSE = paths.COURSE_ROOT / "assignments"
+CONFIG = "nbgrader_config.py"
+#: Environment variable naming the course directory (e.g. set once on a JupyterHub server).
+COURSE_ENV = "MVDCOURSE_COURSE"
 
 
 class CourseError(RuntimeError):
     """A course-level step failed; the message says which and why."""
+
+
+def resolve(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> tuple[Path, str]:
+    """The course directory a command acts on, and why that one.
+
+    In order: ``--course`` when given; else the current folder when it holds ``nbgrader_config.py``
+    (nbgrader's own convention, so ``nbgrader`` and ``mvdcourse`` commands agree); else
+    ``$MVDCOURSE_COURSE``; else this checkout's ``assignments/``. Raises CourseError when the chosen
+    folder is not a course directory.
+    """
+    cwd = Path(cwd or Path.cwd())
+    if explicit:
+        course, why = Path(explicit).expanduser().resolve(), "--course"
+    elif (cwd / CONFIG).is_file():
+        course, why = cwd.resolve(), "the current folder"
+    elif os.environ.get(COURSE_ENV):
+        course, why = Path(os.environ[COURSE_ENV]).expanduser().resolve(), f"${COURSE_ENV}"
+    else:
+        course, why = DEFAULT_COURSE.resolve(), "this checkout's; the current folder has no nbgrader_config.py"
+    if not (course / CONFIG).is_file():
+        hint = "" if course.exists() else " (the folder does not exist)"
+        raise CourseError(f"{course} is not an nbgrader course directory: it has no {CONFIG}{hint}. "
+                          f"Run the command inside your course folder or pass --course FOLDER.")
+    return course, why
+
+
+def items_dir(course: Path) -> Path:
+    return Path(course) / "items"
+
+
+def assignments(course: Path) -> list[str]:
+    """The course's assignments: one per item bank in ``<course>/items``."""
+    return itembank.all_assignments(items_dir(course))
 
 
 def nbgrader_env() -> dict:
@@ -43,6 +79,22 @@ def nbgrader(course: Path, *args: str, check: bool = True, quiet: bool = True) -
     return proc
 
 
+def nbgrader_api(course: Path, cfg):
+    """nbgrader's Python API on ``course`` with ``cfg``. Its log goes to a logger of its own: each call
+    returns its log and errors (which callers report), and the exchange check at start-up ("Unwritable
+    directory" when the exchange folder does not exist yet) is irrelevant to grading and feedback."""
+    import logging
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    log = logging.getLogger("mvdcourse.nbgrader")
+    log.propagate = False
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    cfg.CourseDirectory.root = str(course)
+    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg, log=log)
+
+
 def db_url(course: Path) -> str:
     """The gradebook's database URL from the course config (nbgrader's default: SQLite in the course root).
 
@@ -52,6 +104,17 @@ def db_url(course: Path) -> str:
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     url = cfg.CourseDirectory.get("db_url") if "CourseDirectory" in cfg else None
     return url or f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
+
+
+def copy_course(dest: Path) -> Path:
+    """A fresh course directory at ``dest``: this checkout's config, item banks and sources, no grades."""
+    import shutil
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in ("nbgrader_config.py", "items", "source"):
+        src = DEFAULT_COURSE / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / part)
+    return dest
 
 
 def generate(course: Path, name: str) -> Path:

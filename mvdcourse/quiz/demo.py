@@ -88,8 +88,11 @@ def answer_source(item, profile: Profile, rng: random.Random) -> str:
     return f"{item.id} = {value!r}"
 
 
-def demo_class(course: Path, assignment: str, students: int, seed: int = 2026) -> list[str]:
-    """Write ``students`` simulated submissions; returns the student ids."""
+def demo_class(course: Path, assignment: str, students: int, seed: int = 2026, answer_for=None) -> list[str]:
+    """Write ``students`` simulated submissions; returns the student ids.
+
+    ``answer_for(n, item, rng)`` returns the answer cell of student ``n`` (default: the profiles above;
+    :mod:`mvdcourse.quiz.demo_irt` passes a latent-ability model)."""
     course = Path(course)
     release = course / "release" / assignment / f"{assignment}.ipynb"
     if not release.exists():
@@ -110,7 +113,8 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026) -
             for cell in nb["cells"]:
                 gid = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
                 if gid.endswith("_answer"):
-                    cell["source"] = answer_source(bank.item(gid.removesuffix("_answer")), profile, rng)
+                    item = bank.item(gid.removesuffix("_answer"))
+                    cell["source"] = (answer_for(n, item, rng) if answer_for else answer_source(item, profile, rng))
                 elif cell.get("id", "").endswith("-response"):
                     cell["source"] = rng.choice(FREE_TEXT)
             folder = course / "submitted" / sid / assignment

@@ -183,5 +183,6 @@ def load(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> Assig
             f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())) from None
 
 
-def all_assignments() -> list[str]:
-    return sorted(p.stem for p in ITEMS_DIR.glob("*.yaml"))
+def all_assignments(items_dir: Path = ITEMS_DIR) -> list[str]:
+    """Assignment names with an item bank in ``items_dir`` (default: the checkout's ``assignments/items``)."""
+    return sorted(p.stem for p in Path(items_dir).glob("*.yaml"))

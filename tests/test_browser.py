@@ -184,24 +184,19 @@ def page(browser):
 
 
 def move_one_control(page) -> str:
-    slider = page.locator(".jp-Notebook .widget-slider .noUi-handle").first
-    if slider.count():
+    slider = page.locator(".jp-Notebook .mvd-slider input[type=range]").first
+    if slider.count():  # by keyboard alone: focus it, press an arrow key
         slider.scroll_into_view_if_needed()
-        slider.click()
+        slider.focus()
         page.keyboard.press("ArrowRight")
-        return "slider"
+        return "slider (keyboard)"
     button = page.locator(".jp-Notebook .widget-toggle-buttons button").nth(1)
     button.scroll_into_view_if_needed()
     button.click()
     return "toggle button"
 
 
-# Until the months slider is replaced (ipywidgets' slider handle has no accessible name): see issue 17.
-UNNAMED_SLIDER = pytest.mark.xfail(strict=True, reason="ipywidgets IntSlider handle has no accessible name")
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=UNNAMED_SLIDER) if p.stem == "02_recovery" else p
-                                  for p in LESSON_NOTEBOOKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     open_notebook(page, f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
     page.wait_for_timeout(500)

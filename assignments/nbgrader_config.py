@@ -6,6 +6,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Exec
                                     LimitOutput, SaveAutoGrades)
 
 from mvdcourse.quiz.feedback import FEEDBACK_PREPROCESSORS
+from mvdcourse.quiz.noise import KERNEL_QUIET_ARGS, silence_known_warnings
 from mvdcourse.quiz.preprocessor import GradeClosedForm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,5 +34,7 @@ c.Autograde.autograde_preprocessors = [
 # (graders see it in formgrader). This step removes it, hidden tests and tracebacks, and marks feedback
 # made before hand grading is finished as provisional. `mvdcourse check` fails if this line is missing.
 c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
+# nbgrader's own commands too: no harmless SQLAlchemy "not in session" warnings on every autograde.
+silence_known_warnings()
 # Kernels started by nbgrader (validate, autograde) log only errors: no "running over TCP" warning.
-c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
+c.Execute.extra_arguments = KERNEL_QUIET_ARGS

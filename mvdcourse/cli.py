@@ -108,7 +108,11 @@ def cmd_report(args, course: Path) -> int:
     thresholds = Thresholds(mastery=args.mastery, min_students=args.min_students,
                             too_easy=args.too_easy, too_hard=args.too_hard)
     for name in names:
-        report = analyse(load_class(course, name), thresholds)
+        results = load_class(course, name)
+        if not results.students:
+            raise UsageError(f"{name} has no scored submission in the gradebook yet: run `mvdcourse grade {name}` "
+                             "first (students without a score are never counted as 0)")
+        report = analyse(results, thresholds)
         out = write_report(report, Path(args.out) if args.out else course / "reports")
         s = report.summary
         print(f"{name}: {s['students_scored']} students, flagged items: {', '.join(s['flagged_items']) or 'none'}; "
@@ -145,45 +149,50 @@ def _known_assignment(course: Path, name: str) -> None:
 
 # ---------------------------------------------------------------------------------------------- parser
 
+def _command(sub, common, name: str, func, help: str, description: str | None = None):
+    """Register one subcommand: it accepts --course too, and its --help shows every default."""
+    s = sub.add_parser(name, parents=[common], formatter_class=Formatter, help=help,
+                 description=description or help[:1].upper() + help[1:] + ".")
+    s.set_defaults(func=func)
+    return s
+
+
 def _add_build(sub, common):
-    s = sub.add_parser("build", parents=[common], formatter_class=Formatter,
-                       help="regenerate source notebooks from the item banks",
-                       description="Write source/<quiz>/<quiz>.ipynb from items/<quiz>.yaml (all quizzes by default).")
+    s = _command(sub, common, "build", cmd_build,
+                 help="regenerate source notebooks from the item banks",
+                 description="Write source/<quiz>/<quiz>.ipynb from items/<quiz>.yaml (all quizzes by default).")
     s.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="quizzes to build (default: all)")
-    s.set_defaults(func=cmd_build)
 
 
 def _add_check(sub, common):
-    s = sub.add_parser("check", parents=[common], formatter_class=Formatter,
-                       help="validate sources and releases; prove releases and feedback leak nothing",
-                       description="For each quiz: the source passes its own checks, an unanswered release "
-                                   "passes none of them, the release holds no key, explanation or mark scheme, "
-                                   "and feedback (the configured step and any files already generated) holds "
-                                   "no mark scheme.")
+    s = _command(sub, common, "check", cmd_check,
+                 help="validate sources and releases; prove releases and feedback leak nothing",
+                 description="For each quiz: the source passes its own checks, an unanswered release "
+                             "passes none of them, the release holds no key, explanation or mark scheme, "
+                             "and feedback (the configured step and any files already generated) holds "
+                             "no mark scheme.")
     s.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="quizzes to check (default: all)")
-    s.set_defaults(func=cmd_check)
 
 
 def _add_demo_class(sub, common):
-    s = sub.add_parser("demo-class", parents=[common], formatter_class=Formatter,
-                       help="write simulated submissions to try grading",
-                       description="Write N simulated submissions into submitted/<student>/<ASSIGNMENT>/.")
+    s = _command(sub, common, "demo-class", cmd_demo_class,
+                 help="write simulated submissions to try grading",
+                 description="Write N simulated submissions into submitted/<student>/<ASSIGNMENT>/.")
     s.add_argument("assignment", metavar="ASSIGNMENT")
     s.add_argument("-n", "--students", type=int, default=24, help="number of simulated students")
     s.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same class)")
     s.add_argument("--irt", action="store_true",
                    help="students with a latent ability, items with designed difficulty and discrimination "
                         "(2PL) and two planted flaws; the design is written to demo/ASSIGNMENT-design.json")
-    s.set_defaults(func=cmd_demo_class)
 
 
 def _add_grade(sub, common):
-    s = sub.add_parser("grade", parents=[common], formatter_class=Formatter,
-                       help="autograde all submissions of an assignment (sandboxed, parallel, resumable)",
-                       description="Autograde every submission in submitted/*/ASSIGNMENT/. New and changed "
-                                   "submissions are graded, and all of them after the item bank changes; an "
-                                   "interrupted run resumes where it stopped. Hand grades are never overwritten; "
-                                   "a hand grade whose answer changed is flagged for review.")
+    s = _command(sub, common, "grade", cmd_grade,
+                 help="autograde all submissions of an assignment (sandboxed, parallel, resumable)",
+                 description="Autograde every submission in submitted/*/ASSIGNMENT/. New and changed "
+                             "submissions are graded, and all of them after the item bank changes; an "
+                             "interrupted run resumes where it stopped. Hand grades are never overwritten; "
+                             "a hand grade whose answer changed is flagged for review.")
     s.add_argument("assignment", metavar="ASSIGNMENT")
     s.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     s.add_argument("--workers", type=int, default=0, help="parallel workers (0: one per core)")
@@ -195,27 +204,25 @@ def _add_grade(sub, common):
     s.add_argument("--cell-timeout", type=int, default=10, metavar="S", help="seconds per cell")
     s.add_argument("--notebook-timeout", type=int, default=60, metavar="S", help="seconds per notebook")
     s.add_argument("--memory-mb", type=int, default=2048, metavar="MB", help="memory per notebook")
-    s.set_defaults(func=cmd_grade)
 
 
 def _add_feedback(sub, common):
-    s = sub.add_parser("feedback", parents=[common], formatter_class=Formatter,
-                       help="generate students' feedback, refusing while hand grading is unfinished",
-                       description="Run nbgrader generate_feedback, then scan every feedback file: a file "
-                                   "holding a mark scheme, hidden test or another student's id is deleted and "
-                                   "reported. Refuses while answers still await hand grading unless --partial.")
+    s = _command(sub, common, "feedback", cmd_feedback,
+                 help="generate students' feedback, refusing while hand grading is unfinished",
+                 description="Run nbgrader generate_feedback, then scan every feedback file: a file "
+                             "holding a mark scheme, hidden test or another student's id is deleted and "
+                             "reported. Refuses while answers still await hand grading unless --partial.")
     s.add_argument("assignment", metavar="ASSIGNMENT")
     s.add_argument("--partial", action="store_true",
                    help="generate feedback although some answers await hand grading (each such file "
                         "says so at the top)")
-    s.set_defaults(func=cmd_feedback)
 
 
 def _add_export(sub, common):
-    s = sub.add_parser("export", parents=[common], formatter_class=Formatter,
-                       help="write grades.csv (status column) and items.csv (one row per student and item)",
-                       description="grades.csv: one row per student and assignment with an explicit status. "
-                                   "items.csv: one row per student and item (columns in the README).")
+    s = _command(sub, common, "export", cmd_export,
+                 help="write grades.csv (status column) and items.csv (one row per student and item)",
+                 description="grades.csv: one row per student and assignment with an explicit status. "
+                             "items.csv: one row per student and item (columns in the README).")
     s.add_argument("--to", default="grades.csv", metavar="FILE", help="grades CSV to write")
     s.add_argument("--items", default="items.csv", metavar="FILE", help="per-item CSV to write")
     s.add_argument("--no-items", action="store_true", help="do not write the per-item CSV")
@@ -226,7 +233,6 @@ def _add_export(sub, common):
                         "(written to canvas-grades.csv unless --to is given)")
     s.add_argument("--roster", metavar="FILE",
                    help="CSV mapping student_id to canvas_id, sis_user_id, sis_login_id, section (Canvas only)")
-    s.set_defaults(func=cmd_export)
 
 
 def _add_report(sub, common):
@@ -248,24 +254,22 @@ def _add_report(sub, common):
 
 
 def _add_bundle(sub, common):
-    s = sub.add_parser("bundle", parents=[common], formatter_class=Formatter,
-                       help="zip lessons and released quizzes for offline students")
+    s = _command(sub, common, "bundle", cmd_bundle,
+                 help="zip lessons and released quizzes for offline students")
     s.add_argument("--to", default="mvd-course-student.zip", metavar="FILE", help="zip file to write")
-    s.set_defaults(func=cmd_bundle)
 
 
 def _add_lab(sub, common):
-    s = sub.add_parser("lab", parents=[common], formatter_class=Formatter,
-                       help="start JupyterLab in the course directory, with formgrader, for the instructor",
-                       description="JupyterLab started inside the course directory, so that Nbgrader → "
-                                   "Formgrader lists its assignments and uses its gradebook and exchange.")
+    s = _command(sub, common, "lab", cmd_lab,
+                 help="start JupyterLab in the course directory, with formgrader, for the instructor",
+                 description="JupyterLab started inside the course directory, so that Nbgrader → "
+                             "Formgrader lists its assignments and uses its gradebook and exchange.")
     s.add_argument("--port", type=int, default=8888, help="port to listen on")
     s.add_argument("--ip", default="127.0.0.1", help="address to listen on")
     s.add_argument("--token", default=None, help="access token (default: a random one, printed)")
     s.add_argument("--browser", action="store_true", help="open a web browser")
     s.add_argument("jupyter_args", nargs=argparse.REMAINDER, metavar="-- JUPYTER_OPTION",
                    help="further JupyterLab options, after --")
-    s.set_defaults(func=cmd_lab)
 
 
 COMMANDS = [_add_build, _add_check, _add_demo_class, _add_grade, _add_feedback, _add_export, _add_report,
@@ -302,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(f"\nmvdcourse {args.command}: interrupted; finished results are kept. "
-              "Run the same command again to continue.", file=sys.stderr)
+              "Run the same command again to continue.", file=sys.__stderr__)
         return 130
 
 

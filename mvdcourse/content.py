@@ -32,6 +32,10 @@ class Record(BaseModel):
 R = TypeVar("R", bound=BaseModel)
 
 
+#: libyaml's safe loader when PyYAML has it (10x faster on the fact base; same data), else the Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> object:
     """Parse a YAML file; ContentError names the file and line on failure."""
     try:
@@ -39,6 +43,10 @@ def read_yaml(path: Path) -> object:
     except OSError as exc:
         raise ContentError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
+        return yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        pass
+    try:  # a broken file: the Python parser's message (the line it names is the one to fix)
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -150,8 +150,21 @@ class InputDemo(FigureDemo):
     ``error_figure(message) -> (fig, alt, data)`` and ``error_text(message) -> html`` draw the error state.
     """
 
-    def __init__(self, controls: list, parse, figure, alt, text, fb, errors: tuple = (ValueError,),
-                 kind: str = "widget", extra: tuple = (), buttons: tuple = (), error_figure=None, error_text=None):
+    def __init__(
+        self,
+        controls: list,
+        parse,
+        figure,
+        alt,
+        text,
+        fb,
+        errors: tuple = (ValueError,),
+        kind: str = "widget",
+        extra: tuple = (),
+        buttons: tuple = (),
+        error_figure=None,
+        error_text=None,
+    ):
         self._parse, self._errors = parse, errors
         self._error_figure = error_figure or globals()["error_figure"]
         self._error_text = error_text or (lambda message: error_html(message, kind))
@@ -182,31 +195,40 @@ class InputDemo(FigureDemo):
         self.info.value = self._text(state, self._fb)
 
 
-def error_figure(message: str):
-    """A placeholder figure for input that cannot be drawn (so no stale figure stays on screen)."""
+def blank_figure(headline: str):
+    """A figure that only says, in bold, why nothing is drawn (so no stale figure stays on screen)."""
     fig, ax = style.new_figure(10, 1.6)
     ax.axis("off")
-    ax.text(0.01, 0.6, "Nothing drawn: the entries need correcting (see the message below).", fontsize=11,
-            fontweight="bold", transform=ax.transAxes)
+    ax.text(0.01, 0.6, headline, fontsize=11, fontweight="bold", transform=ax.transAxes)
+    return fig
+
+
+def error_figure(message: str):
+    """The error state's figure, alt text and data, for input that cannot be drawn."""
+    fig = blank_figure("Nothing drawn: the entries need correcting (see the message below).")
     return fig, f"Nothing drawn: {message}", {"valid": False, "error": message}
 
 
 def error_html(message: str, kind: str = "widget") -> str:
     """The error panel: what is wrong and what to change, then the standing notice."""
-    return (f"<p role='alert' style='color:#8B2500'><b>⚠ Please check the entries.</b> {html.escape(message)}</p>"
-            + disclaimer_html(kind))
+    return (
+        f"<p role='alert' style='color:#8B2500'><b>⚠ Please check the entries.</b> {html.escape(message)}</p>"
+        + disclaimer_html(kind)
+    )
 
 
 def disclaimer_html(kind: str = "widget") -> str:
     """The standing notice for anything that could look like a clinical tool."""
-    return ("<p role='note' style='font-size:90%'><b>Education only.</b> This " + html.escape(kind) +
-            " illustrates published group averages for teaching. It is not a clinical decision tool "
-            "and says nothing about an individual patient.</p>")
+    return (
+        "<p role='note' style='font-size:90%'><b>Education only.</b> This "
+        + html.escape(kind)
+        + " illustrates published group averages for teaching. It is not a clinical decision tool "
+        "and says nothing about an individual patient.</p>"
+    )
 
 
 # ----------------------------------------------------------------------------- walking a demo's widgets
-SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.SelectionSlider,
-              widgets.Select)
+SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.SelectionSlider, widgets.Select)
 NUMERIC = (widgets.IntSlider, widgets.FloatSlider, NamedSlider)
 
 

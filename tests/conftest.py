@@ -5,6 +5,7 @@ Tiers: ``browser`` (real JupyterLab + Chromium), ``sandbox`` (bubblewrap grading
 nbgrader). ``make test-fast`` runs everything else; ``make test`` runs all. A test module declares its
 tier with ``pytestmark``; the table below tiers the modules that predate the markers.
 """
+
 from __future__ import annotations
 
 import os
@@ -64,5 +65,6 @@ def pytest_runtest_makereport(item, call):
 
 def notebook_text(path: Path, cell_type: str = "markdown") -> list[str]:
     import nbformat
+
     nb = nbformat.read(path, as_version=4)
     return [c.source for c in nb.cells if c.cell_type == cell_type]

@@ -314,3 +314,16 @@ def test_an_interrupted_regrade_stops_cleanly_and_resumes(tmp_path):
     regraded = [json.loads(line)["student"] for line in
                 ledger.path_for(course, MINI).read_text().splitlines()[lines_before:]]
     assert sorted(regraded) == students                      # every submission regraded exactly once
+
+
+def test_feedback_scan_flags_another_students_id_in_the_text_only():
+    from mvdcourse.quiz import feedback
+    bank = items.load(CHECKOUT / "items" / "quiz1.yaml")
+    page = "<style>:root { --x: 1 }</style><p>The facial nerve root exit zone.</p>"
+    students = ["root", "student001", "student002"]
+    assert feedback.leaks(page, bank, "student001", students) == []   # CSS and ordinary words are not ids
+    assert feedback.leaks(page + "<p>as student002 wrote</p>", bank, "student001", students) == [
+        "names another student (student002)"]
+    scheme = mark_scheme_lines(bank)[0]
+    assert feedback.leaks(f"<p>{scheme}</p>", bank, "student001", students) == [
+        "holds the mark scheme of quiz1"]

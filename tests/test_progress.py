@@ -33,8 +33,7 @@ def test_a_checked_answer_is_written_to_the_students_data_folder(student_data_di
 
 def test_answers_survive_a_kernel_restart():
     w = selfcheck.ask("l2_immediate", 1)
-    chosen = wrong_letter(w)
-    w.select(chosen)
+    w.select(wrong_letter(w))
     w.check()
     # a new Python process is what a restarted kernel is: it shows the self-check again
     code = (
@@ -43,8 +42,8 @@ def test_answers_survive_a_kernel_restart():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     value, feedback = out.split("\n", 1)
-    assert value == w.choice.value
-    assert f"Not quite ({chosen})" in feedback and "saved answer" in feedback
+    assert value.split(". ", 1)[1] == w.choice.value.split(". ", 1)[1]  # same option, letters may be shuffled
+    assert "Not quite (" in feedback and "saved answer" in feedback
 
 
 def test_a_lesson_is_completed_when_all_its_self_checks_are_right():

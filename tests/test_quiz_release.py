@@ -29,8 +29,8 @@ def course(tmp_path_factory):
     return dest
 
 
-def test_all_five_assignments_exist():
-    assert BANKS == ["final_exam", "quiz1", "quiz2", "quiz3", "quiz4"]
+def test_all_six_assignments_exist():
+    assert BANKS == ["final_exam", "quiz0", "quiz1", "quiz2", "quiz3", "quiz4"]
 
 
 @pytest.mark.parametrize("name", BANKS)

@@ -173,6 +173,14 @@ def test_analyse_uses_alpha_for_partial_credit_and_leaves_ungraded_items_out_of_
         {"item": "q4", "max_points": 3.0, "graded": 2, "awaiting_hand_grade": 2, "distribution": {"1": 1, "3": 1}}
     ]
     assert report.summary["mean_percent"] == pytest.approx(100 * 9 / 4 / 4, abs=1e-3)
+    # totals 4, 2, 3, 0 of 4 points -> 100 %, 50 %, 75 %, 0 %
+    assert report.summary["score_bands"] == {
+        **{f"{10 * i}-{10 * i + 10}": 0 for i in range(10)},
+        "0-10": 1,
+        "50-60": 1,
+        "70-80": 1,
+        "90-100": 1,
+    }
 
 
 def test_mastery_by_objective_lists_students_below_the_threshold():
@@ -212,6 +220,7 @@ def test_notebook_display_has_every_plot_with_alt_text():
     report = analyse(_results(BINARY, [1, 1, 1, 1]))
     html = report._repr_html_()
     assert html.count("<img ") == 3 and html.count('alt="') == 3 and "<h1>" in html
+    assert "<main" not in html and "\nbody{" not in html and ".mvd-report h1{" in html  # Lab itself is not restyled
     shown = figures(report)
     assert len(shown) == 3 and all(len(f.alt) > 40 for f in shown)
     assert "q4 (difficulty 0.33, discrimination -0.22)" in shown[1].alt  # the flagged item, in words

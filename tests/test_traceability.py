@@ -1,4 +1,5 @@
 """No untraceable number in the course: every clinical figure in lesson text matches the fact base."""
+
 from __future__ import annotations
 
 import ast
@@ -77,11 +78,19 @@ NOT_CLINICAL_PACKAGES = {"report"}
 def python_string_literals(path: Path) -> list[tuple[int, str]]:
     """(line, text) of every string literal in a module, docstrings excluded (f-string parts included)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
-                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
 
 
 def test_no_clinical_figure_is_written_in_python(fb):
@@ -90,8 +99,13 @@ def test_no_clinical_figure_is_written_in_python(fb):
     A literal that is exactly the id of a lesson content record (an option name such as "1 year") refers to
     that record and is allowed.
     """
-    ids = {rec["id"] for path in content.lesson_files() for key, rows in content.read_yaml(path).items()
-           for rec in rows if isinstance(rec, dict) and "id" in rec}
+    ids = {
+        rec["id"]
+        for path in content.lesson_files()
+        for key, rows in content.read_yaml(path).items()
+        for rec in rows
+        if isinstance(rec, dict) and "id" in rec
+    }
     problems = []
     for path in sorted((paths.COURSE_ROOT / "mvdcourse").rglob("*.py")):
         if path.parent.name in NOT_CLINICAL_PACKAGES:
@@ -101,8 +115,10 @@ def test_no_clinical_figure_is_written_in_python(fb):
                 continue
             for allowed in NOT_CLINICAL:
                 text = text.replace(allowed, " ")
-            problems += [f"{path.relative_to(paths.COURSE_ROOT)}:{line}: {n:g} {unit} in {text[:80]!r}"
-                         for n, unit, _ in traceability.clinical_numbers(text)]
+            problems += [
+                f"{path.relative_to(paths.COURSE_ROOT)}:{line}: {n:g} {unit} in {text[:80]!r}"
+                for n, unit, _ in traceability.clinical_numbers(text)
+            ]
     assert problems == [], "clinical figures in Python (move them to assets/):\n" + "\n".join(problems)
 
 

@@ -5,6 +5,7 @@ panel and every alt text is scanned like lesson markdown. The only numbers allow
 derived ones that say so on the page: the student's own dates, a handout's
 figures added up, and the span of an axis.
 """
+
 from __future__ import annotations
 
 import html
@@ -17,10 +18,10 @@ from mvdcourse.widgets import controls, next_values, panel_texts
 
 DERIVED = [
     re.compile(r"(Sum of the handout's list:|Handout S1's list) [\d.]+%"),  # the handout's figures added up
-    re.compile(r"over 0 to \d+ months after MVD"),                   # an axis span
-    re.compile(r"\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d \(\d+ days\)"),     # intervals between the student's dates
-    re.compile(r"back for about \d+ days before it"),                # gap between the student's dates
-    re.compile(r"ten years \(\d+ months ÷ 4 or 3\)"),                # arithmetic shown on the page
+    re.compile(r"over 0 to \d+ months after MVD"),  # an axis span
+    re.compile(r"\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d \(\d+ days\)"),  # intervals between the student's dates
+    re.compile(r"back for about \d+ days before it"),  # gap between the student's dates
+    re.compile(r"ten years \(\d+ months ÷ 4 or 3\)"),  # arithmetic shown on the page
 ]
 
 

@@ -309,6 +309,10 @@ def _stop(pool) -> None:
     """Ctrl-C: cancel queued submissions and stop the workers now (their sandboxes die with them)."""
     if pool is None:
         return
+    # The executor's queue feeder thread may complain about the pipe closing under it ("Bad file
+    # descriptor"): nothing is lost, so its complaint is not shown (the command's own message goes to
+    # sys.__stderr__).
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 — for the rest of this (ending) process
     processes = list((pool._processes or {}).values())   # no public handle on the workers
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:

@@ -113,7 +113,8 @@ def run_notebook(notebook: Path, scratch: Path, limits: Limits = Limits(), sandb
     else:
         cmd, cwd = runner, scratch
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True,
                             preexec_fn=_limit(limits), start_new_session=True)
     try:
         out, err = proc.communicate(timeout=limits.notebook_timeout)

@@ -12,13 +12,14 @@ from pathlib import Path
 from . import course as course_mod
 from . import feedback
 from . import items as itembank
+from .noise import KERNEL_QUIET_ARGS
 
 
 def _validator(invert: bool):
     from nbgrader.validator import Validator
     from traitlets.config import Config
     cfg = Config()
-    cfg.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]   # no "running over TCP" warning
+    cfg.Execute.extra_arguments = KERNEL_QUIET_ARGS   # no "running over TCP" warning
     return Validator(invert=invert, config=cfg)
 
 
@@ -43,7 +44,8 @@ def check(course: Path, names: list[str] | None = None) -> int:
         lines = [
             _line(not source_failures, "the source (with the key) passes every format check",
                   f"the source fails checks: {source_failures}"),
-            _line(not release_passes, "an unanswered release fails every check (nothing is pre-filled)",
+            _line(not release_passes, "nothing in the release is pre-filled (unanswered, it fails every check, "
+                                      "as it should)",
                   f"these checks pass on the unanswered release: {release_passes}"),
             _line(not release_leaks, "the release holds no key, explanation or mark scheme",
                   "the release leaks: " + "; ".join(release_leaks)),

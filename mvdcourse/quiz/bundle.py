@@ -20,11 +20,11 @@ EXCLUDE_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 
 def make_bundle(course: Path, out: Path) -> Path:
     root = paths.COURSE_ROOT
-    names = itembank.all_assignments()
+    names = course_mod.assignments(course)
     problems = []
     for name in names:
         release = course_mod.generate(course, name)
-        problems += course_mod.leak_report(release, itembank.load(course / "items" / f"{name}.yaml"))
+        problems += course_mod.leak_report(release, itembank.load(course_mod.items_dir(course) / f"{name}.yaml"))
     if problems:
         raise RuntimeError("refusing to bundle, the releases leak: " + "; ".join(problems))
     out = Path(out)

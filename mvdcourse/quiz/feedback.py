@@ -62,8 +62,8 @@ class NoteProvisional(NbGraderPreprocessor):
         if pending:
             names = ", ".join(item_of(p) for p in pending)
             nb.cells.insert(0, new_markdown_cell(
-                f"**Provisional feedback.** {len(pending)} answer(s) have not been graded by hand yet "
-                f"({names}); the score shown does not include their points yet and will change."))
+                f"**Provisional feedback.** {len(pending)} answer(s) still await grading by hand ({names}); "
+                "the score shown may change once they are graded."))
             resources["nbgrader"]["provisional"] = pending
         for cell in nb.cells:   # the stale-grade note is for the grader, not the student
             meta = cell.metadata.get("nbgrader", {})
@@ -97,11 +97,22 @@ def leaks(text: str, bank: itembank.Assignment, student: str = "", others: list[
     """What grader-only or other students' material ``text`` holds (empty: none)."""
     found = [f"contains '{m}'" for m in MARKERS + [STALE_TAG] if m in text]
     found += [f"holds the mark scheme of {bank.assignment}" for t in grader_only_texts(bank) if t in text][:1]
-    ids = [o for o in others if o != student and len(o) >= 3]
+    ids = [o for o in others if o != student and _distinctive(o)]
     if ids:
-        hits = set(re.findall(r"(?<![\w.-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])", text))
+        hits = set(re.findall(r"(?<![\w.-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])", visible_text(text)))
         found += [f"names another student ({', '.join(sorted(hits)[:3])})"] if hits else []
     return found
+
+
+def _distinctive(student_id: str) -> bool:
+    """Ids that cannot be ordinary words of the quiz ("root", "anna"): with a digit, '_', '.' or '@'."""
+    return len(student_id) >= 4 and bool(re.search(r"[\d_.@]", student_id))
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees in an HTML page (no style sheets, scripts or tags)."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
 def feedback_files(course: Path, assignment: str) -> list[Path]:

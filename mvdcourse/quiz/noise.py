@@ -2,15 +2,16 @@
 
 - SQLAlchemy's ``SAWarning: Object of type <SubmittedAssignment> not in session`` comes from nbgrader's
   gradebook code on every autograde (nbgrader 0.9 with SQLAlchemy 2); grades are stored correctly.
-- ipykernel's "Kernel is running over TCP without encryption" is avoided by starting kernels over IPC
-  (``KERNEL_TRANSPORT``), which is also what nbgrader_config.py sets.
+- ipykernel's "Kernel is running over TCP without encryption" (a warning logged by every kernel that
+  nbgrader starts on the local machine) is hidden by starting those kernels with ``KERNEL_QUIET_ARGS``
+  (errors are still logged); nbgrader_config.py and ``mvdcourse check`` use them.
 """
 from __future__ import annotations
 
 import contextlib
 import warnings
 
-KERNEL_TRANSPORT = "ipc"
+KERNEL_QUIET_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def silence_known_warnings() -> None:

@@ -141,6 +141,12 @@ def _mastery_rows(res: ClassResults, groups: dict, label: str, t: Thresholds) ->
     return rows, shares
 
 
+def score_bands(percent: np.ndarray) -> dict[str, int]:
+    """Students per 10-point band of the percentage score ('90-100' includes 100)."""
+    counts, _ = np.histogram(percent, bins=np.arange(0, 101, 10))
+    return {f"{10 * i}-{10 * i + 10}": int(c) for i, c in enumerate(counts)}
+
+
 def analyse(res: ClassResults, thresholds: Thresholds | None = None) -> Report:
     """Item statistics, reliability, score distribution and mastery by objective and lesson."""
     t = thresholds or Thresholds()
@@ -232,6 +238,7 @@ def analyse(res: ClassResults, thresholds: Thresholds | None = None) -> Report:
         "reliability": _num(value),
         "reliability_ci95": [_num(ci[0]), _num(ci[1])],
         "reliability_note": note,
+        "score_bands": score_bands(pct),
         "flagged_items": [row["item"] for row in items if row["flagged"]],
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,16 @@ tr.flag td:first-child{font-weight:700}
 dl.summary{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dl.summary dt{font-weight:600}
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}
 """
+
+
+def scoped_css(scope: str) -> str:
+    """The page's CSS limited to elements inside ``scope`` (in JupyterLab it must not restyle Lab itself)."""
+
+    def prefix(m: re.Match) -> str:
+        sels = [sel.strip() for sel in m.group(1).split(",")]
+        return ",".join(scope if sel in ("body", "main") else f"{scope} {sel}" for sel in sels) + "{"
+
+    return re.sub(r"([^{}]+)\{", prefix, CSS)
 
 
 def _fmt(x, digits: int = 2, percent: bool = False) -> str:
@@ -89,7 +100,7 @@ def score_histogram(report: Report):
     ax.set_ylabel("students")
     ax.set_xlim(0, 100)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
-    counts, _ = np.histogram(pct, bins=np.arange(0, 101, 10))
+    counts = np.array(list(s["score_bands"].values()))
     modes = [int(i) for i in np.flatnonzero(counts == counts.max())] if len(pct) else [0]
     alt = (
         f"Histogram of quiz scores for {s['students_scored']} students: mean {_fmt(s['mean_percent'], 0)} %, "
@@ -427,9 +438,9 @@ def report_html(report: Report, standalone: bool = True) -> str:
         _students_html(report),
         _method_html(report),
     ]
+    if not standalone:  # inside a notebook: no second <main> landmark, styles kept to this output
+        return f"<div class='mvd-report'><style>{scoped_css('.mvd-report')}</style>{''.join(body)}</div>"
     main = "<main>" + "".join(body) + "</main>"
-    if not standalone:
-        return f"<div class='mvd-report'><style>{CSS}</style>{main}</div>"
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

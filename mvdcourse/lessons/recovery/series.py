@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 from pydantic import model_validator
 
 from ... import content
@@ -69,12 +68,12 @@ class CureSeries(content.Record):
 
 CURE_SERIES: dict[str, CureSeries] = content.lesson_records("02_recovery", "cure_series", CureSeries)
 
+
 def curve(series_key: str, fb: factbase.FactBase | None = None) -> list[dict]:
     """The published points of one series: months, share of eventual cures (%), label, fact id."""
     fb = _fb(fb)
     s = CURE_SERIES[series_key]
-    return [{"months": p.in_months, "value": fb.fact(p.fact).value, "label": p.label, "fact": p.fact}
-            for p in s.points]
+    return [{"months": p.in_months, "value": fb.fact(p.fact).value, "label": p.label, "fact": p.fact} for p in s.points]
 
 
 def reported_share(series_key: str, month: float, fb: factbase.FactBase | None = None) -> dict:
@@ -92,9 +91,16 @@ def reported_share(series_key: str, month: float, fb: factbase.FactBase | None =
     s = CURE_SERIES[series_key]
     if not pts:
         first = curve(series_key, fb)[0]
-        return {"series": series_key, "month": month, "value": None, "fact": None, "at": None,
-                "label": None, "exact": False,
-                "text": f"no point reported before the first one ({first['label']})"}
+        return {
+            "series": series_key,
+            "month": month,
+            "value": None,
+            "fact": None,
+            "at": None,
+            "label": None,
+            "exact": False,
+            "text": f"no point reported before the first one ({first['label']})",
+        }
     p = pts[-1]
     exact = abs(p["months"] - month) < 1e-9
     last = p["fact"] == s.points[-1].fact
@@ -105,8 +111,16 @@ def reported_share(series_key: str, month: float, fb: factbase.FactBase | None =
         text = f"at least {fb.text(p['fact'])} (last published point: {p['label']})"
     if last and s.tail_fact and value < 100:
         text += f"; {fb.text(s.tail_fact)} only later, at a time the abstract does not give"
-    return {"series": series_key, "month": month, "value": value, "fact": p["fact"], "at": p["months"],
-            "label": p["label"], "exact": exact, "text": text}
+    return {
+        "series": series_key,
+        "month": month,
+        "value": value,
+        "fact": p["fact"],
+        "at": p["months"],
+        "label": p["label"],
+        "exact": exact,
+        "text": text,
+    }
 
 
 def sqrt_scale(ax, max_months: float) -> None:

@@ -5,11 +5,14 @@ Pure functions return data or figures (easy to test); three builders wrap them i
 * ``risk_comparator()`` (:mod:`.comparator`): first MVD beside redo MVD, per 1,000 patients, like with like
   (permanent vs permanent, transient vs transient), pooled analyses and single series kept apart, every bar
   labelled with its source;
-* ``bont_planner()`` (:mod:`.planner`): botulinum toxin injection dates → expected onset, effect and
+* ``bont_planner()`` (:mod:`.planner`, dates and windows in :mod:`.schedule`): botulinum toxin injection
+  dates → expected onset, effect and
   wear-off windows drawn as bands (never as a smooth curve), and injections per decade beside one operation;
 * ``revision_walkthrough()`` (:mod:`.walkthrough`): a branching teaching case (``RevisionCase`` is the pure
   state machine): at each step the student chooses and reads the literature position and its evidence. It
-  never recommends anything for a real patient, and says so on every step.
+  never recommends anything for a real patient, and says so on every step;
+* ``consent_conversation()`` (:mod:`.consent`): the numbers a patient considering a redo should hear for their
+  situation (a redo, botulinum toxin, doing nothing), each with its source.
 
 Clinical content (complications, walkthrough steps) is data in ``assets/lessons/04_revision/``; every clinical
 number comes from the fact base. The only arithmetic is "per 1,000 = % × 10" in the comparator and calendar
@@ -19,7 +22,7 @@ arithmetic on the student's own dates in the planner.
 from __future__ import annotations
 
 from ... import facts as factbase
-from . import comparator, planner, walkthrough
+from . import comparator, consent, planner, schedule, walkthrough
 from .comparator import (
     COMPARATOR_NOTE_FACTS,
     COMPLICATIONS,
@@ -37,25 +40,28 @@ from .comparator import (
     risk_rows,
     risk_text,
 )
+from .consent import consent_conversation
 from .planner import (
-    DECADE_MONTHS,
-    DURATION_FACT,
-    EXAMPLES,
-    INTERVAL_FACT,
     ONE_REDO,
-    ONSET_FACT,
-    PLANNER_TEXT_FACTS,
     BotoxPlanner,
-    PlannerInputError,
     bont_planner,
-    parse_dates,
-    plan_schedule,
     planner_alt,
     planner_error_figure,
     planner_error_text,
     planner_figure,
-    planner_limits,
     planner_text,
+)
+from .schedule import (
+    DECADE_MONTHS,
+    DURATION_FACT,
+    EXAMPLES,
+    INTERVAL_FACT,
+    ONSET_FACT,
+    PLANNER_TEXT_FACTS,
+    PlannerInputError,
+    parse_dates,
+    plan_schedule,
+    planner_limits,
     validate_schedule,
 )
 from .walkthrough import (
@@ -72,17 +78,11 @@ from .walkthrough import (
 _WALKTHROUGH_TEXTS = [t for s in STEPS.values() for c in s.choices for t in (c.label, c.position)]
 
 #: Every fact this lesson's widgets show (the lesson's reference list is built from it).
-FACT_IDS = tuple(dict.fromkeys(
-    [f for c in COMPLICATIONS for f in c.first + c.redo + c.notes]
-    + list(COMPARATOR_NOTE_FACTS)
-    + ["redo.perm_facial.meta2024", "risk.first.perm_facial.miller2012", "redo.perm_hearing.meta2024",
-       "risk.first.perm_hearing.miller2012", "redo.perm_complications.repeat2018"]
-    + [ONSET_FACT, DURATION_FACT, INTERVAL_FACT] + list(PLANNER_TEXT_FACTS)
-    + factbase.FactBase.fact_ids(*_WALKTHROUGH_TEXTS)))
+from . import comparator, consent, planner, schedule, walkthrough
 
 #: Handout claims the widgets quote (their handouts join the lesson's reference list).
 SEED_CLAIM_IDS = tuple(factbase.FactBase.seed_ids(*_WALKTHROUGH_TEXTS))
 
 #: The lesson's interactive demos (benchmarks and browser tests iterate over these); the comparator comes
 #: first because its first ToggleButtons group redraws a figure.
-DEMOS = (risk_comparator, bont_planner, revision_walkthrough)
+DEMOS = (risk_comparator, bont_planner, revision_walkthrough, consent_conversation)

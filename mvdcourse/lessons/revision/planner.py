@@ -1,160 +1,30 @@
 """Lesson 4 demo 2 — botulinum toxin injection dates → expected onset, effect and wear-off windows.
 
 Drawn as bands (never as a smooth curve), with injections per decade beside one operation. The only
-arithmetic is calendar arithmetic on the student's own dates.
+arithmetic is calendar arithmetic on the student's own dates (:mod:`.schedule`).
 """
 
 from __future__ import annotations
-
-import re
-from datetime import date, timedelta
 
 import ipywidgets as widgets
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
-from ... import content, style
 from ... import facts as factbase
+from ... import style
 from ... import widgets as demo
 from .common import _esc, _text_width_in
-
-class PlannerInputError(ValueError):
-    """The injection dates cannot be planned; the message says what to change."""
-
-
-#: The drawn onset comes from the verified mean only; the unverified median (Dantas 2025) is named in the text
-#: as unverified and is never drawn.
-ONSET_FACT = "bont.onset_days.arqnp2017"
-DURATION_FACT = "bont.duration_range"
-INTERVAL_FACT = "bont.reinjection_interval"
-PLANNER_TEXT_FACTS = ("bont.response_range", "bont.effect_months.arqnp2017", "bont.onset_days.dantas2025",
-                      "bont.duration_months.dantas2025", "bont.cochrane2020", "bont.rct_crossover.cochrane2005",
-                      "bont.ptosis", "redo.complete_range", "redo.any_relief_range", "redo.perm_facial.meta2024",
-                      "redo.perm_hearing.meta2024")
-DECADE_MONTHS = 120  # ten years: the planner's horizon, and the "per decade" comparison
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DAYS_PER_MONTH = 365.25 / 12
-
-class ExampleSchedule(content.Record):
-    id: str
-    dates: str
-    tooltip: str
-
-
-_EXAMPLES = content.lesson_records("04_revision", "example_schedules", ExampleSchedule)
-EXAMPLES = {k: e.dates for k, e in _EXAMPLES.items()}
-
-
-def _add_months(d: date, months: int) -> date:
-    """Same day of the month ``months`` later (clamped to the month's last day)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, min(d.day, day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def planner_limits(fb: factbase.FactBase | None = None) -> dict:
-    """The bands and limits the planner uses, all read from the fact base."""
-    fb = fb or factbase.default()
-    onset = fb.fact(ONSET_FACT).value
-    dur = fb.fact(DURATION_FACT)
-    interval = fb.fact(INTERVAL_FACT)
-    min_months, max_months = int(interval.low), int(interval.high)
-    return {"onset_mean_days": onset,
-            "effect_low_weeks": dur.low, "effect_high_weeks": dur.high,
-            "min_interval_months": min_months, "max_interval_months": max_months,
-            "max_injections": DECADE_MONTHS // min_months,
-            "per_decade": (DECADE_MONTHS // max_months, DECADE_MONTHS // min_months)}
-
-
-def parse_dates(text: str, fb: factbase.FactBase | None = None) -> list[date]:
-    """Read injection dates (YYYY-MM-DD, separated by commas, semicolons, spaces or new lines)."""
-    lim = planner_limits(fb)
-    tokens = [t for t in re.split(r"[,;\s]+", (text or "").strip()) if t]
-    if not tokens:
-        raise PlannerInputError("Enter at least one injection date, written as YYYY-MM-DD "
-                                "(for example 2025-01-06).")
-    if len(tokens) > lim["max_injections"]:
-        raise PlannerInputError(
-            f"{len(tokens)} dates were entered; the planner draws at most {lim['max_injections']} "
-            f"(one decade at the shortest usual interval of {lim['min_interval_months']} months). "
-            "Remove some dates.")
-    out = []
-    for i, tok in enumerate(tokens, start=1):
-        if not _DATE.match(tok):
-            raise PlannerInputError(f"Date {i}, '{tok}', is not written as YYYY-MM-DD "
-                                    "(for example 2025-01-06).")
-        try:
-            out.append(date.fromisoformat(tok))
-        except ValueError:
-            raise PlannerInputError(f"Date {i}, '{tok}', is not a real calendar date.") from None
-    return out
-
-
-def validate_schedule(dates: list[date], fb: factbase.FactBase | None = None) -> None:
-    """Check order, duplicates, spacing and span; raise PlannerInputError with a clear message."""
-    fb = fb or factbase.default()
-    lim = planner_limits(fb)
-    if not dates:
-        raise PlannerInputError("Enter at least one injection date, written as YYYY-MM-DD "
-                                "(for example 2025-01-06).")
-    for i, (a, b) in enumerate(zip(dates, dates[1:]), start=1):
-        if b == a:
-            raise PlannerInputError(f"{a.isoformat()} is entered twice (dates {i} and {i + 1}); "
-                                    "remove one.")
-        if b < a:
-            raise PlannerInputError(f"Dates must be in time order: date {i + 1} ({b.isoformat()}) comes "
-                                    f"before date {i} ({a.isoformat()}).")
-        if (b - a) < timedelta(weeks=lim["effect_low_weeks"]):
-            raise PlannerInputError(
-                f"{a.isoformat()} and {b.isoformat()} are only {(b - a).days} days apart. Injections are "
-                f"usually repeated at intervals of {fb.text(INTERVAL_FACT)} {fb.labels(INTERVAL_FACT)}; this "
-                f"planner only draws schedules in which each injection comes at least "
-                f"{lim['effect_low_weeks']:g} weeks after the previous one (the lower end of the average "
-                f"effect, {fb.text(DURATION_FACT)} {fb.labels(DURATION_FACT)}).")
-    if dates[-1] >= _add_months(dates[0], DECADE_MONTHS):
-        raise PlannerInputError(f"The dates span from {dates[0].isoformat()} to {dates[-1].isoformat()}, "
-                                "more than a decade; the planner covers at most ten years.")
-
-
-def plan_schedule(text: str, fb: factbase.FactBase | None = None) -> dict:
-    """Parse and check the dates, then give each injection its bands and each gap its reading.
-
-    Bands (from the fact base): from the injection to the mean onset (the effect is building up); effect
-    expected from the mean onset to the lower end of the average duration; wearing off between the lower
-    and upper end.
-    """
-    fb = fb or factbase.default()
-    lim = planner_limits(fb)
-    dates = parse_dates(text, fb)
-    validate_schedule(dates, fb)
-    onset = timedelta(days=lim["onset_mean_days"])
-    eff_lo, eff_hi = timedelta(weeks=lim["effect_low_weeks"]), timedelta(weeks=lim["effect_high_weeks"])
-    injections = [{"date": d, "onset": (d, d + onset), "effect": (d + onset, d + eff_lo),
-                   "wear_off": (d + eff_lo, d + eff_hi)} for d in dates]
-    gaps = []
-    for a, b in zip(injections, injections[1:]):
-        next_effect = b["onset"][1]
-        if next_effect <= a["wear_off"][0]:
-            status = "covered"
-        elif next_effect <= a["wear_off"][1]:
-            status = "possible"
-        else:
-            status = "likely"
-        gaps.append({"from": a["date"], "to": b["date"], "days": (b["date"] - a["date"]).days,
-                     "status": status, "uncovered_days": max(0, (next_effect - a["wear_off"][1]).days)})
-    per_decade = None
-    if len(dates) >= 2:
-        mean_days = (dates[-1] - dates[0]).days / (len(dates) - 1)
-        per_decade = round(DECADE_MONTHS * _DAYS_PER_MONTH / mean_days)
-    return {"dates": dates, "injections": injections, "gaps": gaps, "per_decade_yours": per_decade,
-            "per_decade_usual": lim["per_decade"], "limits": lim}
-
+from .schedule import (
+    _EXAMPLES,
+    DECADE_MONTHS,
+    DURATION_FACT,
+    EXAMPLES,
+    INTERVAL_FACT,
+    ONSET_FACT,
+    PlannerInputError,
+    plan_schedule,
+)
 
 ONE_REDO = "One redo MVD"  # the planner is for patients who already had a first MVD
 
@@ -169,25 +39,71 @@ _BAND = {  # colour + hatch + label: never colour alone
 def _draw_decade(ax2, plan: dict, lim: dict) -> None:
     """Injections per decade at the usual intervals (and this schedule's), one dot each, beside one redo."""
     lo, hi = lim["per_decade"]
-    rows = [(f"Every ~{lim['max_interval_months']} months", lo, "o"),
-            (f"Every ~{lim['min_interval_months']} months", hi, "o")]
+    rows = [
+        (f"Every ~{lim['max_interval_months']} months", lo, "o"),
+        (f"Every ~{lim['min_interval_months']} months", hi, "o"),
+    ]
     if plan["per_decade_yours"]:
         rows.append(("Your schedule, continued", plan["per_decade_yours"], "D"))
     rows.append((ONE_REDO, 1, "s"))
     for k, (label, count, marker) in enumerate(rows):
         y = len(rows) - 1 - k
-        color = style.OKABE_ITO["vermillion"] if label == ONE_REDO else (
-            style.OKABE_ITO["reddish_purple"] if marker == "D" else style.OKABE_ITO["blue"])
-        ax2.plot(range(1, count + 1), [y] * count, marker=marker, linestyle="none", color=color,
-                 markersize=4.5 if count > 1 else 8)
-        ax2.text(count + 0.8, y, f"{count} {'operation' if label == ONE_REDO else 'injections'}",
-                 va="center", fontsize=8.5)
+        color = (
+            style.OKABE_ITO["vermillion"]
+            if label == ONE_REDO
+            else (style.OKABE_ITO["reddish_purple"] if marker == "D" else style.OKABE_ITO["blue"])
+        )
+        ax2.plot(
+            range(1, count + 1),
+            [y] * count,
+            marker=marker,
+            linestyle="none",
+            color=color,
+            markersize=4.5 if count > 1 else 8,
+        )
+        ax2.text(
+            count + 0.8, y, f"{count} {'operation' if label == ONE_REDO else 'injections'}", va="center", fontsize=8.5
+        )
     ax2.set_yticks(range(len(rows)), [r[0] for r in rows][::-1], fontsize=8.5)
     ax2.set_xlim(0, max(r[1] for r in rows) + 9)
     ax2.set_ylim(-0.6, len(rows) - 0.4)
     ax2.grid(axis="y", visible=False)
     ax2.set_xlabel("Count in one decade (one mark each)")
     ax2.set_title("Injections per decade beside one redo operation", fontsize=10, loc="left")
+
+
+def _band(ax, y: float, start, end, key: str, **kwargs) -> None:
+    """One window of one lane, from ``start`` to ``end`` (dates), in the band style of ``key``."""
+    num = mdates.date2num
+    st = _BAND[key]
+    ax.barh(
+        y,
+        num(end) - num(start),
+        left=num(start),
+        height=0.6,
+        color=st["color"],
+        hatch=st["hatch"],
+        edgecolor="#333333",
+        linewidth=0.4,
+        **kwargs,
+    )
+
+
+def _draw_lanes(ax, plan: dict, n: int) -> None:
+    """One lane per injection: its three windows as hatched bands, and any interval beyond the average durations."""
+    inj = plan["injections"]
+    num = mdates.date2num
+    for lane, i in enumerate(inj):
+        y = n - 1 - lane
+        for key in ("onset", "effect", "wear_off"):
+            _band(ax, y, *i[key], key)
+        ax.plot([num(i["date"])], [y], marker="v", color="black", markersize=6, linestyle="none")
+    for lane, g in enumerate(plan["gaps"]):
+        if g["status"] == "likely":
+            y = n - 1 - lane
+            prev = inj[lane]
+            start, end = prev["wear_off"][1], inj[lane + 1]["onset"][1]
+            _band(ax, y, start, end, "gap", alpha=0.85)
 
 
 def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
@@ -200,58 +116,62 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     # fixed layout in inches (see _text_width_in): title, lanes, date ticks + legend, decade panel, x label
     top_in, lanes_in, mid_in, dec_in, bottom_in = 0.6, max(1.0, lane_h * n), 0.9, 1.35, 0.55
     width, height = 10.0, top_in + lanes_in + mid_in + dec_in + bottom_in
-    left = (max(_text_width_in([f"Injection {n}: 2025-01-06"], 8 if n <= 12 else 6),
-                _text_width_in(["Your schedule, continued"], 8.5)) + 0.15) / width
+    left = (
+        max(
+            _text_width_in([f"Injection {n}: 2025-01-06"], 8 if n <= 12 else 6),
+            _text_width_in(["Your schedule, continued"], 8.5),
+        )
+        + 0.15
+    ) / width
     right = 1 - 0.2 / width
     with plt.rc_context(style.RC):  # style.new_figure makes one row; this figure needs two
         fig = plt.figure(figsize=(width, height))
         ax = fig.add_axes((left, (bottom_in + dec_in + mid_in) / height, right - left, lanes_in / height))
         ax2 = fig.add_axes((left, bottom_in / height, right - left, dec_in / height))
-    num = mdates.date2num
-    for lane, i in enumerate(inj):
-        y = n - 1 - lane
-        for key in ("onset", "effect", "wear_off"):
-            a, b = i[key]
-            st = _BAND[key]
-            ax.barh(y, num(b) - num(a), left=num(a), height=0.6, color=st["color"], hatch=st["hatch"],
-                    edgecolor="#333333", linewidth=0.4)
-        ax.plot([num(i["date"])], [y], marker="v", color="black", markersize=6, linestyle="none")
-    for lane, g in enumerate(plan["gaps"]):
-        if g["status"] == "likely":
-            y = n - 1 - lane
-            prev = inj[lane]
-            start, end = prev["wear_off"][1], inj[lane + 1]["onset"][1]
-            st = _BAND["gap"]
-            ax.barh(y, num(end) - num(start), left=num(start), height=0.6, color=st["color"],
-                    hatch=st["hatch"], edgecolor="#333333", linewidth=0.4, alpha=0.85)
-    ax.set_yticks(range(n), [f"Injection {k + 1}: {d['date'].isoformat()}" for k, d in enumerate(inj)][::-1],
-                  fontsize=8 if n <= 12 else 6)
+    _draw_lanes(ax, plan, n)
+    ax.set_yticks(
+        range(n),
+        [f"Injection {k + 1}: {d['date'].isoformat()}" for k, d in enumerate(inj)][::-1],
+        fontsize=8 if n <= 12 else 6,
+    )
     ax.xaxis_date()
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.grid(axis="y", visible=False)
     ax.set_ylim(-0.6, n - 0.4)
-    handles = [Patch(facecolor=v["color"], hatch=v["hatch"], edgecolor="#333333", label=v["label"])
-               for v in _BAND.values()]
+    handles = [
+        Patch(facecolor=v["color"], hatch=v["hatch"], edgecolor="#333333", label=v["label"]) for v in _BAND.values()
+    ]
     handles.append(ax.plot([], [], marker="v", color="black", linestyle="none", label="injection")[0])
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3 / lanes_in - 0.02), ncol=5,
-              fontsize=7.5, frameon=False, borderaxespad=0)
-    ax.set_title(f"Expected windows after each injection (group averages drawn as bands, not a curve)\n"
-                 f"Mean onset on day {lim['onset_mean_days']:g}; average effect lasts "
-                 f"{lim['effect_low_weeks']:g}–{lim['effect_high_weeks']:g} weeks",
-                 fontsize=10, loc="left")
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3 / lanes_in - 0.02),
+        ncol=5,
+        fontsize=7.5,
+        frameon=False,
+        borderaxespad=0,
+    )
+    ax.set_title(
+        f"Expected windows after each injection (group averages drawn as bands, not a curve)\n"
+        f"Mean onset on day {lim['onset_mean_days']:g}; average effect lasts "
+        f"{lim['effect_low_weeks']:g}–{lim['effect_high_weeks']:g} weeks",
+        fontsize=10,
+        loc="left",
+    )
     _draw_decade(ax2, plan, lim)
-    data = {"dates": [d.isoformat() for d in plan["dates"]], "gaps": [g["status"] for g in plan["gaps"]],
-            "per_decade_usual": plan["per_decade_usual"], "per_decade_yours": plan["per_decade_yours"],
-            "valid": True}
+    data = {
+        "dates": [d.isoformat() for d in plan["dates"]],
+        "gaps": [g["status"] for g in plan["gaps"]],
+        "per_decade_usual": plan["per_decade_usual"],
+        "per_decade_yours": plan["per_decade_yours"],
+        "valid": True,
+    }
     return fig, data
 
 
 def planner_error_figure(message: str):
     """A placeholder drawn when the dates cannot be planned (so no stale plan stays on screen)."""
-    fig, ax = style.new_figure(10, 1.6)
-    ax.axis("off")
-    ax.text(0.01, 0.6, "No plan drawn: the dates need correcting (see the message below).", fontsize=11,
-            fontweight="bold", transform=ax.transAxes)
+    fig = demo.blank_figure("No plan drawn: the dates need correcting (see the message below).")
     return fig, {"dates": [], "gaps": [], "valid": False, "error": message}
 
 
@@ -259,16 +179,21 @@ def planner_alt(plan: dict) -> str:
     lim = plan["limits"]
     n = len(plan["dates"])
     gaps = {s: sum(1 for g in plan["gaps"] if g["status"] == s) for s in ("covered", "possible", "likely")}
-    yours = (f" At this schedule's average spacing, about {plan['per_decade_yours']} injections a decade."
-             if plan["per_decade_yours"] else "")
-    return (f"Timeline of {n} botulinum toxin injection{'s' if n != 1 else ''} from "
-            f"{plan['dates'][0].isoformat()} to {plan['dates'][-1].isoformat()}, each with bands: building up to "
-            f"the mean onset on day {lim['onset_mean_days']:g}, effect expected to "
-            f"week {lim['effect_low_weeks']:g}, wearing off to week {lim['effect_high_weeks']:g}. Between "
-            f"injections: {gaps['possible']} interval(s) where spasm may return briefly and {gaps['likely']} "
-            f"where the next effect begins after the average durations. Below: "
-            f"{plan['per_decade_usual'][0]} to {plan['per_decade_usual'][1]} injections per decade at the usual "
-            f"interval, beside one redo operation.{yours}")
+    yours = (
+        f" At this schedule's average spacing, about {plan['per_decade_yours']} injections a decade."
+        if plan["per_decade_yours"]
+        else ""
+    )
+    return (
+        f"Timeline of {n} botulinum toxin injection{'s' if n != 1 else ''} from "
+        f"{plan['dates'][0].isoformat()} to {plan['dates'][-1].isoformat()}, each with bands: building up to "
+        f"the mean onset on day {lim['onset_mean_days']:g}, effect expected to "
+        f"week {lim['effect_low_weeks']:g}, wearing off to week {lim['effect_high_weeks']:g}. Between "
+        f"injections: {gaps['possible']} interval(s) where spasm may return briefly and {gaps['likely']} "
+        f"where the next effect begins after the average durations. Below: "
+        f"{plan['per_decade_usual'][0]} to {plan['per_decade_usual'][1]} injections per decade at the usual "
+        f"interval, beside one redo operation.{yours}"
+    )
 
 
 def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
@@ -276,17 +201,25 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
     lim = plan["limits"]
     lo, hi = plan["per_decade_usual"]
     items = []
-    words = {"covered": "the next effect is expected before the previous one starts to wear off",
-             "possible": "the next effect begins inside the previous wear-off window: spasm may return "
-                         "for a short time before it",
-             "likely": "the next effect begins after both average durations have passed: spasm is likely "
-                       "to be back for about {d} days before it"}
+    words = {
+        "covered": "the next effect is expected before the previous one starts to wear off",
+        "possible": "the next effect begins inside the previous wear-off window: spasm may return "
+        "for a short time before it",
+        "likely": "the next effect begins after both average durations have passed: spasm is likely "
+        "to be back for about {d} days before it",
+    }
     for g in plan["gaps"]:
-        items.append(f"<li>{g['from'].isoformat()} → {g['to'].isoformat()} ({g['days']} days): "
-                     + words[g["status"]].format(d=g["uncovered_days"]) + "</li>")
+        items.append(
+            f"<li>{g['from'].isoformat()} → {g['to'].isoformat()} ({g['days']} days): "
+            + words[g["status"]].format(d=g["uncovered_days"])
+            + "</li>"
+        )
     gap_html = f"<ul>{''.join(items)}</ul>" if items else "<p>Enter a second date to see the interval.</p>"
-    yours = (f" At your schedule's average spacing that would be about {plan['per_decade_yours']} "
-             "injections in a decade." if plan["per_decade_yours"] else "")
+    yours = (
+        f" At your schedule's average spacing that would be about {plan['per_decade_yours']} injections in a decade."
+        if plan["per_decade_yours"]
+        else ""
+    )
     return (
         f"<p><b>How the bands are drawn.</b> The first band runs from the injection to the mean onset of "
         f"effect, {_esc(fb.cite(ONSET_FACT))}. A second series reported a median onset of "
@@ -297,25 +230,30 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
         "individual's effect can begin sooner or later and last shorter or longer, so the planner draws "
         "bands, never a curve.</p>"
         f"<p><b>Intervals in this schedule</b></p>{gap_html}"
-        f"<p><b>Per decade.</b> Re-injection at intervals of {_esc(fb.cite(INTERVAL_FACT))} means {lo} to {hi} "
-        f"injection visits in ten years ({DECADE_MONTHS} months ÷ {lim['max_interval_months']} or "
-        f"{lim['min_interval_months']}).{yours} For a patient who has already had an MVD, the operation to "
-        "set beside them is a <i>redo</i>: a single operation, with its risks at the time of surgery. After a "
-        f"redo, complete relief is {_esc(fb.cite('redo.complete_range'))} and any relief "
-        f"{_esc(fb.cite('redo.any_relief_range'))}; lasting deficits are more frequent than after a first MVD "
-        f"(persistent facial palsy {_esc(fb.cite('redo.perm_facial.meta2024'))}, persistent hearing loss "
-        f"{_esc(fb.cite('redo.perm_hearing.meta2024'))}; see the risk comparator and Sections 5 and 6).</p>"
+        f"<p><b>Per decade: a values question, not a sum.</b> Re-injection at intervals of "
+        f"{_esc(fb.cite(INTERVAL_FACT))} means {lo} to {hi} injection visits in ten years "
+        f"({DECADE_MONTHS} months ÷ {lim['max_interval_months']} or {lim['min_interval_months']}).{yours} "
+        "Injections are not repeated sooner because frequent doses are thought to raise the risk of antibodies "
+        "that make the toxin stop working (general knowledge, not from the course's sources). For a patient who "
+        "has already had an MVD, the operation to set beside these visits is a <i>redo</i>: one operation, "
+        f"with complete relief in {_esc(fb.cite('redo.complete_range'))}, no relief at all in "
+        f"{_esc(fb.cite('redo.none.almutawa2024'))} of one revision series, and lasting deficits more frequent "
+        f"than after a first MVD (persistent facial palsy {_esc(fb.cite('redo.perm_facial.samsung_redo'))} and "
+        f"persistent hearing loss {_esc(fb.cite('redo.perm_hearing.samsung_redo'))} in a small series; see "
+        "the risk comparator and Sections 5 and 6). Neither column is the better one: many visits with a "
+        "small, reversible burden against one operation with a chance of lasting relief and a chance of "
+        "lasting harm. Which weighs more depends on what the patient values.</p>"
         f"<p><b>Evidence status.</b> {_esc(fb.cite('bont.cochrane2020'))} "
         f"{_esc(fb.cite('bont.rct_crossover.cochrane2005'))} Response is reported in "
         f"{_esc(fb.cite('bont.response_range'))}. {_esc(fb.cite('bont.ptosis'))}</p>"
         + demo.disclaimer_html("planner")
         + "<p style='font-size:90%'>It does not schedule real injections: dose, interval and side effects are "
-        "decided by the treating clinician with the patient.</p>")
+        "decided by the treating clinician with the patient.</p>"
+    )
 
 
 def planner_error_text(message: str) -> str:
-    return (f"<p role='alert'><b>Please check the dates.</b> {_esc(message)}</p>"
-            + demo.disclaimer_html("planner"))
+    return f"<p role='alert'><b>Please check the dates.</b> {_esc(message)}</p>" + demo.disclaimer_html("planner")
 
 
 class BotoxPlanner(demo.InputDemo):
@@ -325,19 +263,36 @@ class BotoxPlanner(demo.InputDemo):
         self._fb = fb or factbase.default()
         self._filling = False
         self.example = widgets.ToggleButtons(
-            options=list(EXAMPLES) + ["Custom"], value=next(iter(EXAMPLES)), description="Example schedule:",
+            options=list(EXAMPLES) + ["Custom"],
+            value=next(iter(EXAMPLES)),
+            description="Example schedule:",
             tooltips=[e.tooltip for e in _EXAMPLES.values()] + ["Type your own dates below"],
-            style={"description_width": "initial"})
+            style={"description_width": "initial"},
+        )
         self.dates = widgets.Textarea(
-            value=next(iter(EXAMPLES.values())), description="Injection dates:",
-            placeholder="YYYY-MM-DD, separated by commas or new lines", continuous_update=False,
-            layout=widgets.Layout(width="95%", height="4.5em"), style={"description_width": "initial"})
-        self.draw_button = widgets.Button(description="Draw plan", icon="refresh",
-                                          tooltip="Redraw the bands for the dates above")
+            value=next(iter(EXAMPLES.values())),
+            description="Injection dates:",
+            placeholder="YYYY-MM-DD, separated by commas or new lines",
+            continuous_update=False,
+            layout=widgets.Layout(width="95%", height="4.5em"),
+            style={"description_width": "initial"},
+        )
+        self.draw_button = widgets.Button(
+            description="Draw plan", icon="refresh", tooltip="Redraw the bands for the dates above"
+        )
         self.draw_button.on_click(lambda _b: self.update())
-        super().__init__([self.example, self.dates], plan_schedule, planner_figure, _plan_alt, planner_text,
-                         self._fb, errors=(PlannerInputError,), buttons=(self.draw_button,),
-                         error_figure=_error_figure, error_text=planner_error_text)
+        super().__init__(
+            [self.example, self.dates],
+            plan_schedule,
+            planner_figure,
+            _plan_alt,
+            planner_text,
+            self._fb,
+            errors=(PlannerInputError,),
+            buttons=(self.draw_button,),
+            error_figure=_error_figure,
+            error_text=planner_error_text,
+        )
 
     def values(self) -> tuple:
         return (self.dates.value,)

@@ -41,8 +41,12 @@ class Step(content.Record):
 def _load_steps() -> dict[str, Step]:
     path = content.lesson_file("04_revision", "steps")
     steps = content.lesson_records("04_revision", "steps", Step)
-    errors = [f"{path}: step '{s.id}': choice '{c.id}': field 'next': no step '{c.next}'"
-              for s in steps.values() for c in s.choices if c.next not in steps]
+    errors = [
+        f"{path}: step '{s.id}': choice '{c.id}': field 'next': no step '{c.next}'"
+        for s in steps.values()
+        for c in s.choices
+        if c.next not in steps
+    ]
     if errors:
         raise content.ContentError("Invalid step records:\n  " + "\n  ".join(errors))
     return steps
@@ -113,16 +117,21 @@ class RevisionCase:
         if key is None:
             return None
         c = self.choice(key)
-        return {"choice": self._fb.render(c.label), "position": self._fb.render(c.position),
-                "evidence": c.evidence}
+        return {"choice": self._fb.render(c.label), "position": self._fb.render(c.position), "evidence": c.evidence}
 
     def path(self) -> list[dict]:
         """The steps taken so far, each with the choice made and its literature position."""
         out = []
         for step_key, choice_key in self.history:
             c = next(c for c in STEPS[step_key].choices if c.key == choice_key)
-            out.append({"step": STEPS[step_key].title, "choice": self._fb.render(c.label),
-                        "position": self._fb.render(c.position), "evidence": c.evidence})
+            out.append(
+                {
+                    "step": STEPS[step_key].title,
+                    "choice": self._fb.render(c.label),
+                    "position": self._fb.render(c.position),
+                    "evidence": c.evidence,
+                }
+            )
         return out
 
     def step_number(self) -> tuple[int, int]:
@@ -130,30 +139,44 @@ class RevisionCase:
 
     def view(self) -> dict:
         n, total = self.step_number()
-        return {"step": self.step_key, "number": n, "total": total, "title": self.step.title,
-                "prompt": self._fb.render(self.step.prompt),
-                "options": [(c.key, self._fb.render(c.label)) for c in self.step.choices],
-                "selected": self.selected, "position": self.position(), "path": self.path(),
-                "at_end": self.at_end, "notice": NOT_A_RECOMMENDATION}
+        return {
+            "step": self.step_key,
+            "number": n,
+            "total": total,
+            "title": self.step.title,
+            "prompt": self._fb.render(self.step.prompt),
+            "options": [(c.key, self._fb.render(c.label)) for c in self.step.choices],
+            "selected": self.selected,
+            "position": self.position(),
+            "path": self.path(),
+            "at_end": self.at_end,
+            "notice": NOT_A_RECOMMENDATION,
+        }
 
     def html(self, message: str = "") -> str:
         v = self.view()
-        parts = [f"<h4 style='margin:4px 0'>Step {v['number']} of {v['total']}: {_esc(v['title'])}</h4>",
-                 f"<p>{_esc(v['prompt'])}</p>"]
+        parts = [
+            f"<h4 style='margin:4px 0'>Step {v['number']} of {v['total']}: {_esc(v['title'])}</h4>",
+            f"<p>{_esc(v['prompt'])}</p>",
+        ]
         if message:
             parts.append(f"<p role='alert' style='color:#8B0000'><b>{_esc(message)}</b></p>")
         if v["position"]:
             p = v["position"]
-            parts.append(f"<div role='status' style='border-left:4px solid {style.OKABE_ITO['blue']};"
-                         f"padding-left:8px'><p><b>You chose:</b> {_esc(p['choice'])}</p>"
-                         f"<p><b>What the literature says:</b> {_esc(p['position'])}</p>"
-                         f"<p><b>Evidence:</b> {_esc(p['evidence'])}</p></div>")
+            parts.append(
+                f"<div role='status' style='border-left:4px solid {style.OKABE_ITO['blue']};"
+                f"padding-left:8px'><p><b>You chose:</b> {_esc(p['choice'])}</p>"
+                f"<p><b>What the literature says:</b> {_esc(p['position'])}</p>"
+                f"<p><b>Evidence:</b> {_esc(p['evidence'])}</p></div>"
+            )
         elif not v["at_end"]:
             parts.append("<p><i>Choose an option to see the literature position and its evidence.</i></p>")
         if v["at_end"]:
-            rows = "".join(f"<li><b>{_esc(s['step'])}</b> — {_esc(s['choice'])}. "
-                           f"<i>Literature:</i> {_esc(s['position'])} <i>Evidence:</i> {_esc(s['evidence'])}</li>"
-                           for s in v["path"])
+            rows = "".join(
+                f"<li><b>{_esc(s['step'])}</b> — {_esc(s['choice'])}. "
+                f"<i>Literature:</i> {_esc(s['position'])} <i>Evidence:</i> {_esc(s['evidence'])}</li>"
+                for s in v["path"]
+            )
             parts.append(f"<p><b>Your path through the case:</b></p><ol>{rows}</ol>")
         parts.append(f"<p style='font-size:90%'><b>Not a recommendation.</b> {_esc(v['notice'])}</p>")
         parts.append(demo.disclaimer_html("walkthrough"))
@@ -167,22 +190,26 @@ class RevisionWalkthrough(widgets.VBox):
         self.case = RevisionCase(fb)
         self._syncing = False
         self.panel = widgets.HTML()
-        self.choice = widgets.RadioButtons(options=[], value=None, description="Your choice:",
-                                           layout=widgets.Layout(width="auto"),
-                                           style={"description_width": "initial"})
-        self.back_button = widgets.Button(description="Back", icon="arrow-left",
-                                          tooltip="Return to the previous step")
-        self.next_button = widgets.Button(description="Next step", icon="arrow-right",
-                                          tooltip="Go to the step your choice leads to")
-        self.restart_button = widgets.Button(description="Start again", icon="undo",
-                                             tooltip="Return to the first step")
+        self.choice = widgets.RadioButtons(
+            options=[],
+            value=None,
+            description="Your choice:",
+            layout=widgets.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
+        self.back_button = widgets.Button(description="Back", icon="arrow-left", tooltip="Return to the previous step")
+        self.next_button = widgets.Button(
+            description="Next step", icon="arrow-right", tooltip="Go to the step your choice leads to"
+        )
+        self.restart_button = widgets.Button(description="Start again", icon="undo", tooltip="Return to the first step")
         self.choice.observe(self._on_choice, names="value")
         self.back_button.on_click(lambda _b: self._act(self.case.back))
         self.next_button.on_click(lambda _b: self._act(self.case.advance))
         self.restart_button.on_click(lambda _b: self._act(self.case.restart))
         self.update()
-        super().__init__([self.panel, self.choice,
-                          widgets.HBox([self.back_button, self.next_button, self.restart_button])])
+        super().__init__(
+            [self.panel, self.choice, widgets.HBox([self.back_button, self.next_button, self.restart_button])]
+        )
 
     def _labels(self) -> dict[str, str]:
         return {label: key for key, label in self.case.view()["options"]}

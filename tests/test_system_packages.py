@@ -153,7 +153,8 @@ def called_programs(source: str) -> set[str]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name == "which" and node.args and isinstance(node.args[0], ast.Constant):
                 found.add(node.args[0].value)
-            if name in SUBPROCESS_CALLS and node.args:
+            via_module = isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "subprocess"
+            if name in SUBPROCESS_CALLS and node.args and (via_module or name != "run"):
                 first_word(node.args[0])
             for kw in node.keywords:
                 if kw.arg == "executable_path" and isinstance(kw.value, ast.Constant):
@@ -169,7 +170,8 @@ def called_programs(source: str) -> set[str]:
 def test_the_scan_finds_programs_however_they_are_called():
     src = ('import shutil, subprocess\nB = shutil.which("bwrap")\nCHROME = "/usr/bin/chromium"\n'
            'subprocess.run(["pg_ctl", "start"])\nmy_cmd = ["initdb", "-D", "x"]\n'
-           'p.chromium.launch(executable_path="/usr/bin/chromium")\nsubprocess.run([sys.executable, "-m", "x"])\n')
+           'p.chromium.launch(executable_path="/usr/bin/chromium")\nsubprocess.run([sys.executable, "-m", "x"])\n'
+           'def run(args): ...\nrun(["release_assignment", "quiz1"])\n')
     assert called_programs(src) == {"bwrap", "chromium", "pg_ctl", "initdb"}
 
 

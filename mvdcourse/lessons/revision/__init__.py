@@ -78,7 +78,23 @@ from .walkthrough import (
 _WALKTHROUGH_TEXTS = [t for s in STEPS.values() for c in s.choices for t in (c.label, c.position)]
 
 #: Every fact this lesson's widgets show (the lesson's reference list is built from it).
-from . import comparator, consent, planner, schedule, walkthrough
+FACT_IDS = tuple(
+    dict.fromkeys(
+        [f for c in COMPLICATIONS for f in c.first + c.redo + c.notes]
+        + list(COMPARATOR_NOTE_FACTS)
+        + [
+            "redo.perm_facial.meta2024",
+            "risk.first.perm_facial.miller2012",
+            "redo.perm_hearing.meta2024",
+            "risk.first.perm_hearing.miller2012",
+            "redo.perm_complications.repeat2018",
+        ]
+        + [ONSET_FACT, DURATION_FACT, INTERVAL_FACT]
+        + list(PLANNER_TEXT_FACTS)
+        + factbase.FactBase.fact_ids(*_WALKTHROUGH_TEXTS)
+        + list(consent.FACT_IDS)
+    )
+)
 
 #: Handout claims the widgets quote (their handouts join the lesson's reference list).
 SEED_CLAIM_IDS = tuple(factbase.FactBase.seed_ids(*_WALKTHROUGH_TEXTS))

@@ -196,7 +196,14 @@ def move_one_control(page) -> str:
     return "toggle button"
 
 
-@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+# Known and not yet fixed (issue 17): Lesson 0's face player uses ipywidgets' Play (icon-only buttons, no
+# accessible name) and an IntSlider (unnamed handle). strict: the test fails once they are fixed, to drop this.
+FACE_PLAYER_UNNAMED = pytest.mark.xfail(
+    strict=True, reason="Lesson 0 face player: ipywidgets Play buttons and frame slider have no accessible name")
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=FACE_PLAYER_UNNAMED) if p.stem == "00_recognising_hfs" else p
+                                  for p in LESSON_NOTEBOOKS], ids=lambda p: p.stem)
 def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     open_notebook(page, f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
     page.wait_for_timeout(500)
@@ -281,6 +288,9 @@ def test_instructor_launch_opens_formgrader_listing_every_assignment(course_lab,
     page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
 
 
+SELF_CHECK = ".jp-Notebook .widget-vbox:has(> .widget-radio):has(> button:has-text('Check answer'))"
+
+
 def run_all(page):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
@@ -289,12 +299,11 @@ def test_self_check_answer_survives_a_kernel_restart(lab, page):
     open_notebook(page, f"{lab}/lab/tree/lessons/01_hfs_and_mvd.ipynb?reset&token={TOKEN}")
     run_all(page)
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
-    check = page.locator(".jp-Notebook .widget-vbox:has(.widget-radio-box)").first
-    chosen = check.locator(".widget-radio-box label").nth(2).inner_text().split(". ", 1)[1]
+    check = page.locator(SELF_CHECK).first
+    chosen = check.locator(".widget-radio-box label").nth(2).text_content().split(". ", 1)[1]
     check.locator("input[type=radio]").nth(2).check()
     check.locator("button:has-text('Check answer')").click()
-    page.wait_for_function("() => /Not quite|Correct/.test(document.querySelector("
-                           "'.jp-Notebook .widget-vbox:has(.widget-radio-box)').textContent)", timeout=30_000)
+    check.locator("p:has-text('Not quite'), p:has-text('Correct')").first.wait_for(timeout=30_000)
     verdict = "Not quite" if "Not quite (C)" in check.text_content() else "Correct"
 
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-kernel'); }")  # resolves only after the dialog
@@ -302,10 +311,10 @@ def test_self_check_answer_survives_a_kernel_restart(lab, page):
     page.wait_for_function(IDLE, timeout=60_000)
     run_all(page)
     page.wait_for_selector(".jp-Notebook >> text=Your saved answer from an earlier session", timeout=120_000)
-    check = page.locator(".jp-Notebook .widget-vbox:has(.widget-radio-box)").first
+    check = page.locator(SELF_CHECK).first
     # options are shown in a new order each time: the same option comes back chosen, under any letter
     picked = check.locator(".widget-radio-box label:has(input:checked)")
-    assert picked.count() == 1 and picked.inner_text().split(". ", 1)[1] == chosen
+    assert picked.count() == 1 and picked.text_content().split(". ", 1)[1] == chosen
     assert verdict in check.text_content()
     page.screenshot(path=str(ARTIFACTS / "selfcheck_after_restart.png"))
 

@@ -70,6 +70,18 @@ def bank() -> dict[str, Question]:
     return questions
 
 
+#: ipywidgets gives each radio label a fixed one-line height, so a wrapped option printed over the next one
+#: (hiding its radio button) in a narrow notebook; let labels wrap and grow, and show a clear focus ring.
+SELFCHECK_CSS = """<style>
+.mvd-selfcheck .widget-radio-box label { display: flex; align-items: flex-start; height: auto; white-space: normal;
+  line-height: 1.35; padding: 2px 0; }
+.mvd-selfcheck .widget-radio-box input { order: -1; float: none; flex: none; margin-top: 0.15em; }
+.mvd-selfcheck .widget-radio { flex-wrap: wrap; }
+.mvd-selfcheck input:focus-visible, .mvd-selfcheck button:focus-visible { outline: 3px solid #b35900;
+  outline-offset: 2px; }
+</style>"""
+
+
 class SelfCheck(widgets.VBox):
     """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does.
 
@@ -98,7 +110,8 @@ class SelfCheck(widgets.VBox):
         self.feedback = widgets.HTML(value="")
         self._fb = fb
         self.button.on_click(lambda _b: self.check())
-        super().__init__([self.prompt, self.choice, self.button, self.feedback])
+        super().__init__([widgets.HTML(SELFCHECK_CSS), self.prompt, self.choice, self.button, self.feedback])
+        self.add_class("mvd-selfcheck")
         self._restore()
 
     def _restore(self) -> None:

@@ -396,3 +396,26 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     assert "SMC grade IV, highlighted" in _figure_alts(page)[3]
     page.screenshot(path=str(ARTIFACTS / "00_severity.png"))
     assert page.errors == [], page.errors
+
+
+# Option rows that overlap, or whose text spills out of its row: a wrapped option printed over the next.
+OVERLAPPING_OPTIONS = """() => { let n = 0;
+  for (const box of document.querySelectorAll('.jp-Notebook .mvd-selfcheck .widget-radio-box')) {
+    const labels = [...box.querySelectorAll('label')], r = labels.map(l => l.getBoundingClientRect());
+    for (let i = 1; i < r.length; i++) if (r[i].top < r[i - 1].bottom - 1) n++;
+    for (const l of labels) if (l.scrollHeight > l.clientHeight + 1) n++; }  // text spilling out of its row
+  return n; }"""
+
+
+def test_self_check_options_wrap_without_overlap_from_700_to_1600_px(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/lessons/04_revision.ipynb?reset&token={TOKEN}")
+    run_all(page)
+    page.wait_for_function(ALL_RUN, timeout=180_000, polling=500)
+    checks = page.locator(".jp-Notebook .mvd-selfcheck")
+    assert checks.count() >= 5
+    for width in (700, 1100, 1600):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_timeout(500)
+        assert page.evaluate(OVERLAPPING_OPTIONS) == 0, f"self-check options overlap at {width} px"
+        checks.nth(1).scroll_into_view_if_needed()
+        checks.nth(1).screenshot(path=str(ARTIFACTS / f"selfcheck_{width}px.png"))

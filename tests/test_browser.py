@@ -196,14 +196,7 @@ def move_one_control(page) -> str:
     return "toggle button"
 
 
-# Known and not yet fixed (issue 17): Lesson 0's face player uses ipywidgets' Play (icon-only buttons, no
-# accessible name) and an IntSlider (unnamed handle). strict: the test fails once they are fixed, to drop this.
-FACE_PLAYER_UNNAMED = pytest.mark.xfail(
-    strict=True, reason="Lesson 0 face player: ipywidgets Play buttons and frame slider have no accessible name")
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=FACE_PLAYER_UNNAMED) if p.stem == "00_recognising_hfs" else p
-                                  for p in LESSON_NOTEBOOKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     open_notebook(page, f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
     page.wait_for_timeout(500)
@@ -344,7 +337,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     assert len(srcs) == 4, f"expected four demo figures, found {len(srcs)}"
 
     # 1. Play the face: the figure changes by itself, frame after frame
-    play = page.locator(".jp-Notebook .widget-play button").first
+    play = page.get_by_role("button", name="Play clip").first
     play.scroll_into_view_if_needed()
     first_alt = _figure_alts(page)[0]
     assert "frame 1 of 12" in first_alt
@@ -362,7 +355,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     page.screenshot(path=str(ARTIFACTS / "00_face_frame_b.png"))
     third_alt = _figure_alts(page)[0]
     assert len({first_alt, second_alt, third_alt}) == 3, "the clip did not advance frame by frame"
-    play.click()   # pause
+    page.get_by_role("button", name="Pause clip").first.click()   # pause
 
     # 2. Which is it: a new case redraws; an answer gets reasoning
     before = _figure_srcs(page)[1]

@@ -77,6 +77,9 @@ def test_demo_class_grades_end_to_end_with_progress_and_export(course, tmp_path,
     assert any(r["last_name"] == "Doe, Jr." for r in rows)
     assert any(r["first_name"].startswith("'=") for r in rows)
     item_rows = list(csv.DictReader((tmp_path / "i.csv").open(encoding="utf-8-sig")))
-    assert len(item_rows) == 8 * len(items.load("quiz1").closed_items)
+    assert len(item_rows) == 8 * len(items.load("quiz1").items)          # free-text items included
     statuses = {r["item_status"] for r in item_rows}
     assert {"correct", "wrong"} <= statuses
+    free = [r for r in item_rows if r["type"] == "free_text"]
+    assert len(free) == 8 and {r["item_status"] for r in free} == {"awaiting_hand_grading"}
+    assert all(r["answer"] and r["points"] == "" and r["objective"] and r["lesson"] == "1" for r in free)

@@ -12,10 +12,10 @@ ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 
-.PHONY: start instructor test system-packages test-fast lint format bench bench-grading strip lock clean help
+.PHONY: hub hub-down bench-hub start instructor test system-packages test-fast lint format bench bench-grading bench-report strip lock clean help
 
 help:
-	@echo "make start   launch JupyterLab on the lessons (first run installs everything into .venv)"
+	@echo "make start   launch JupyterLab on Lesson 0, the first lesson (first run installs everything into .venv)"
 	@echo "make instructor  JupyterLab in the course directory with formgrader (COURSE=folder, default assignments/)"
 	@echo "make test    run the whole test suite (first installs the Debian packages in system-packages.txt)"
 	@echo "make test-fast  the edit-test loop: no browser, no sandbox, no kernels or nbgrader (under a minute)"
@@ -23,6 +23,9 @@ help:
 	@echo "make format  ruff format + safe fixes on LINT_PATHS"
 	@echo "make bench   print lesson execution time, kernel memory and widget update times"
 	@echo "make bench-grading  grade a simulated class of 100 with plain nbgrader and with mvdcourse grade"
+	@echo "make bench-report   time and memory to build the item-analysis report for 200, 1000, 5000 students"
+	@echo "make hub     a whole class on this server: JupyterHub + nbgrader exchange + PostgreSQL (as root; make hub-down)"
+	@echo "make bench-hub  50 students submitting and two instructors grading on the hub: times and memory"
 	@echo "make strip   remove outputs and execution counts from lesson notebooks"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -38,7 +41,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
-		--LabApp.default_url=/lab/tree/lessons/01_hfs_and_mvd.ipynb
+		--LabApp.default_url=/lab/tree/lessons/00_recognising_hfs.ipynb
 
 # The instructor's JupyterLab: started inside the nbgrader course directory so that formgrader finds its
 # nbgrader_config.py, gradebook and exchange. COURSE=/srv/nbgrader/mvd-course for a copied course folder.
@@ -51,7 +54,13 @@ system-packages:
 	@sh tools/system-packages.sh
 
 # MVDCOURSE_NO_SKIPS=1: a skipped test is a failure (tests/conftest.py); the suite runs whole or not at all.
-test: $(STAMP) system-packages
+# axe-core (package.json) for the report's accessibility audit in Chromium.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+test: $(STAMP) system-packages $(AXE)
 	MVDCOURSE_NO_SKIPS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -69,8 +78,28 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lessons.py
 
+# A whole class on one server (deploy/): JupyterHub, local users, nbgrader exchange, PostgreSQL gradebook.
+# Run as root. HUB_STATE keeps everything (users' homes aside); `make hub-down` stops it, data kept.
+HUB_STATE ?= /srv/mvd-course
+HUB_USERS ?= deploy/users.example.csv
+HUB_PORT  ?= 9420
+HUB_PG_PORT ?= 9432
+HUB_USER_PORTS ?= 9423-9439
+hub: $(STAMP) system-packages
+	$(BIN)/python deploy/coursehub.py up --state $(HUB_STATE) --users $(HUB_USERS) --port $(HUB_PORT) \
+		--pg-port $(HUB_PG_PORT) --user-ports $(HUB_USER_PORTS)
+
+hub-down: $(STAMP)
+	$(BIN)/python deploy/coursehub.py down --state $(HUB_STATE)
+
+bench-hub: $(STAMP) system-packages
+	$(BIN)/python benchmarks/bench_hub.py $(BENCH_HUB_ARGS)
+
 bench-grading: $(STAMP)
 	$(BIN)/python benchmarks/bench_grading.py --single-worker
+
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/bench_report.py --sizes 200 1000 5000
 
 strip: $(STAMP)
 	$(BIN)/nbstripout --keep-id lessons/*.ipynb

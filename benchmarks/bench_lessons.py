@@ -7,11 +7,12 @@ Widget timings are measured in-process: each demo the lesson registry lists (``L
 control in it (toggle buttons, dropdowns, radio buttons, sliders, check boxes, buttons) is changed
 repeatedly; the time from setting the value to the return of the synchronous update (the figure
 re-rendered to PNG and the HTML rebuilt) is recorded. "first" is the first change (nothing cached yet);
-panels that cache a rendered state (``FigurePanel.draw_cached``) are cheaper on later visits. The browser adds a transfer and paint on top
-(measured at roughly 0.35–0.5 s end to end on this machine class for a PNG redraw).
+panels that cache a rendered state (``FigurePanel.draw_cached``) are cheaper on later visits. The browser adds
+a transfer and paint on top (measured at roughly 0.35–0.5 s end to end on this machine class for a PNG redraw).
 
 Usage: python benchmarks/bench_lessons.py [--repeats N] [lesson-name ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,16 +31,14 @@ sys.path.insert(0, str(ROOT))
 from mvdcourse import lessons  # noqa: E402
 from mvdcourse.widgets import controls, next_values  # noqa: E402
 
-PEAK_RSS = ("import resource, sys\n"
-            "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+PEAK_RSS = "import resource, sys\nprint('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 
 def execute(path: Path) -> tuple[float, float, float]:
     """(wall seconds incl. kernel start, seconds executing cells, kernel peak RSS in MB)."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(new_code_cell(PEAK_RSS))
-    client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     t0 = time.perf_counter()
     with client.setup_kernel():
         t1 = time.perf_counter()
@@ -88,9 +87,11 @@ def main() -> None:
             demo = build()
             for label, control in controls(demo):
                 times = time_control(control, args.repeats)
-                print(f"{lesson.notebook[:15]:<16}{build.__name__[:23]:<24}{label[:31]:<32}"
-                      f"{times[0]:>7.1f}ms{statistics.median(times):>7.1f}ms{p95(times):>7.1f}ms"
-                      f"{max(times):>7.1f}ms")
+                print(
+                    f"{lesson.notebook[:15]:<16}{build.__name__[:23]:<24}{label[:31]:<32}"
+                    f"{times[0]:>7.1f}ms{statistics.median(times):>7.1f}ms{p95(times):>7.1f}ms"
+                    f"{max(times):>7.1f}ms"
+                )
 
 
 if __name__ == "__main__":

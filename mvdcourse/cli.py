@@ -6,6 +6,8 @@
     mvdcourse grade ASSIGNMENT                autograde every submission in submitted/
     mvdcourse feedback ASSIGNMENT             feedback for students, checked for leaks
     mvdcourse export [--to grades.csv]        grades CSV with a status column (+ per-item CSV)
+    mvdcourse export --format canvas          the same grades as a Canvas gradebook-import CSV
+    mvdcourse report ASSIGNMENT | --all       item analysis, reliability, mastery by objective (HTML, CSV, JSON)
     mvdcourse bundle [--to FILE.zip]          offline bundle for students (lessons, released quizzes)
     mvdcourse lab                             JupyterLab for the instructor, formgrader included
 
@@ -53,7 +55,12 @@ def cmd_demo_class(args, course: Path) -> int:
     _known_assignment(course, args.assignment)
     if not (course / "release" / args.assignment).exists():
         course_mod.generate(course, args.assignment)
-    ids = demo_class(course, args.assignment, args.students, seed=args.seed)
+    if args.irt:
+        from .quiz.demo_irt import write_class
+        ids, design = write_class(course, args.assignment, args.students, seed=args.seed)
+        print(f"wrote the simulation's design (item parameters, abilities) to {design}")
+    else:
+        ids = demo_class(course, args.assignment, args.students, seed=args.seed)
     print(f"wrote {len(ids)} simulated submissions to {course / 'submitted'} ({ids[0]} … {ids[-1]})")
     return 0
 
@@ -73,10 +80,50 @@ def cmd_feedback(args, course: Path) -> int:
 def cmd_export(args, course: Path) -> int:
     from .quiz import course as course_mod
     from .quiz.export import export
+    if args.format == "canvas":
+        from .report.lms import export_canvas
+        out = Path(args.to if args.to != "grades.csv" else "canvas-grades.csv")
+        path, counts = export_canvas(course, course_mod.db_url(course), out, args.assignment or None,
+                                     Path(args.roster) if args.roster else None)
+        print(f"wrote {path.resolve()}: {counts['scores']} scores; empty cells (no grade, not 0): "
+              f"{counts['missing']} missing, {counts['not_graded']} not gradable, "
+              f"{counts['pending_hand_grade']} awaiting hand grading")
+        return 0
     grades, items = export(course, course_mod.db_url(course), Path(args.to),
                            None if args.no_items else Path(args.items), args.assignment or None)
     print(f"wrote {grades.resolve()}" + (f" and {items.resolve()}" if items else ""))
     return 0
+
+
+def cmd_report(args, course: Path) -> int:
+    from .quiz.course import db_url
+    from .report.analysis import Thresholds, analyse
+    from .report.data import load_class
+    from .report.render import write_report
+    if args.all == bool(args.assignment):
+        raise UsageError("name one assignment (mvdcourse report quiz1) or use --all")
+    names = [args.assignment] if args.assignment else _graded_assignments(db_url(course))
+    if not names:
+        raise UsageError("the gradebook has no graded assignment yet: run `mvdcourse grade ASSIGNMENT` first")
+    thresholds = Thresholds(mastery=args.mastery, min_students=args.min_students,
+                            too_easy=args.too_easy, too_hard=args.too_hard)
+    for name in names:
+        results = load_class(course, name)
+        if not results.students:
+            raise UsageError(f"{name} has no scored submission in the gradebook yet: run `mvdcourse grade {name}` "
+                             "first (students without a score are never counted as 0)")
+        report = analyse(results, thresholds)
+        out = write_report(report, Path(args.out) if args.out else course / "reports")
+        s = report.summary
+        print(f"{name}: {s['students_scored']} students, flagged items: {', '.join(s['flagged_items']) or 'none'}; "
+              f"wrote {out['html'].resolve()} (and CSV/JSON beside it)")
+    return 0
+
+
+def _graded_assignments(url: str) -> list[str]:
+    from nbgrader.api import Gradebook
+    with Gradebook(url) as gb:
+        return sorted(a.name for a in gb.assignments if a.submissions)
 
 
 def cmd_bundle(args, course: Path) -> int:
@@ -134,6 +181,9 @@ def _add_demo_class(sub, common):
     s.add_argument("assignment", metavar="ASSIGNMENT")
     s.add_argument("-n", "--students", type=int, default=24, help="number of simulated students")
     s.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same class)")
+    s.add_argument("--irt", action="store_true",
+                   help="students with a latent ability, items with designed difficulty and discrimination "
+                        "(2PL) and two planted flaws; the design is written to demo/ASSIGNMENT-design.json")
 
 
 def _add_grade(sub, common):
@@ -178,6 +228,29 @@ def _add_export(sub, common):
     s.add_argument("--no-items", action="store_true", help="do not write the per-item CSV")
     s.add_argument("--assignment", action="append", metavar="NAME",
                    help="export only this assignment (repeatable; default: all)")
+    s.add_argument("--format", choices=["generic", "canvas"], default="generic",
+                   help="generic: grades.csv with a status column; canvas: a Canvas gradebook-import CSV "
+                        "(written to canvas-grades.csv unless --to is given)")
+    s.add_argument("--roster", metavar="FILE",
+                   help="CSV mapping student_id to canvas_id, sis_user_id, sis_login_id, section (Canvas only)")
+
+
+def _add_report(sub, common):
+    s = sub.add_parser("report", parents=[common], formatter_class=Formatter,
+                       help="item analysis, reliability and mastery by objective, for instructors",
+                       description="Write reports/ASSIGNMENT-report.html (self-contained, plots with alt text), "
+                                   "-report.json and CSV tables: item difficulty and discrimination with flags, "
+                                   "distractors, KR-20 or alpha, mastery by objective and lesson, per student.")
+    s.add_argument("assignment", nargs="?", metavar="ASSIGNMENT")
+    s.add_argument("--all", action="store_true", help="one report per graded assignment")
+    s.add_argument("--out", metavar="FOLDER", help="folder for the report files (default: reports/ in the course)")
+    s.add_argument("--mastery", type=float, default=0.70,
+                   help="share of an objective's points below which a student has not mastered it")
+    s.add_argument("--min-students", type=int, default=30, metavar="N",
+                   help="fewest scored students for a reliability figure")
+    s.add_argument("--too-easy", type=float, default=0.90, metavar="P", help="flag items with difficulty above P")
+    s.add_argument("--too-hard", type=float, default=0.30, metavar="P", help="flag items with difficulty below P")
+    s.set_defaults(func=cmd_report)
 
 
 def _add_bundle(sub, common):
@@ -199,8 +272,8 @@ def _add_lab(sub, common):
                    help="further JupyterLab options, after --")
 
 
-COMMANDS = [_add_build, _add_check, _add_demo_class, _add_grade, _add_feedback, _add_export, _add_bundle,
-            _add_lab]
+COMMANDS = [_add_build, _add_check, _add_demo_class, _add_grade, _add_feedback, _add_export, _add_report,
+            _add_bundle, _add_lab]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ Every clinical number shown by a lesson, widget or quiz comes from ``assets/fact
 sources in ``assets/references.yaml``. Loading is all-or-nothing: a malformed or incomplete file raises
 :class:`FactBaseError` naming the file, the record and the field, and nothing is half-loaded.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -19,12 +20,32 @@ from . import paths
 from .content import ContentError, Record, parse_records, read_yaml, records
 
 # read_yaml, records and parse_records live in ``content``; they stay importable from here for older callers.
-__all__ = ["FactBase", "FactBaseError", "Fact", "Reference", "SeedClaim", "default", "load",
-           "parse_records", "read_yaml", "records"]
+__all__ = [
+    "FactBase",
+    "FactBaseError",
+    "Fact",
+    "Reference",
+    "SeedClaim",
+    "default",
+    "load",
+    "parse_records",
+    "read_yaml",
+    "records",
+]
 
 Unit = Literal[
-    "%", "days", "weeks", "months", "years", "per 100,000", "odds ratio", "hazard ratio",
-    "risk ratio", "patients", "ICC", "score",
+    "%",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "per 100,000",
+    "odds ratio",
+    "hazard ratio",
+    "risk ratio",
+    "patients",
+    "ICC",
+    "score",
 ]
 Qualifier = Literal["<", ">", "~", "<=", ">="]
 TIME_UNITS = ("days", "weeks", "months", "years")
@@ -50,7 +71,9 @@ class Reference(_Strict):
     year: int | None = Field(ge=1900, le=2100)
     pmid: str | None = Field(pattern=r"^\d{5,9}$")
     doi: str | None = Field(pattern=r"^10\.\d{4,9}/\S+$")
-    url: str | None = Field(pattern=r"^https?://(pubmed\.ncbi\.nlm\.nih\.gov|pmc\.ncbi\.nlm\.nih\.gov|doi\.org|[a-z0-9.-]+)/")
+    url: str | None = Field(
+        pattern=r"^https?://(pubmed\.ncbi\.nlm\.nih\.gov|pmc\.ncbi\.nlm\.nih\.gov|doi\.org|[a-z0-9.-]+)/"
+    )
     identifier_note: str
     seen: Literal["abstract", "summary", "full text", "not applicable"]
 
@@ -86,8 +109,9 @@ def _fmt_number(x: float) -> str:
     return f"{x:g}"
 
 
-def _fmt_quantity(value: float | None, low: float | None, high: float | None,
-                  qualifier: str | None, unit: str | None) -> str:
+def _fmt_quantity(
+    value: float | None, low: float | None, high: float | None, qualifier: str | None, unit: str | None
+) -> str:
     if value is not None:
         number = _fmt_number(value)
         plural = value != 1
@@ -154,7 +178,7 @@ class Fact(_Quantity):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> "Fact":
+    def _shape(self) -> Fact:
         if self.statement is not None:
             if self.is_numeric:
                 raise ValueError("a 'statement' fact carries no 'value'/'low'/'high'")
@@ -177,12 +201,13 @@ class SeedClaim(_Quantity):
     id: str = Field(pattern=r"^S[01]-\d{2}[a-z-]*$")
     seed: Literal["seed_s0", "seed_s1"]
     claim: str
-    verdict: Literal["supported", "partly supported", "overstated", "understated", "contradicted",
-                     "unsupported", "no figure found"]
+    verdict: Literal[
+        "supported", "partly supported", "overstated", "understated", "contradicted", "unsupported", "no figure found"
+    ]
     facts: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _shape(self) -> "SeedClaim":
+    def _shape(self) -> SeedClaim:
         self._check_quantity(need=False)
         return self
 
@@ -195,8 +220,7 @@ class SeedClaim(_Quantity):
 class FactBase:
     """The validated fact base. Look facts up by id; cite them with their sources."""
 
-    def __init__(self, facts: dict[str, Fact], references: dict[str, Reference],
-                 seed_claims: dict[str, SeedClaim]):
+    def __init__(self, facts: dict[str, Fact], references: dict[str, Reference], seed_claims: dict[str, SeedClaim]):
         self.facts = facts
         self.references = references
         self.seed_claims = seed_claims
@@ -242,6 +266,7 @@ class FactBase:
         ``{fact:ID}`` gives figure and citation, ``{value:ID}`` the figure alone, ``{labels:ID}`` the
         citation alone, ``{seed:ID}`` the number a seed handout claims. Unknown ids raise KeyError.
         """
+
         def fill(m: re.Match) -> str:
             kind, key = m.groups()
             if kind == "fact":
@@ -251,6 +276,7 @@ class FactBase:
             if kind == "labels":
                 return self.labels(key)
             return self.seed_claim(key).text()
+
         return self._PLACEHOLDER.sub(fill, text)
 
     def placeholders(self, text: str) -> list[tuple[str, str]]:
@@ -275,8 +301,7 @@ class FactBase:
         raise KeyError(f"no reference labelled '{label}' in {paths.REFERENCES_FILE.name}")
 
 
-def load(facts_path: Path | str = paths.FACTS_FILE,
-         references_path: Path | str = paths.REFERENCES_FILE) -> FactBase:
+def load(facts_path: Path | str = paths.FACTS_FILE, references_path: Path | str = paths.REFERENCES_FILE) -> FactBase:
     """Read and validate both files; raise FactBaseError listing every problem found."""
     facts_path, references_path = Path(facts_path), Path(references_path)
     errors: list[str] = []
@@ -284,14 +309,17 @@ def load(facts_path: Path | str = paths.FACTS_FILE,
     references = parse_records(Reference.model_validate, ref_rows, "reference", references_path, errors)
     data = read_yaml(facts_path)
     facts = parse_records(Fact.model_validate, records(data, "facts", facts_path), "fact", facts_path, errors)
-    claims = parse_records(SeedClaim.model_validate, records(data, "seed_claims", facts_path), "seed claim",
-                           facts_path, errors)
+    claims = parse_records(
+        SeedClaim.model_validate, records(data, "seed_claims", facts_path), "seed claim", facts_path, errors
+    )
 
     for fact in facts.values():
         for src in fact.sources:
             if src not in references:
-                errors.append(f"{facts_path}: fact '{fact.id}': field 'sources': "
-                              f"unknown reference '{src}' (not in {references_path.name})")
+                errors.append(
+                    f"{facts_path}: fact '{fact.id}': field 'sources': "
+                    f"unknown reference '{src}' (not in {references_path.name})"
+                )
         for cid in fact.seed_claims:
             if cid not in claims:
                 errors.append(f"{facts_path}: fact '{fact.id}': field 'seed_claims': unknown seed claim '{cid}'")
@@ -302,8 +330,10 @@ def load(facts_path: Path | str = paths.FACTS_FILE,
     labels: dict[str, str] = {}
     for ref in references.values():
         if ref.label in labels:
-            errors.append(f"{references_path}: reference '{ref.id}': field 'label': "
-                          f"'{ref.label}' is already used by '{labels[ref.label]}'")
+            errors.append(
+                f"{references_path}: reference '{ref.id}': field 'label': "
+                f"'{ref.label}' is already used by '{labels[ref.label]}'"
+            )
         labels[ref.label] = ref.id
     if errors:
         raise FactBaseError("The fact base is invalid:\n  " + "\n  ".join(errors))

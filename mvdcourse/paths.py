@@ -1,4 +1,5 @@
 """Where the course's files live, so that lessons, tests and tools agree on one layout."""
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ A lesson cites in its markdown with reference labels in square brackets, e.g. ``
 which lists every source cited in the markdown, in its self-checks and by its widgets (a lesson module's
 ``FACT_IDS``, and ``SEED_CLAIM_IDS`` for handout claims its widgets quote), as the lesson registry names them.
 """
+
 from __future__ import annotations
 
 import html
@@ -29,8 +30,11 @@ def cited_labels(markdown: str, fb: factbase.FactBase) -> list[str]:
 
 def _markdown(lesson: lessons.Lesson) -> list[str]:
     nb = json.loads(lesson.notebook_path.read_text(encoding="utf-8"))
-    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for c in nb["cells"] if c["cell_type"] == "markdown"]
+    return [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+    ]
 
 
 def sources_for_lesson(name: str, fb: factbase.FactBase | None = None) -> list[factbase.Reference]:
@@ -76,7 +80,9 @@ class ReferenceList:
         items = []
         for r in self.refs:
             link = r.link()
-            tail = f' <a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(link)}</a>' if link else ""
+            tail = (
+                f' <a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(link)}</a>' if link else ""
+            )
             flag = " <i>(bibliographic details unverified)</i>" if r.unverified else ""
             items.append(f"<li><b>[{html.escape(r.label)}]</b> {html.escape(r.citation())}{tail}{flag}</li>")
         return "<ol>" + "".join(items) + "</ol>"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import html
+import random
 from pathlib import Path
+from typing import Literal
 
 import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -29,6 +31,9 @@ class Question(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     prompt: str = Field(min_length=10)
     options: list[Option] = Field(min_length=3, max_length=6)
+    level: Literal["application", "recall"] | None = Field(
+        None, description="application: a short case and a decision or interpretation; recall: a fact")
+    take_home: str | None = Field(None, min_length=10, description="the one-line bottom line shown once answered")
 
     @model_validator(mode="after")
     def _one_correct(self) -> "Question":
@@ -42,7 +47,8 @@ class Question(BaseModel):
 
     def texts(self) -> list[str]:
         """All text a student can read in this question (prompt, options, feedback), unrendered."""
-        return [self.prompt] + [t for o in self.options for t in (o.text, o.feedback)]
+        return ([self.prompt] + [t for o in self.options for t in (o.text, o.feedback)]
+                + ([self.take_home] if self.take_home else []))
 
 
 def load_file(path: Path, fb: factbase.FactBase | None = None) -> dict[str, Question]:
@@ -65,13 +71,19 @@ def bank() -> dict[str, Question]:
 
 
 class SelfCheck(widgets.VBox):
-    """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does."""
+    """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does.
+
+    The options are shuffled every time the widget is made (``rng`` fixes the order in tests), so the
+    position of the right answer carries no information; letters and feedback follow the shown order.
+    """
 
     def __init__(self, question: Question, number: int | None = None,
-                 fb: factbase.FactBase | None = None):
+                 fb: factbase.FactBase | None = None, rng: random.Random | None = None):
         fb = fb or factbase.default()
         self.question = question
-        self._options = [(fb.render(o.text), o) for o in question.options]
+        #: ``order[i]`` is the bank index of the option shown at position i
+        self.order = (rng or random.SystemRandom()).sample(range(len(question.options)), len(question.options))
+        self._options = [(fb.render(question.options[i].text), question.options[i]) for i in self.order]
         title = f"Self-check {number}" if number else "Self-check"
         self.prompt = widgets.HTML(f"<p><b>{title}.</b> {html.escape(fb.render(question.prompt))}</p>")
         labels = [f"{chr(65 + i)}. {text}" for i, (text, _) in enumerate(self._options)]
@@ -86,8 +98,12 @@ class SelfCheck(widgets.VBox):
         self.button.on_click(lambda _b: self.check())
         super().__init__([self.prompt, self.choice, self.button, self.feedback])
 
+    def letter_of(self, bank_index: int) -> str:
+        """The letter under which the bank's option ``bank_index`` is shown in this rendering."""
+        return chr(65 + self.order.index(bank_index))
+
     def select(self, letter: str) -> None:
-        """Choose option ``letter`` (A, B, ...) as a student would by clicking it."""
+        """Choose the shown option ``letter`` (A, B, ...) as a student would by clicking it."""
         index = ord(letter.upper()) - 65
         self.choice.value = self.choice.options[index]
 
@@ -105,18 +121,20 @@ class SelfCheck(widgets.VBox):
             for i, (t, o) in enumerate(self._options):
                 mark = "✔ correct" if o.correct else "✘ wrong"
                 rows.append(f"<li><b>{chr(65 + i)}</b> ({mark}): {html.escape(self._fb.render(o.feedback))}</li>")
+            bottom = (f"<p><b>Bottom line:</b> {html.escape(self._fb.render(self.question.take_home))}</p>"
+                      if self.question.take_home else "")
             self.feedback.value = (f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
-                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul></div>")
+                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul>{bottom}</div>")
             return "correct"
         self.feedback.value = (f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p>"
                                "<p>Try another option.</p></div>")
         return "wrong"
 
 
-def ask(question_id: str, number: int | None = None) -> SelfCheck:
+def ask(question_id: str, number: int | None = None, rng: random.Random | None = None) -> SelfCheck:
     """The self-check widget for one question of the bank, e.g. ``ask("l1_rez", 1)``."""
     try:
         question = bank()[question_id]
     except KeyError:
         raise KeyError(f"no self-check question '{question_id}' in {paths.SELFCHECKS}") from None
-    return SelfCheck(question, number)
+    return SelfCheck(question, number, rng=rng)

@@ -4,6 +4,7 @@ Colours are the Okabe-Ito palette; every series also gets its own marker and lin
 label series directly, so no information is carried by colour alone. Figures reach the page through
 :func:`show` or a widget's ``FigurePanel`` (``mvdcourse.widgets``), both of which attach alt text.
 """
+
 from __future__ import annotations
 
 import base64
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")  # figures are rendered to PNG by the course itself, never by a GUI backend
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 #: Okabe & Ito (2008) colour-universal-design palette.
 OKABE_ITO = {
@@ -100,8 +101,10 @@ def img_html(fig, alt: str) -> str:
     """An ``<img>`` tag holding the figure as PNG, with alt text; closes the figure."""
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
     plt.close(fig)
-    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            f'style="max-width:100%;height:auto">')
+    return (
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+        f'style="max-width:100%;height:auto">'
+    )
 
 
 class AltFigure:

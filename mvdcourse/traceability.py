@@ -4,6 +4,7 @@ A percentage, or a count of days, weeks, months or years, written in a lesson mu
 stated by a fact or a seed claim in the same unit. Anything else is untraceable and fails the tests.
 Write other figures (years of publication, section numbers, minutes of study time) without those units.
 """
+
 from __future__ import annotations
 
 import functools
@@ -36,8 +37,12 @@ def known_numbers(fb: FactBase) -> dict[str, set[float]]:
         if rec.unit:
             known.setdefault(rec.unit, set()).update(round(n, 6) for n in rec.numbers())
         # time points and follow-up spans stated in a fact's own definition ("84% at 10 years")
-        for text in (getattr(rec, "definition", None), getattr(rec, "population", None),
-                     getattr(rec, "statement", None), getattr(rec, "claim", None)):
+        for text in (
+            getattr(rec, "definition", None),
+            getattr(rec, "population", None),
+            getattr(rec, "statement", None),
+            getattr(rec, "claim", None),
+        ):
             for n, unit, _ctx in clinical_numbers(text or ""):
                 known.setdefault(unit, set()).add(round(n, 6))
     return known
@@ -48,7 +53,7 @@ def clinical_numbers(text: str) -> list[tuple[float, str, str]]:
     found = []
     for pattern, unit_of in ((PERCENT, lambda m: "%"), (TIME, lambda m: m.group(3).lower() + "s")):
         for m in pattern.finditer(text):
-            context = text[max(0, m.start() - 40): m.end() + 10].replace("\n", " ")
+            context = text[max(0, m.start() - 40) : m.end() + 10].replace("\n", " ")
             for g in (1, 2):
                 if m.group(g) is not None:
                     found.append((float(m.group(g)), unit_of(m), context))
@@ -57,5 +62,6 @@ def clinical_numbers(text: str) -> list[tuple[float, str, str]]:
 
 def untraceable(text: str, fb: FactBase) -> list[Finding]:
     known = known_numbers(fb)
-    return [Finding(n, unit, ctx) for n, unit, ctx in clinical_numbers(text)
-            if round(n, 6) not in known.get(unit, set())]
+    return [
+        Finding(n, unit, ctx) for n, unit, ctx in clinical_numbers(text) if round(n, 6) not in known.get(unit, set())
+    ]

@@ -90,14 +90,30 @@ class InputDemo(FigureDemo):
     ``errors`` are the exception types whose message is shown to the student as is (the lesson's input
     errors); anything else is reported as input that could not be read, never as a traceback.
     ``self.state`` is the last parsed state (None after an error); ``self.error`` the message shown.
+    ``error_figure(message) -> (fig, alt, data)`` and ``error_text(message) -> html`` draw the error state.
     """
 
-    def __init__(self, controls: list, parse, figure, alt, text, fb, errors: tuple = (ValueError,),
-                 kind: str = "widget", extra: tuple = ()):
-        self._parse, self._errors, self._kind = parse, errors, kind
+    def __init__(
+        self,
+        controls: list,
+        parse,
+        figure,
+        alt,
+        text,
+        fb,
+        errors: tuple = (ValueError,),
+        kind: str = "widget",
+        extra: tuple = (),
+        buttons: tuple = (),
+        error_figure=None,
+        error_text=None,
+    ):
+        self._parse, self._errors = parse, errors
+        self._error_figure = error_figure or globals()["error_figure"]
+        self._error_text = error_text or (lambda message: error_html(message, kind))
         self.state = None
         self.error = ""
-        super().__init__(controls, figure, alt, text, fb, extra)
+        super().__init__(controls, figure, alt, text, fb, extra, buttons)
 
     def update(self) -> None:
         values = self.values()
@@ -109,8 +125,8 @@ class InputDemo(FigureDemo):
             self.state, self.error = None, f"This input could not be read ({type(exc).__name__}: {exc})."
         if self.state is None:
             message = self.error
-            self.figure.draw_cached(("error", message), lambda: error_figure(message))
-            self.info.value = error_html(message, self._kind)
+            self.figure.draw_cached(("error", message), lambda: self._error_figure(message))
+            self.info.value = self._error_text(message)
             return
         state = self.state
 
@@ -122,31 +138,40 @@ class InputDemo(FigureDemo):
         self.info.value = self._text(state, self._fb)
 
 
-def error_figure(message: str):
-    """A placeholder figure for input that cannot be drawn (so no stale figure stays on screen)."""
+def blank_figure(headline: str):
+    """A figure that only says, in bold, why nothing is drawn (so no stale figure stays on screen)."""
     fig, ax = style.new_figure(10, 1.6)
     ax.axis("off")
-    ax.text(0.01, 0.6, "Nothing drawn: the entries need correcting (see the message below).", fontsize=11,
-            fontweight="bold", transform=ax.transAxes)
+    ax.text(0.01, 0.6, headline, fontsize=11, fontweight="bold", transform=ax.transAxes)
+    return fig
+
+
+def error_figure(message: str):
+    """The error state's figure, alt text and data, for input that cannot be drawn."""
+    fig = blank_figure("Nothing drawn: the entries need correcting (see the message below).")
     return fig, f"Nothing drawn: {message}", {"valid": False, "error": message}
 
 
 def error_html(message: str, kind: str = "widget") -> str:
     """The error panel: what is wrong and what to change, then the standing notice."""
-    return (f"<p role='alert' style='color:#8B2500'><b>⚠ Please check the entries.</b> {html.escape(message)}</p>"
-            + disclaimer_html(kind))
+    return (
+        f"<p role='alert' style='color:#8B2500'><b>⚠ Please check the entries.</b> {html.escape(message)}</p>"
+        + disclaimer_html(kind)
+    )
 
 
 def disclaimer_html(kind: str = "widget") -> str:
     """The standing notice for anything that could look like a clinical tool."""
-    return ("<p role='note' style='font-size:90%'><b>Education only.</b> This " + html.escape(kind) +
-            " illustrates published group averages for teaching. It is not a clinical decision tool "
-            "and says nothing about an individual patient.</p>")
+    return (
+        "<p role='note' style='font-size:90%'><b>Education only.</b> This "
+        + html.escape(kind)
+        + " illustrates published group averages for teaching. It is not a clinical decision tool "
+        "and says nothing about an individual patient.</p>"
+    )
 
 
 # ----------------------------------------------------------------------------- walking a demo's widgets
-SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.SelectionSlider,
-              widgets.Select)
+SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.SelectionSlider, widgets.Select)
 NUMERIC = (widgets.IntSlider, widgets.FloatSlider)
 
 

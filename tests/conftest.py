@@ -5,6 +5,7 @@ Tiers: ``browser`` (real JupyterLab + Chromium), ``sandbox`` (bubblewrap grading
 nbgrader). ``make test-fast`` runs everything else; ``make test`` runs all. A test module declares its
 tier with ``pytestmark``; the table below tiers the modules that predate the markers.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,6 +28,7 @@ MODULE_TIERS = {
     "test_browser": "browser",
     "test_sandbox": "sandbox",
     "test_grading_adversarial": "sandbox",
+    "test_instructor_cycle": "sandbox",
     "test_quiz_grading": "slow",
     "test_quiz_release": "slow",
 }
@@ -54,5 +56,6 @@ def pytest_runtest_makereport(item, call):
 
 def notebook_text(path: Path, cell_type: str = "markdown") -> list[str]:
     import nbformat
+
     nb = nbformat.read(path, as_version=4)
     return [c.source for c in nb.cells if c.cell_type == cell_type]

@@ -222,3 +222,82 @@ def test_instructor_launch_opens_formgrader_listing_every_assignment(course_lab,
         assert page.locator(f"td:has-text('{name}')").count() >= 1, name
     assert page.locator("text=No data available in table").count() == 0
     page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
+
+
+def _figure_srcs(page) -> list:
+    return page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
+                         ".map(i => i.getAttribute('src'))")
+
+
+def _figure_alts(page) -> list:
+    return page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
+                         ".map(i => i.getAttribute('alt'))")
+
+
+def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
+    """The animated face plays in the browser (two frames captured), and each Lesson 0 demo redraws."""
+    page.goto(f"{lab}/lab/tree/lessons/00_recognising_hfs.ipynb?reset&token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+    page.wait_for_function(IDLE, timeout=60_000)
+    assert page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+
+    # demo order: face player, which-is-it, root-exit-zone explorer, severity calculator
+    srcs = _figure_srcs(page)
+    assert len(srcs) == 4, f"expected four demo figures, found {len(srcs)}"
+
+    # 1. Play the face: the figure changes by itself, frame after frame
+    play = page.locator(".jp-Notebook .widget-play button").first
+    play.scroll_into_view_if_needed()
+    first_alt = _figure_alts(page)[0]
+    assert "frame 1 of 12" in first_alt
+    page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "00_face_frame_a.png"))
+    play.click()
+    page.wait_for_function("(a) => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
+                           " return i && i.getAttribute('alt') !== a && !/frame 1 of 12/.test(i.getAttribute('alt')); }",
+                           arg=first_alt, timeout=30_000)
+    second_alt = _figure_alts(page)[0]
+    # keep playing until the frame with the other Babinski sign (eye shut, eyebrow raised) is on screen
+    page.wait_for_function("() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
+                           " return i && /eyebrow raised, eye shut/.test(i.getAttribute('alt')); }", timeout=30_000)
+    page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "00_face_frame_b.png"))
+    third_alt = _figure_alts(page)[0]
+    assert len({first_alt, second_alt, third_alt}) == 3, "the clip did not advance frame by frame"
+    play.click()   # pause
+
+    # 2. Which is it: a new case redraws; an answer gets reasoning
+    before = _figure_srcs(page)[1]
+    dropdown = page.locator(".jp-Notebook .widget-dropdown select").first
+    dropdown.scroll_into_view_if_needed()
+    dropdown.select_option(label="Case C")
+    page.wait_for_function("(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][1]"
+                           ".getAttribute('src') !== b", arg=before, timeout=30_000)
+    exercise = page.locator(".jp-Notebook .widget-vbox:has(> .widget-dropdown)").first
+    exercise.get_by_role("radio", name="Typical hemifacial spasm", exact=True).check()
+    exercise.locator("button:has-text('Check answer')").click()
+    exercise.locator("text=Correct.").wait_for(timeout=30_000)
+    assert "other Babinski sign" in exercise.inner_text()
+
+    # 3. Root exit zone explorer: choose another segment
+    before = _figure_srcs(page)[2]
+    button = page.locator(".jp-Notebook .widget-toggle-buttons button:has-text('Root exit point')").first
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_function("(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][2]"
+                           ".getAttribute('src') !== b", arg=before, timeout=30_000)
+    assert "Root exit point (RExP) is highlighted" in _figure_alts(page)[2]
+
+    # 4. Severity calculator: tick a finding, the grade changes
+    before = _figure_srcs(page)[3]
+    box = page.locator(".jp-Notebook .widget-checkbox:has-text('Disfiguring asymmetry') input").first
+    box.scroll_into_view_if_needed()
+    box.check()
+    page.wait_for_function("(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][3]"
+                           ".getAttribute('src') !== b", arg=before, timeout=30_000)
+    assert "SMC grade IV, highlighted" in _figure_alts(page)[3]
+    page.screenshot(path=str(ARTIFACTS / "00_severity.png"))
+    assert page.errors == [], page.errors

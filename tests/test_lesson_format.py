@@ -1,4 +1,5 @@
 """Each lesson follows the template in lessons/README.md (the parts a machine can check)."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ def test_lesson_structure(path):
     assert [int(t.split(".")[0]) for t in numbered] == list(range(1, len(numbered) + 1)) and numbered
     order = [t for t in h2 if t in ("Summary", "References")]
     assert order == ["Summary", "References"], "Summary then References"
-    assert all(t.startswith("Bonus") for t in h2[h2.index("References") + 1:]), "Bonus only at the end"
+    assert all(t.startswith("Bonus") for t in h2[h2.index("References") + 1 :]), "Bonus only at the end"
     assert "Education only" in md and "not clinical advice" in md
     assert len(re.findall(r"selfcheck\.ask\(", code)) >= 5
 
@@ -43,6 +44,7 @@ def test_lesson_structure(path):
 @pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_demo_is_introduced_and_followed_by_guiding_questions(path):
     import nbformat
+
     cells = nbformat.read(path, as_version=4).cells
     demos = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "Interactive demo" in c.source]
     assert demos, "at least one interactive demo"

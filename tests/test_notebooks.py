@@ -1,4 +1,5 @@
 """Every lesson executes top to bottom in a fresh kernel, headless, and is committed clean."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ from .conftest import LESSON_NOTEBOOKS
 
 def execute(path):
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(paths.LESSONS)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(paths.LESSONS)}}
+    ).execute()
     return nb
 
 
@@ -26,7 +28,7 @@ def executed(request):
 
 
 def test_lessons_exist():
-    assert [p.stem for p in LESSON_NOTEBOOKS][:1] == ["01_hfs_and_mvd"]
+    assert [p.stem for p in LESSON_NOTEBOOKS][:2] == ["00_recognising_hfs", "01_hfs_and_mvd"]
 
 
 def test_lesson_executes_without_error_or_stderr(executed):
@@ -61,7 +63,10 @@ def test_every_widget_and_reference_cell_renders(executed):
 @pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_notebook_has_no_outputs_or_execution_counts(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
-             and (c.get("outputs") or c.get("execution_count") is not None)]
+    dirty = [
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
     assert dirty == [], f"{path.name}: cells {dirty} carry outputs; run `make strip`"
     assert "widgets" not in nb.get("metadata", {}), f"{path.name}: saved widget state; run `make strip`"

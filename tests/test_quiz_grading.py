@@ -112,7 +112,8 @@ def test_export_has_status_quotes_names_and_per_item_rows(graded, tmp_path):
     carol_q1 = next(r for r in items_rows if r["student_id"] == "carol" and r["item"] == "q1")
     assert carol_q1 == {"assignment": MINI, "student_id": "carol", "item": "q1", "type": "single", "lesson": "1",
                         "objective": "identify the most frequent permanent complication of a first MVD",
-                        "answer": "C", "correct_answer": "B", "points": "0", "max_points": "1",
+                        "answer": "C", "correct_answer": "B", "answer_as_shown": "C", "option_order": "",
+                        "points": "0", "max_points": "1",
                         "graded_by": "auto", "item_status": "wrong"}
 
 

@@ -29,8 +29,8 @@ def course(tmp_path_factory):
     return dest
 
 
-def test_all_five_assignments_exist():
-    assert BANKS == ["final_exam", "quiz1", "quiz2", "quiz3", "quiz4"]
+def test_all_six_assignments_exist():
+    assert BANKS == ["final_exam", "quiz0", "quiz1", "quiz2", "quiz3", "quiz4"]
 
 
 @pytest.mark.parametrize("name", BANKS)
@@ -77,7 +77,7 @@ def test_demo_class_grades_end_to_end_with_progress_and_export(course, tmp_path,
     assert any(r["last_name"] == "Doe, Jr." for r in rows)
     assert any(r["first_name"].startswith("'=") for r in rows)
     item_rows = list(csv.DictReader((tmp_path / "i.csv").open(encoding="utf-8-sig")))
-    assert len(item_rows) == 8 * len(items.load("quiz1").items)          # free-text items included
+    assert len(item_rows) == 8 * len(items.load("quiz1").items)   # closed-form and free-text items
     statuses = {r["item_status"] for r in item_rows}
     assert {"correct", "wrong"} <= statuses
     free = [r for r in item_rows if r["type"] == "free_text"]

@@ -1,4 +1,5 @@
 """Lesson 2 widgets: each control changes what the student sees, and what it shows matches the fact base."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,8 @@ import nbformat
 import pytest
 
 from mvdcourse import paths, references
-from mvdcourse.widgets import FigurePanel
 from mvdcourse.lessons import recovery
+from mvdcourse.widgets import FigurePanel
 
 NOTEBOOK = paths.LESSONS / "02_recovery.ipynb"
 
@@ -23,8 +24,10 @@ def controls(widget):
 
 # ----------------------------------------------------------------------------- fact base and module data
 def test_cumulative_points_are_numeric_facts_matching_the_published_statements(fb):
-    for key, statement in (("delayedcure2022", "recovery.cumulative.delayedcure2022"),
-                           ("goto2002", "recovery.cumulative.goto2002")):
+    for key, statement in (
+        ("delayedcure2022", "recovery.cumulative.delayedcure2022"),
+        ("goto2002", "recovery.cumulative.goto2002"),
+    ):
         pts = recovery.curve(key, fb)
         stated = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)%", fb.fact(statement).statement)]
         values = [p["value"] for p in pts]
@@ -53,12 +56,19 @@ def test_fact_ids_cover_everything_the_module_shows(fb):
     for text in recovery.GRID_TEXT.values():
         fb.render(text)
     labels = {r.label for r in references.sources_for_lesson("02_recovery", fb)}
-    assert {"Goto 2002", "J Neurol Surg B 2022", "JKNS 2008", "Nunta-aree 2024", "Seed handout S1",
-            "J Craniofac Surg 2015", "Chang 2012"} <= labels
+    assert {
+        "Goto 2002",
+        "J Neurol Surg B 2022",
+        "JKNS 2008",
+        "Nunta-aree 2024",
+        "Seed handout S1",
+        "J Craniofac Surg 2015",
+        "Chang 2012",
+    } <= labels
 
 
 def test_seed_bands_come_from_seed_claims(fb):
-    for key, band in recovery.SEED_BANDS.items():
+    for _key, band in recovery.SEED_BANDS.items():
         claim = fb.seed_claim(band.claim)
         assert claim.is_numeric
     assert recovery.SEED_BANDS["S1-20-window"].months == (3, 12)
@@ -67,14 +77,17 @@ def test_seed_bands_come_from_seed_claims(fb):
 
 
 # ----------------------------------------------------------------------------- timeline explorer
-@pytest.mark.parametrize("month, expected", [
-    (0, {"delayedcure2022": None, "goto2002": 76.5}),
-    (1, {"delayedcure2022": 51.4, "goto2002": 85.3}),
-    (4, {"delayedcure2022": 73.1, "goto2002": 90.2}),   # between points: the last published one
-    (6, {"delayedcure2022": 87.4, "goto2002": 93.1}),
-    (11, {"delayedcure2022": 87.4, "goto2002": 95.1}),
-    (24, {"delayedcure2022": 97.1, "goto2002": 100.0}),
-])
+@pytest.mark.parametrize(
+    "month, expected",
+    [
+        (0, {"delayedcure2022": None, "goto2002": 76.5}),
+        (1, {"delayedcure2022": 51.4, "goto2002": 85.3}),
+        (4, {"delayedcure2022": 73.1, "goto2002": 90.2}),  # between points: the last published one
+        (6, {"delayedcure2022": 87.4, "goto2002": 93.1}),
+        (11, {"delayedcure2022": 87.4, "goto2002": 95.1}),
+        (24, {"delayedcure2022": 97.1, "goto2002": 100.0}),
+    ],
+)
 def test_reported_share_reads_steps_without_interpolation(month, expected):
     assert {k: recovery.reported_share(k, month)["value"] for k in recovery.CURE_SERIES} == expected
 
@@ -82,7 +95,8 @@ def test_reported_share_reads_steps_without_interpolation(month, expected):
 def test_reported_share_wording_and_errors():
     assert recovery.reported_share("delayedcure2022", 6)["text"] == "87.4% by 6 months"
     assert recovery.reported_share("delayedcure2022", 4)["text"] == (
-        "at least 73.1% (last published point: by 3 months)")
+        "at least 73.1% (last published point: by 3 months)"
+    )
     late = recovery.reported_share("delayedcure2022", 20)["text"]
     assert "97.1%" in late and "100% only later" in late
     assert "no point reported" in recovery.reported_share("delayedcure2022", 0)["text"]
@@ -142,8 +156,7 @@ def test_medians_of_all_cures_are_always_labelled_as_including_immediate_cures(f
     for key in recovery.SEED_BANDS:
         w.overlay.value = key
         texts.append(w.info.value)
-    texts += [r for v in (verdict("2", "40", "", "gone"), verdict("8", "", "", "improving"))
-              for r in v.reasons]
+    texts += [r for v in (verdict("2", "40", "", "gone"), verdict("8", "", "", "improving")) for r in v.reasons]
     for text in texts:
         for median in ("14 days [JKNS 2008]", "30 days [J Neurol Surg B 2022]"):
             if median in text:
@@ -167,7 +180,7 @@ def test_no_derived_chance_of_later_cure_is_offered():
         assert "estimate" not in w.info.value.lower() and "chance" not in w.info.value.lower()
     md = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "markdown")
     assert "Show the estimate" not in md and "chance of a later cure =" not in md
-    section = md[md.index("### 3.2"):md.index("## 4.")]
+    section = md[md.index("### 3.2") : md.index("## 4.")]
     assert "individual patient data" in section and "immediate cures" in section.lower()
     # only published figures in the section: each percentage is one of the curves' first points
     assert set(re.findall(r"\d+(?:\.\d+)?%", section)) <= {"35.4%", "76.5%"}
@@ -175,6 +188,7 @@ def test_no_derived_chance_of_later_cure_is_offered():
 
 def test_self_checks_use_the_right_denominators_and_read_cleanly(fb):
     from mvdcourse import selfcheck
+
     bank = selfcheck.bank()
     rendered = {qid: [fb.render(t) for t in bank[qid].texts()] for qid in bank if qid.startswith("l2_")}
     for qid, texts in rendered.items():
@@ -184,7 +198,8 @@ def test_self_checks_use_the_right_denominators_and_read_cleanly(fb):
                 assert median not in text or "immediate cures included" in text, (qid, text)
     one_month = bank["l2_one_month"]
     key = next(o for o in one_month.options if o.correct)
-    assert "a later cure is still possible" in key.text and "most eventual cures" not in key.text
+    assert "delayed cure may be under way" in key.text and "most eventual cures" not in key.text
+    assert "21 days [Neurosurgery 1992]" in fb.render(key.feedback)  # the unused Taipei median, among delayed cures
     for qid in ("l2_one_month", "l2_horizon"):
         joined = " ".join(rendered[qid])
         assert "42 days [JKNS 2008]" in joined and "9.1 months [Nunta-aree 2024]" in joined
@@ -195,8 +210,12 @@ def test_self_checks_use_the_right_denominators_and_read_cleanly(fb):
 def test_outcome_grid_shows_the_seed_list_overcounting():
     w = recovery.outcome_grid()
     d = w.figure.figure_data
-    assert d["source"] == "seed" and d["listed"] == [("Complete resolution", 93.0), ("Significant improvement", 2.0),
-                                                      ("Delayed cure", 30.0), ("No improvement", 3.0)]
+    assert d["source"] == "seed" and d["listed"] == [
+        ("Complete resolution", 93.0),
+        ("Significant improvement", 2.0),
+        ("Delayed cure", 30.0),
+        ("No improvement", 3.0),
+    ]
     assert d["sums"] == {"Handout S1's list": 128.0}
     assert "counted twice" in d["cells"]["Complete relief at last follow-up × Delayed"]
     assert d["cells"]["Never complete relief × Immediate"] == "impossible"
@@ -217,8 +236,11 @@ def test_outcome_grid_filled_from_a_published_series():
     assert "column totals immediate 67%, delayed 26%, never complete 7%" in w.figure.alt
     assert "67% [Nunta-aree 2024]" in w.info.value and "67 + 26 = 93" in w.info.value
     w.add_up.value = True
-    assert w.figure.figure_data["sums"] == {"Final outcome (rows)": 100.0, "Time to cure (columns)": 100.0,
-                                            "Mixed like the handout": 119.0}
+    assert w.figure.figure_data["sums"] == {
+        "Final outcome (rows)": 100.0,
+        "Time to cure (columns)": 100.0,
+        "Mixed like the handout": 119.0,
+    }
     assert "Rows alone add up to 100%" in w.info.value and "119%" in w.info.value
     with pytest.raises(ValueError, match="unknown grid source"):
         recovery.grid_data("blog")
@@ -236,8 +258,10 @@ def test_day_zero_cure_is_immediate():
     assert verdict("0 days", "0").category == "immediate cure"
 
 
-@pytest.mark.parametrize("free, imm, expected", [("5", 3, "delayed cure"), ("5", 7, "immediate cure"),
-                                                 ("3", 3, "immediate cure"), ("8", 7, "delayed cure")])
+@pytest.mark.parametrize(
+    "free, imm, expected",
+    [("5", 3, "delayed cure"), ("5", 7, "immediate cure"), ("3", 3, "immediate cure"), ("8", 7, "delayed cure")],
+)
 def test_definition_of_immediate_changes_the_label(free, imm, expected):
     assert verdict("2", free, "", "gone", imm).category == expected
 
@@ -246,8 +270,9 @@ def test_convention_changes_persistent_versus_delayed_in_progress():
     six = verdict("8", "", "", "improving", conv="6 months")
     year = verdict("8", "", "", "improving", conv="1 year")
     assert six.category == "persistent spasm" and year.category == "delayed cure in progress"
-    assert any("1 year convention the same patient would still count as a possible delayed cure" in r
-               for r in six.reasons)
+    assert any(
+        "1 year convention the same patient would still count as a possible delayed cure" in r for r in six.reasons
+    )
     assert any("6 months convention this patient would already count as a failure" in r for r in year.reasons)
     assert any("87.4% (last published point: by 6 months)" in r for r in year.reasons)
     late = verdict("30", "", "", "unchanged")
@@ -276,29 +301,49 @@ def test_missing_values_are_named():
         recovery.parse_timeline("   ", "3")
 
 
-@pytest.mark.parametrize("follow, free, back, now, needle", [
-    ("2", "", "1", "improving", "Recurrence before cure"),
-    ("2", "90", "", "gone", "cannot have been spasm-free from day 90"),
-    ("6", "5", "1 d", "unchanged", "before or on the day it stopped"),
-    ("3", "5", "4", "unchanged", "only 3.0 months have passed"),
-    ("6", "5", "", "improving", "Either enter when the spasm came back"),
-])
+@pytest.mark.parametrize(
+    "follow, free, back, now, needle",
+    [
+        ("2", "", "1", "improving", "Recurrence before cure"),
+        ("2", "90", "", "gone", "cannot have been spasm-free from day 90"),
+        ("6", "5", "1 d", "unchanged", "before or on the day it stopped"),
+        ("3", "5", "4", "unchanged", "only 3.0 months have passed"),
+        ("6", "5", "", "improving", "Either enter when the spasm came back"),
+    ],
+)
 def test_contradictory_timelines_get_a_clear_message(follow, free, back, now, needle):
     v = verdict(follow, free, back, now)
     assert v.category == "invalid" and not v.ok and needle in v.message
 
 
-@pytest.mark.parametrize("text, unit, days", [("14", "d", 14), ("2 w", "d", 14), ("3 months", "d", 3 * 365.25 / 12),
-                                              ("1 y", "m", 365.25), ("1,5", "m", 1.5 * 365.25 / 12),
-                                              ("", "m", None), (None, "m", None), (7, "d", 7)])
+@pytest.mark.parametrize(
+    "text, unit, days",
+    [
+        ("14", "d", 14),
+        ("2 w", "d", 14),
+        ("3 months", "d", 3 * 365.25 / 12),
+        ("1 y", "m", 365.25),
+        ("1,5", "m", 1.5 * 365.25 / 12),
+        ("", "m", None),
+        (None, "m", None),
+        (7, "d", 7),
+    ],
+)
 def test_parse_time_units(text, unit, days):
     got = recovery.parse_time(text, unit, "field")
     assert got == (None if days is None else pytest.approx(days))
 
 
-@pytest.mark.parametrize("text, needle", [("abc", "is not a time"), ("-3", "cannot be negative"),
-                                          ("3 fortnights", "is not a time"), ("5000 years", "implausibly long"),
-                                          (float("nan"), "finite")])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("abc", "is not a time"),
+        ("-3", "cannot be negative"),
+        ("3 fortnights", "is not a time"),
+        ("5000 years", "implausibly long"),
+        (float("nan"), "finite"),
+    ],
+)
 def test_parse_time_rejects_bad_input(text, needle):
     with pytest.raises(recovery.TimelineError, match=needle):
         recovery.parse_time(text, "m", "field")
@@ -327,7 +372,7 @@ def test_classifier_widget_follows_controls_and_never_raises(monkeypatch):
     w.follow_up.value = ""
     assert "Months since MVD is empty" in w.info.value
     # an unexpected error inside the logic is shown as a message, not a traceback
-    monkeypatch.setattr(recovery, "classify", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(recovery.classifier, "classify", lambda *a, **k: 1 / 0)
     w.follow_up.value = "4"
     assert w.verdict.category == "invalid" and "could not be read (ZeroDivisionError" in w.info.value
     assert "Traceback" not in w.info.value

@@ -1,4 +1,5 @@
 """Lesson 3 widgets: each control changes what the student sees, and what they see matches the fact base."""
+
 from __future__ import annotations
 
 import html
@@ -104,10 +105,23 @@ def test_timeline_rejects_unknown_inputs_with_a_clear_message():
 
 
 # ----------------------------------------------------------------------------- cause sorter
-SEED_ITEMS = {"elongation": "S1-10", "push_through": "S1-11", "technique": "S1-12", "degradation": "S1-13",
-              "new_vessels": "S1-14"}
-DOCUMENTED = {"missed_zone", "teflon_adhesion", "insufficient", "granuloma", "technique", "vein",
-              "excess_teflon", "arachnoid"}
+SEED_ITEMS = {
+    "elongation": "S1-10",
+    "push_through": "S1-11",
+    "technique": "S1-12",
+    "degradation": "S1-13",
+    "new_vessels": "S1-14",
+}
+DOCUMENTED = {
+    "missed_zone",
+    "teflon_adhesion",
+    "insufficient",
+    "granuloma",
+    "technique",
+    "vein",
+    "excess_teflon",
+    "arachnoid",
+}
 
 
 def test_sorter_holds_the_five_handout_causes_and_the_redo_findings():
@@ -162,8 +176,8 @@ def test_sorter_check_without_sorting_gives_a_message_not_a_score():
 def test_sorter_gives_per_item_feedback_with_frequencies_and_sources():
     w = rec.cause_sorter()
     before = w.figure.value
-    w.toggles["elongation"].value = rec.DOCUMENTED        # wrong: a hypothesis
-    w.toggles["teflon_adhesion"].value = rec.DOCUMENTED   # right
+    w.toggles["elongation"].value = rec.DOCUMENTED  # wrong: a hypothesis
+    w.toggles["teflon_adhesion"].value = rec.DOCUMENTED  # right
     assert w.figure.value != before
     assert w.figure.figure_data["placed"]["elongation"] == rec.DOCUMENTED
     assert "2 of 12 causes sorted" in w.feedback.value
@@ -218,7 +232,7 @@ def test_each_vignette_has_one_right_answer_and_feedback_for_each_other_option(c
     ("no_change", "insufficient", ["[Acta Neurochir 2015]", "10.7% [China-Japan Friendship Hospital 2024]"]),
     ("late_vein", "vein", ["[Samsung redo series]", "p = 0.02"]),
     ("appraisal", "missed_zone", ["71.5% [Liu 2021]", "64.3% [China-Japan Friendship Hospital 2024]",
-                                  "Only exploration at redo decides", "p = 0.036", "(unverified)"]),
+                                  "zones 2 and 3 were not explored", "p = 0.036", "(unverified)"]),
 ])
 def test_vignette_answers_and_explanations(case, answer, must_show, fb):
     result = rec.grade_vignette(case, answer, fb)
@@ -227,11 +241,17 @@ def test_vignette_answers_and_explanations(case, answer, must_show, fb):
         assert text in result["html"], text
 
 
-def test_case_f_teaches_adhesion_as_a_close_alternative_that_only_exploration_settles(fb):
-    """Recurrent spasm: adhesion leads in one redo series, missed zones in another; the key rests on case details."""
+def test_case_f_has_one_clearly_best_answer_and_says_why_adhesion_is_not_it(fb):
+    """Recurrent spasm: adhesion is common, but this case left no Teflon on the nerve and shows an unexplored zone."""
     wrong = rec.grade_vignette("appraisal", "teflon_adhesion", fb)["html"]
-    assert "A close second, and only exploration can decide" in wrong
+    assert "needs" in wrong and "Teflon on the nerve" in wrong and "none left" in wrong
     assert "64.3% [China-Japan Friendship Hospital 2024]" in wrong and "71.5%" in wrong
+    assert "close second" not in wrong
+
+
+def test_case_e_blames_the_vein_left_at_the_root_exit_zone(fb):
+    text = rec.case_html("late_vein", fb)
+    assert "root exit zone" in text and "cisternal" not in text
 
 
 def test_imaging_limits_after_mvd_are_taught_as_an_expectation_not_a_finding(fb):
@@ -314,7 +334,7 @@ def test_placeholders_in_vignettes_are_listed_in_fact_ids():
 
 
 def test_demos_are_zero_argument_builders_with_labelled_controls_and_a_figure():
-    assert rec.DEMOS == (rec.recurrence_timeline, rec.cause_sorter, rec.case_vignettes)
+    assert (rec.recurrence_timeline, rec.cause_sorter, rec.case_vignettes) == rec.DEMOS
     for build in rec.DEMOS:
         w = build()
         panels = [c for c in w.children if isinstance(c, FigurePanel)]

@@ -1,4 +1,5 @@
 """Lesson reference sections are generated from the fact base and cover everything a lesson cites."""
+
 from __future__ import annotations
 
 import re
@@ -34,6 +35,7 @@ def test_reference_section_lists_markdown_citations_and_calls_itself(path, fb):
 
 def test_handouts_quoted_by_widgets_are_listed(fb):
     from mvdcourse.lessons import recovery
+
     assert "S1-18" in recovery.SEED_CLAIM_IDS
     labels = {r.label for r in references.sources_for_lesson("02_recovery", fb)}
     assert {"Seed handout S0", "Seed handout S1"} <= labels
@@ -42,8 +44,8 @@ def test_handouts_quoted_by_widgets_are_listed(fb):
 def test_lesson_one_references_include_widget_and_selfcheck_sources(fb):
     refs = references.for_lesson("01_hfs_and_mvd")
     labels = [r.label for r in refs.refs]
-    assert "LSR meta-analysis 2020" in labels       # monitoring interpreter (widget)
+    assert "LSR meta-analysis 2020" in labels  # monitoring interpreter (widget)
     assert "Baba (100 angiography cases)" in labels  # anatomy explorer (widget)
-    assert "Miller 2012" in labels                   # markdown
+    assert "Miller 2012" in labels  # markdown
     html = refs._repr_html_()
     assert "PMID 22168965" in html and "https://pubmed.ncbi.nlm.nih.gov/22168965/" in html

@@ -1,5 +1,6 @@
 """Lesson 4 widgets: each control changes what the student sees, it matches the fact base, and bad input
 gets a clear message instead of a traceback."""
+
 from __future__ import annotations
 
 import html
@@ -31,19 +32,29 @@ def test_fact_ids_exist_and_demos_are_ordered_for_the_browser_test(fb):
 
 def test_no_demo_has_a_slider(fb):
     """The browser test moves the first slider on the page if there is one: there must be none here."""
+
     def walk(w):
         yield w
         for c in getattr(w, "children", ()):
             yield from walk(c)
+
     for build in revision.DEMOS:
-        assert not [w for w in walk(build()) if isinstance(w, (widgets.IntSlider, widgets.FloatSlider,
-                                                               widgets.SelectionSlider))]
+        assert not [
+            w for w in walk(build()) if isinstance(w, (widgets.IntSlider, widgets.FloatSlider, widgets.SelectionSlider))
+        ]
 
 
 def test_lesson_references_include_widget_sources(fb):
     labels = {r.label for r in references.sources_for_lesson("04_revision", fb)}
-    assert {"Revision MVD meta-analysis 2024", "Miller 2012", "Samsung redo series", "Dantas 2025",
-            "Tan 2004", "Cochrane 2020", "Acta Neurochir 2015"} <= labels
+    assert {
+        "Revision MVD meta-analysis 2024",
+        "Miller 2012",
+        "Samsung redo series",
+        "Dantas 2025",
+        "Tan 2004",
+        "Cochrane 2020",
+        "Acta Neurochir 2015",
+    } <= labels
 
 
 # ----------------------------------------------------------------------------- risk comparator
@@ -80,7 +91,8 @@ def test_pooled_permanent_rows_match_the_meta_analyses(fb):
     rows = {r["name"]: r for r in revision.risk_rows("permanent", "pooled", fb)}
     assert [(b["source"], b["per_1000"]) for b in rows["Facial weakness"]["first"]] == [("Miller 2012", 9.0)]
     assert [(b["source"], b["per_1000"]) for b in rows["Facial weakness"]["redo"]] == [
-        ("Revision MVD meta-analysis 2024", 50.0)]
+        ("Revision MVD meta-analysis 2024", 50.0)
+    ]
     assert [b["per_1000"] for b in rows["Hearing loss"]["redo"]] == [40.0]
     assert rows["Death"]["redo"] == []  # drawn as "no redo figure found"
 
@@ -98,10 +110,15 @@ def test_comparator_redraws_figure_alt_text_and_panel_on_each_control():
     d = w.figure.figure_data
     assert (d["kind"], d["data"]) == ("permanent", "pooled")
     facial = next(r for r in d["rows"] if r["name"] == "Facial weakness")
-    assert facial == {"name": "Facial weakness", "first": [("Miller 2012", 9.0)],
-                      "redo": [("Revision MVD meta-analysis 2024", 50.0)]}
-    assert "Facial weakness: first MVD 9 per 1,000 (0.9%, Miller 2012); redo 50 per 1,000 (5%, " \
-           "Revision MVD meta-analysis 2024)" in w.figure.alt
+    assert facial == {
+        "name": "Facial weakness",
+        "first": [("Miller 2012", 9.0)],
+        "redo": [("Revision MVD meta-analysis 2024", 50.0)],
+    }
+    assert (
+        "Facial weakness: first MVD 9 per 1,000 (0.9%, Miller 2012); redo 50 per 1,000 (5%, "
+        "Revision MVD meta-analysis 2024)" in w.figure.alt
+    )
     assert alt_in_img(w.figure)
     assert "slightly elevated" in w.info.value and "Heterogeneity warning" in w.info.value
     assert "Education only" in w.info.value
@@ -124,17 +141,20 @@ def test_comparator_redraws_figure_alt_text_and_panel_on_each_control():
 
 
 # ----------------------------------------------------------------------------- botulinum toxin planner
-@pytest.mark.parametrize("text, needle", [
-    ("", "Enter at least one injection date"),
-    ("   ,, ", "Enter at least one injection date"),
-    ("2025/01/06", "Date 1, '2025/01/06', is not written as YYYY-MM-DD"),
-    ("2025-01-06, next week", "Date 2, 'next', is not written as YYYY-MM-DD"),
-    ("2025-02-30", "Date 1, '2025-02-30', is not a real calendar date"),
-    ("2025-06-01, 2025-01-06", "Dates must be in time order: date 2 (2025-01-06) comes before date 1"),
-    ("2025-01-06, 2025-01-06", "2025-01-06 is entered twice (dates 1 and 2)"),
-    ("2025-01-06, 2025-02-01", "only 26 days apart"),
-    ("2025-01-06, 2035-06-01", "more than a decade"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("", "Enter at least one injection date"),
+        ("   ,, ", "Enter at least one injection date"),
+        ("2025/01/06", "Date 1, '2025/01/06', is not written as YYYY-MM-DD"),
+        ("2025-01-06, next week", "Date 2, 'next', is not written as YYYY-MM-DD"),
+        ("2025-02-30", "Date 1, '2025-02-30', is not a real calendar date"),
+        ("2025-06-01, 2025-01-06", "Dates must be in time order: date 2 (2025-01-06) comes before date 1"),
+        ("2025-01-06, 2025-01-06", "2025-01-06 is entered twice (dates 1 and 2)"),
+        ("2025-01-06, 2025-02-01", "only 26 days apart"),
+        ("2025-01-06, 2035-06-01", "more than a decade"),
+    ],
+)
 def test_planner_rejects_bad_dates_with_a_clear_message(text, needle):
     with pytest.raises(revision.PlannerInputError, match=needle.replace("(", r"\(").replace(")", r"\)")):
         revision.plan_schedule(text)
@@ -196,8 +216,7 @@ def test_planner_widget_follows_examples_typing_and_errors():
 
     w.dates.value = "2025-01-06, 2025-02-01"  # typed by the student
     assert w.example.value == "Custom"
-    assert w.figure.figure_data == {"dates": [], "gaps": [], "valid": False,
-                                    "error": w.figure.figure_data["error"]}
+    assert w.figure.figure_data == {"dates": [], "gaps": [], "valid": False, "error": w.figure.figure_data["error"]}
     assert "only 26 days apart" in w.info.value and "role='alert'" in w.info.value
     assert w.figure.alt.startswith("No plan drawn: ") and alt_in_img(w.figure)
 
@@ -303,6 +322,7 @@ def test_walkthrough_widget_drives_the_state_machine():
 
 def test_fact_ids_cover_every_fact_the_widgets_show(fb):
     """Drive every state of every widget with a fact base that records what it is asked for."""
+
     class Recording(type(fb)):
         def __init__(self):
             super().__init__(fb.facts, fb.references, fb.seed_claims)
@@ -327,6 +347,11 @@ def test_fact_ids_cover_every_fact_the_widgets_show(fb):
         for c in step.choices:
             case.select(c.key)
             case.html()
+    consent = revision.consent.ConsentConversation(rec)
+    for situation in revision.consent.SITUATIONS:
+        consent.situation.value = situation
+        consent.only_ear.value = not consent.only_ear.value
+        consent.vertebral.value = not consent.vertebral.value
     assert rec.used - set(revision.FACT_IDS) == set()
     assert set(revision.FACT_IDS) - rec.used == set(), "FACT_IDS lists facts no widget shows"
 
@@ -339,6 +364,7 @@ def _lesson_texts(fb) -> dict[str, str]:
     import nbformat
 
     from mvdcourse import paths, selfcheck
+
     out = {}
     nb = nbformat.read(paths.LESSONS / "04_revision.ipynb", as_version=4)
     for i, c in enumerate(nb.cells):
@@ -395,7 +421,9 @@ def test_seed_s0_12_is_taught_as_understated(fb):
 def test_planner_compares_injections_with_a_redo_not_a_first_mvd(fb):
     plan = revision.plan_schedule(revision.EXAMPLES["Every ~3 months"], fb)
     text = revision.planner_text(plan, fb)
-    assert fb.cite("redo.complete_range") in text and fb.cite("redo.perm_facial.meta2024") in text
+    assert fb.cite("redo.complete_range") in text and fb.cite("redo.perm_facial.samsung_redo") in text
+    assert fb.cite("redo.none.almutawa2024") in text            # the redo's failure beside its relief
+    assert "values question" in text and "antibodies" in text   # a values exercise, with the interval's reason
     assert fb.text("first_mvd.complete_relief_range") not in text
     fig, data = revision.planner_figure(plan, fb)
     assert revision.ONE_REDO in [t.get_text() for t in fig.axes[1].get_yticklabels()]
@@ -404,8 +432,13 @@ def test_planner_compares_injections_with_a_redo_not_a_first_mvd(fb):
 
 def test_markdown_drops_the_audited_advice_and_unsourced_imaging_claims(fb):
     md = "\n".join(t for k, t in _lesson_texts(fb).items() if k.startswith("cell "))
-    for phrase in ("transpose** the vessel rather than", "What is done follows", "Two strategies are defensible",
-                   "FIESTA is the analogous sequence", "every accuracy figure above was measured"):
+    for phrase in (
+        "transpose** the vessel rather than",
+        "What is done follows",
+        "Two strategies are defensible",
+        "FIESTA is the analogous sequence",
+        "every accuracy figure above was measured",
+    ):
         assert phrase not in md
     assert "no redo data compare the techniques" in md
     assert "none of these studies reports accuracy after a previous MVD" in md
@@ -417,15 +450,19 @@ def test_education_notice_sits_in_sections_2_and_4():
     import nbformat
 
     from mvdcourse import paths
+
     nb = nbformat.read(paths.LESSONS / "04_revision.ipynb", as_version=4)
     for heading in ("## 2. ", "## 4. "):
         cell = next(c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith(heading))
-        assert "**Education only.**" in cell and "not clinical advice" in cell or "not surgical or clinical advice" in cell
+        assert (
+            "**Education only.**" in cell and "not clinical advice" in cell or "not surgical or clinical advice" in cell
+        )
 
 
 def test_rendered_self_checks_read_cleanly(fb):
     """Placeholders must sit in whole sentences: no spliced, duplicated or lower-case sentence starts."""
     import re as _re
+
     for where, t in _lesson_texts(fb).items():
         if not where.startswith("l4_"):
             continue

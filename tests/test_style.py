@@ -1,4 +1,5 @@
 """Figures always carry alt text; the palette gives each series redundant cues."""
+
 from __future__ import annotations
 
 import pytest

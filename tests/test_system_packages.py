@@ -24,7 +24,9 @@ SCRIPT = ROOT / "tools" / "system-packages.sh"
 LIST = ROOT / "system-packages.txt"
 # What a fresh Debian machine with Python 3.11, git and make already has (coreutils, util-linux, apt).
 BASE_SYSTEM = {"sh", "bash", "python3", "git", "make", "setpriv", "apt-get", "id", "sudo", "env", "kill",
-               "chmod", "dirname"}
+               "chmod", "dirname",
+               # Debian "required" packages passwd and util-linux: deploy/coursehub.py manages local users
+               "runuser", "useradd", "usermod", "userdel", "groupadd", "chpasswd"}
 
 
 def system_packages() -> dict[str, str]:
@@ -61,6 +63,11 @@ def shim_path(tmp_path: Path, *, uid: int, apt: bool = True, sudo: bool = False)
     return env, log
 
 
+def listed_packages() -> str:
+    """The listed Debian packages, in list order, as the install command names them."""
+    return " ".join(dict.fromkeys(system_packages().values()))
+
+
 def run_step(env) -> subprocess.CompletedProcess:
     return subprocess.run(["/bin/sh", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30)
 
@@ -74,10 +81,10 @@ def test_root_installs_the_missing_packages_once_and_says_why(tmp_path):
     first = run_step(env)
     assert first.returncode == 0, first.stderr
     lines = first.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("== installing Debian package(s) chromium bubblewrap")
+    assert len(lines) == 1 and lines[0].startswith(f"== installing Debian package(s) {listed_packages()}")
     assert "browser tests" in lines[0] and "grading sandbox" in lines[0]
     assert log.read_text().splitlines() == ["apt-get -o DPkg::Lock::Timeout=300 update -qq",
-                                           "apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium bubblewrap"]
+                                           f"apt-get -o DPkg::Lock::Timeout=300 install -y -qq {listed_packages()}"]
     again = run_step(env)                         # now present: nothing to do, nothing printed
     assert again.returncode == 0 and again.stdout == "" and len(log.read_text().splitlines()) == 2
 
@@ -85,7 +92,7 @@ def test_root_installs_the_missing_packages_once_and_says_why(tmp_path):
 def test_password_less_sudo_is_used_when_not_root(tmp_path):
     env, log = shim_path(tmp_path, uid=1000, sudo=True)
     assert run_step(env).returncode == 0
-    assert "sudo -n apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium bubblewrap" in log.read_text()
+    assert f"sudo -n apt-get -o DPkg::Lock::Timeout=300 install -y -qq {listed_packages()}" in log.read_text()
 
 
 def test_without_root_or_sudo_it_stops_before_any_test_with_one_sentence(tmp_path):
@@ -94,7 +101,7 @@ def test_without_root_or_sudo_it_stops_before_any_test_with_one_sentence(tmp_pat
     assert out.returncode == 1 and out.stdout == ""
     msg = out.stderr.strip()
     assert msg.count("\n") == 0, msg
-    assert "chromium bubblewrap" in msg and "sudo apt-get install -y chromium bubblewrap" in msg
+    assert listed_packages() in msg and f"sudo apt-get install -y {listed_packages()}" in msg
     assert not log.exists()                       # apt-get was never called
 
 
@@ -102,7 +109,7 @@ def test_without_apt_it_names_the_packages_and_the_command(tmp_path):
     env, _ = shim_path(tmp_path, uid=0, apt=False)
     out = run_step(env)
     assert out.returncode == 1 and "no apt-get" in out.stderr
-    assert "sudo apt-get install -y chromium bubblewrap" in out.stderr
+    assert f"sudo apt-get install -y {listed_packages()}" in out.stderr
 
 
 def test_make_test_runs_the_step_before_pytest_and_ci_only_calls_make_test():
@@ -169,7 +176,7 @@ def test_the_scan_finds_programs_however_they_are_called():
 def test_every_external_program_is_in_the_list_the_venv_or_the_base_system():
     venv_bin = Path(sys.executable).parent
     listed = system_packages()
-    files = [p for d in ("mvdcourse", "tests", "benchmarks") for p in (ROOT / d).rglob("*.py")]
+    files = [p for d in ("mvdcourse", "tests", "benchmarks", "deploy") for p in (ROOT / d).rglob("*.py")]
     unaccounted = {}
     for f in files:
         for prog in called_programs(f.read_text()):

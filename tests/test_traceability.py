@@ -1,9 +1,13 @@
 """No untraceable number in the course: every clinical figure in lesson text matches the fact base."""
+
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import pytest
 
-from mvdcourse import selfcheck, traceability
+from mvdcourse import content, paths, selfcheck, traceability
 
 from .conftest import LESSON_NOTEBOOKS, notebook_text
 
@@ -29,3 +33,97 @@ def test_every_number_in_self_checks_is_in_the_fact_base(fb):
         for text in q.texts():
             problems += [f"{q.id}: {f}" for f in traceability.untraceable(fb.render(text), fb)]
     assert problems == []
+
+
+@pytest.mark.parametrize("path", content.lesson_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_number_in_lesson_content_files_is_in_the_fact_base(path, fb):
+    """Vignettes, cause lists, steps, tables and texts in assets/lessons: placeholders resolve, figures trace."""
+    problems = []
+    for text in yaml_strings(content.read_yaml(path)):
+        try:
+            rendered = fb.render(text)
+        except KeyError as exc:
+            problems.append(exc.args[0])
+            continue
+        problems += [str(f) for f in traceability.untraceable(rendered, fb)]
+    assert problems == [], f"{path}:\n" + "\n".join(problems)
+
+
+def yaml_strings(data) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in yaml_strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in yaml_strings(v)]
+    return []
+
+
+#: Figure-like strings allowed in Python, each for a reason that is not clinical.
+NOT_CLINICAL = {
+    "e.g. 14, 14 days, 2 weeks, 3 months or 1 year": "how to type a time (input help)",
+    "e.g. 3 (months) or 10 days": "how to type a time (input help)",
+    "e.g. 2 or 10 days": "how to type a time (input help)",
+    "100%": "categories of one group add up to 100% (arithmetic, not a finding)",
+    "font-size:90%": "CSS",
+    "max-width:100%": "CSS",
+    "95%": "widget layout width",
+}
+
+
+#: Packages whose figures are psychometric, not clinical (item-analysis thresholds with their own citations).
+NOT_CLINICAL_PACKAGES = {"report"}
+
+
+def python_string_literals(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string literal in a module, docstrings excluded (f-string parts included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_no_clinical_figure_is_written_in_python(fb):
+    """Clinical numbers live in assets/ (facts and lesson content), never in a Python literal.
+
+    A literal that is exactly the id of a lesson content record (an option name such as "1 year") refers to
+    that record and is allowed.
+    """
+    ids = {
+        rec["id"]
+        for path in content.lesson_files()
+        for key, rows in content.read_yaml(path).items()
+        for rec in rows
+        if isinstance(rec, dict) and "id" in rec
+    }
+    problems = []
+    for path in sorted((paths.COURSE_ROOT / "mvdcourse").rglob("*.py")):
+        if path.parent.name in NOT_CLINICAL_PACKAGES:
+            continue
+        for line, text in python_string_literals(path):
+            if text in ids:
+                continue
+            for allowed in NOT_CLINICAL:
+                text = text.replace(allowed, " ")
+            problems += [
+                f"{path.relative_to(paths.COURSE_ROOT)}:{line}: {n:g} {unit} in {text[:80]!r}"
+                for n, unit, _ in traceability.clinical_numbers(text)
+            ]
+    assert problems == [], "clinical figures in Python (move them to assets/):\n" + "\n".join(problems)
+
+
+def test_literal_scan_catches_a_figure_in_code(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('"""Doc: 91.1% is fine here."""\nX = f"cure in {n} cases, 91.1% at 1 year"\n')
+    found = [traceability.clinical_numbers(text) for _, text in python_string_literals(module)]
+    assert [[(n, u) for n, u, _ in f] for f in found if f] == [[(91.1, "%"), (1.0, "years")]]

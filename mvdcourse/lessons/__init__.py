@@ -81,6 +81,7 @@ class Lesson:
 
 
 LESSONS: tuple[Lesson, ...] = (
+    Lesson(0, "00_recognising_hfs", "recognition", "quiz0"),
     Lesson(1, "01_hfs_and_mvd", "mechanics", "quiz1"),
     Lesson(2, "02_recovery", "recovery", "quiz2"),
     Lesson(3, "03_recurrence", "recurrence", "quiz3"),

@@ -5,6 +5,7 @@ Pure functions return data or figures (easy to test); the two builders wrap them
 ``monitoring_interpreter()`` (what the lateral spread response at the end of surgery does and does
 not predict).
 """
+
 from __future__ import annotations
 
 import html
@@ -33,21 +34,38 @@ class Vessel(content.Record):
 
 VESSELS: dict[str, Vessel] = content.lesson_records("01_hfs_and_mvd", "vessels", Vessel)
 
+
+class LsrTimePoint(content.Record):
+    """Facts giving the share with spasm still present at one time point, by LSR status."""
+
+    id: str
+    persisted: str
+    disappeared: str
+
+
+_TIME_POINTS = content.lesson_records("01_hfs_and_mvd", "lsr_time_points", LsrTimePoint)
 #: Monitoring data: spasm still present, by LSR status at the end of surgery and time point.
 LSR_FACTS = {
-    "persisted": {"discharge": "lsr.persist_hfs.discharge", "3 months": "lsr.persist_hfs.3mo",
-                  "1 year": "lsr.persist_hfs.1y"},
-    "disappeared": {"discharge": "lsr.resolved_hfs.discharge", "3 months": "lsr.resolved_hfs.3mo",
-                    "1 year": "lsr.resolved_hfs.1y"},
+    status: {t.id: getattr(t, status) for t in _TIME_POINTS.values()} for status in ("persisted", "disappeared")
 }
-TIME_POINTS = ("discharge", "3 months", "1 year")
-MONITORING_CAVEAT_FACTS = ("lsr.monitoring_1y.with.wei2018", "lsr.monitoring_1y.without.wei2018",
-                           "lsr.longterm_not_significant.nugroho2021", "lsr.specificity", "lsr.sensitivity")
+TIME_POINTS = tuple(_TIME_POINTS)
+TEXTS = content.lesson_texts("01_hfs_and_mvd")
+MONITORING_CAVEAT_FACTS = (
+    "lsr.monitoring_1y.with.wei2018",
+    "lsr.monitoring_1y.without.wei2018",
+    "lsr.longterm_not_significant.nugroho2021",
+    "lsr.specificity",
+    "lsr.sensitivity",
+)
 
 #: Every fact this module shows (the lesson's reference list is built from it).
-FACT_IDS = tuple(dict.fromkeys(
-    [f for v in VESSELS.values() for f in v.share_facts + v.note_facts]
-    + [f for d in LSR_FACTS.values() for f in d.values()] + list(MONITORING_CAVEAT_FACTS)))
+FACT_IDS = tuple(
+    dict.fromkeys(
+        [f for v in VESSELS.values() for f in v.share_facts + v.note_facts]
+        + [f for d in LSR_FACTS.values() for f in d.values()]
+        + list(MONITORING_CAVEAT_FACTS)
+    )
+)
 
 
 # ----------------------------------------------------------------------------- anatomy explorer
@@ -57,9 +75,17 @@ def vessel_shares(key: str, fb: factbase.FactBase | None = None) -> list[dict]:
     rows = []
     for fid in VESSELS[key].share_facts:
         f = fb.fact(fid)
-        rows.append({"fact": fid, "value": f.value, "text": f.text(), "citation": fb.labels(fid),
-                     "definition": f.definition, "population": f.population,
-                     "upper_bound": f.qualifier in ("<", "<=")})
+        rows.append(
+            {
+                "fact": fid,
+                "value": f.value,
+                "text": f.text(),
+                "citation": fb.labels(fid),
+                "definition": f.definition,
+                "population": f.population,
+                "upper_bound": f.qualifier in ("<", "<="),
+            }
+        )
     return rows
 
 
@@ -70,8 +96,11 @@ def vessel_summary(key: str, fb: factbase.FactBase | None = None) -> dict:
     rows = vessel_shares(key, fb)
     values = [r["value"] for r in rows if not r["upper_bound"]]  # "up to 40%" is a bound, not a share
     return {
-        "key": key, "name": v.name, "rows": rows,
-        "range": (min(values), max(values)) if values else None,
+        "key": key,
+        "name": v.name,
+        "rows": rows,
+        # a range needs two comparable shares; one share beside a bound is listed, not ranged
+        "range": (min(values), max(values)) if len(values) >= 2 else None,
         "notes": [fb.cite(f) for f in v.note_facts],
         "teaching": v.teaching,
     }
@@ -97,10 +126,12 @@ REZ_CENTRE = (3.55, 3.95)
 def _draw_schematic(ax, selected: str) -> list[str]:
     """Draw the cerebellopontine angle; return the vessels drawn highlighted."""
     ax.add_patch(Ellipse((2.0, 5.6), 3.0, 3.4, facecolor="#EFE6DA", edgecolor="#6B5B4B", lw=1.2))
-    ax.add_patch(FancyBboxPatch((1.05, 0.2), 2.0, 3.6, boxstyle="round,pad=0.1",
-                                facecolor="#EFE6DA", edgecolor="#6B5B4B", lw=1.2))
-    ax.add_patch(Ellipse((8.0, 3.3), 4.6, 5.2, facecolor="#F4F0EA", edgecolor="#8C8C8C", lw=1.0,
-                         hatch="..", alpha=0.6))
+    ax.add_patch(
+        FancyBboxPatch(
+            (1.05, 0.2), 2.0, 3.6, boxstyle="round,pad=0.1", facecolor="#EFE6DA", edgecolor="#6B5B4B", lw=1.2
+        )
+    )
+    ax.add_patch(Ellipse((8.0, 3.3), 4.6, 5.2, facecolor="#F4F0EA", edgecolor="#8C8C8C", lw=1.0, hatch="..", alpha=0.6))
     ax.text(1.9, 6.0, "Pons", ha="center", fontsize=10)
     ax.text(2.05, 1.6, "Medulla", ha="center", fontsize=10)
     ax.text(8.4, 1.2, "Cerebellum", ha="center", fontsize=10, color="#555555")
@@ -109,10 +140,14 @@ def _draw_schematic(ax, selected: str) -> list[str]:
     ax.plot([3.25, 5.5, 8.6], [3.7, 4.45, 5.85], color="#666666", lw=4.5, linestyle=(0, (3, 1)))
     ax.text(8.7, 6.45, "Facial nerve (VII)", fontsize=9)
     ax.text(8.7, 5.55, "Vestibulocochlear\nnerve (VIII)", fontsize=9, va="top")
-    ax.add_patch(Circle(REZ_CENTRE, 0.42, facecolor="none", edgecolor="#000000", lw=1.6,
-                        linestyle="--", hatch="////"))
-    ax.annotate("Root exit zone (REZ)", xy=(REZ_CENTRE[0] + 0.1, REZ_CENTRE[1] - 0.42),
-                xytext=(4.6, 0.9), fontsize=9, arrowprops=dict(arrowstyle="->", lw=1))
+    ax.add_patch(Circle(REZ_CENTRE, 0.42, facecolor="none", edgecolor="#000000", lw=1.6, linestyle="--", hatch="////"))
+    ax.annotate(
+        "Root exit zone (REZ)",
+        xy=(REZ_CENTRE[0] + 0.1, REZ_CENTRE[1] - 0.42),
+        xytext=(4.6, 0.9),
+        fontsize=9,
+        arrowprops=dict(arrowstyle="->", lw=1),
+    )
     ax.plot([2.3, 2.3], [3.6, 7.6], color=style.GREY, lw=6, solid_capstyle="round")
     ax.text(2.45, 7.3, "Basilar a.", fontsize=8, color="#444444")
     highlighted = list(_PATHS) if selected == "Multiple" else [selected]
@@ -122,8 +157,13 @@ def _draw_schematic(ax, selected: str) -> list[str]:
         if not on:
             st.update(color=style.GREY, lw=max(1.5, st["lw"] / 2.5), alpha=0.7)
         ax.plot(xs, ys, solid_capstyle="round", zorder=3 if on else 2, **st)
-        ax.text(*_LABEL_AT[key], key, fontsize=10 if on else 8, fontweight="bold" if on else "normal",
-                color=st["color"] if on else "#555555")
+        ax.text(
+            *_LABEL_AT[key],
+            key,
+            fontsize=10 if on else 8,
+            fontweight="bold" if on else "normal",
+            color=st["color"] if on else "#555555",
+        )
     ax.set_xlim(0, 11.5)
     ax.set_ylim(0, 8)
     ax.set_aspect("equal")
@@ -145,16 +185,28 @@ def _draw_shares(ax, selected: str, fb: factbase.FactBase) -> dict[str, list[flo
         ax.scatter(xs, [y] * len(xs), s=70 if on else 30, marker=marker, zorder=3, color=color)
         for r in rows:
             if r["upper_bound"]:  # an upper bound: drawn as "up to" bracket, not as a share
-                ax.annotate(f"up to {r['value']:g}", (r["value"], y), xytext=(0, -16), textcoords="offset points",
-                            ha="center", fontsize=8, color=color)
+                ax.annotate(
+                    f"up to {r['value']:g}",
+                    (r["value"], y),
+                    xytext=(0, -16),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=8,
+                    color=color,
+                )
                 ax.scatter([r["value"]], [y], marker=4, s=90 if on else 50, color=color, zorder=3)
         if xs:
-            ax.plot([min(xs), max(xs)], [y, y], color=style.OKABE_ITO["blue"] if on else style.GREY,
-                    lw=2 if on else 1)
+            ax.plot([min(xs), max(xs)], [y, y], color=style.OKABE_ITO["blue"] if on else style.GREY, lw=2 if on else 1)
         if on:
             for i, r in enumerate(sorted((r for r in rows if not r["upper_bound"]), key=lambda r: r["value"])):
-                ax.annotate(f"{r['value']:g}", (r["value"], y), xytext=(0, (9, -15, 21, -27)[i % 4]),
-                            textcoords="offset points", fontsize=8, ha="center")
+                ax.annotate(
+                    f"{r['value']:g}",
+                    (r["value"], y),
+                    xytext=(0, (9, -15, 21, -27)[i % 4]),
+                    textcoords="offset points",
+                    fontsize=8,
+                    ha="center",
+                )
     ax.set_yticks(range(len(keys)), [VESSELS[k].key for k in reversed(keys)])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(keys) - 0.2)
@@ -176,8 +228,9 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
 
 def anatomy_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
     s = vessel_summary(selected, fb)
-    rng = f"reported in {s['range'][0]:g} to {s['range'][1]:g}% of patients across series" if s["range"] \
-        else "no share reported"
+    rng = (f"reported in {s['range'][0]:g} to {s['range'][1]:g}% of patients across series" if s["range"]
+           else "reported as " + "; ".join(f"{r['text']} ({r['definition']})" for r in s["rows"]) if s["rows"]
+           else "no share reported")
     return (f"Schematic of the cerebellopontine angle: the facial and vestibulocochlear nerves leave the "
             f"brainstem at the root exit zone; {s['name']} is highlighted. Right: dot plot of reported "
             f"shares of each offending vessel; {selected} is {rng}.")
@@ -185,13 +238,24 @@ def anatomy_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
 
 def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     s = vessel_summary(selected, fb)
-    parts = [f"<h4 style='margin:4px 0'>{html.escape(s['name'])}</h4>",
-             f"<p>{html.escape(s['teaching'])}</p>"]
+    parts = [f"<h4 style='margin:4px 0'>{html.escape(s['name'])}</h4>", f"<p>{html.escape(s['teaching'])}</p>"]
     if s["range"]:
         lo, hi = s["range"]
-        parts.append(f"<p><b>Reported share as offending vessel: {lo:g}% to {hi:g}%</b> "
-                     f"across {sum(not r['upper_bound'] for r in s['rows'])} sources — the spread reflects different patient groups, "
-                     "definitions (main offender vs any contact) and methods (surgery vs angiography).</p><ul>")
+        parts.append(
+            f"<p><b>Reported share as offending vessel: {lo:g}% to {hi:g}%</b> "
+            f"across {sum(not r['upper_bound'] for r in s['rows'])} sources — the spread reflects different "
+            "patient groups, "
+            "definitions (main offender vs any contact) and methods (surgery vs angiography).</p><ul>"
+        )
+        for r in s["rows"]:
+            parts.append(
+                f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "
+                f"{html.escape(r['definition'])}; {html.escape(r['population'])}</li>"
+            )
+        parts.append("</ul>")
+    elif s["rows"]:
+        parts.append("<p><b>Reported figures</b>, each with its own definition and method, so they are not "
+                     "one range:</p><ul>")
         for r in s["rows"]:
             parts.append(f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "
                          f"{html.escape(r['definition'])}; {html.escape(r['population'])}</li>")
@@ -207,8 +271,12 @@ class AnatomyExplorer(demo.FigureDemo):
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
         self.vessel = widgets.ToggleButtons(
-            options=list(VESSELS), value="AICA", description="Vessel:",
-            tooltips=[v.name for v in VESSELS.values()], style={"description_width": "initial"})
+            options=list(VESSELS),
+            value="AICA",
+            description="Vessel:",
+            tooltips=[v.name for v in VESSELS.values()],
+            style={"description_width": "initial"},
+        )
         super().__init__([self.vessel], anatomy_figure, anatomy_alt, vessel_info_html, self._fb)
 
 
@@ -229,31 +297,48 @@ def persisting_spasm(lsr: str, time_point: str, fb: factbase.FactBase | None = N
     return {"fact": fid, "value": fb.fact(fid).value, "text": fb.text(fid), "citation": fb.labels(fid)}
 
 
-def monitoring_figure(lsr: str = "disappeared", time_point: str = "1 year",
-                      fb: factbase.FactBase | None = None):
+def monitoring_figure(lsr: str = "disappeared", time_point: str = TIME_POINTS[-1], fb: factbase.FactBase | None = None):
     """Both LSR curves over the three time points, the chosen point ringed. Returns ``(fig, data)``."""
     fb = fb or factbase.default()
     chosen = persisting_spasm(lsr, time_point, fb)
     fig, ax = style.new_figure(7, 3.8)
     curves = {}
-    for i, status in enumerate(("persisted", "disappeared")):
+    for _i, status in enumerate(("persisted", "disappeared")):
         ys = [persisting_spasm(status, t, fb)["value"] for t in TIME_POINTS]
         curves[status] = ys
         st = style.SERIES[1 if status == "persisted" else 0]
-        ax.plot(TIME_POINTS, ys, lw=2.5 if status == lsr else 1.5, markersize=8,
-                alpha=1 if status == lsr else 0.6, **st.kwargs())
-        ax.annotate(f"LSR {status}", (2, ys[-1]), xytext=(8, 0), textcoords="offset points",
-                    va="center", color=st.color, fontsize=10)
+        ax.plot(
+            TIME_POINTS,
+            ys,
+            lw=2.5 if status == lsr else 1.5,
+            markersize=8,
+            alpha=1 if status == lsr else 0.6,
+            **st.kwargs(),
+        )
+        ax.annotate(
+            f"LSR {status}",
+            (2, ys[-1]),
+            xytext=(8, 0),
+            textcoords="offset points",
+            va="center",
+            color=st.color,
+            fontsize=10,
+        )
     x = TIME_POINTS.index(time_point)
     ax.scatter([x], [chosen["value"]], s=380, facecolor="none", edgecolor="black", lw=2, zorder=4)
-    ax.annotate(chosen["text"], (x, chosen["value"]), xytext=(0, 14), textcoords="offset points",
-                ha="center", fontweight="bold")
+    ax.annotate(
+        chosen["text"], (x, chosen["value"]), xytext=(0, 14), textcoords="offset points", ha="center", fontweight="bold"
+    )
     ax.set_ylim(0, 60)
     ax.set_xlim(-0.3, 2.9)
     ax.set_ylabel("Patients with spasm still present (%)")
     ax.set_xlabel("Time after surgery")
-    ax.set_title("Lateral spread response at the end of MVD and persisting spasm\n"
-                 + chosen["citation"] + " (pooled, 26 studies)", fontsize=11)
+    ax.set_title(
+        "Lateral spread response at the end of MVD and persisting spasm\n"
+        + chosen["citation"]
+        + " (pooled, 26 studies)",
+        fontsize=11,
+    )
     return fig, {"lsr": lsr, "time_point": time_point, "chosen": chosen["value"], "curves": curves}
 
 
@@ -262,21 +347,16 @@ def monitoring_text(lsr: str, time_point: str, fb: factbase.FactBase | None = No
     c = persisting_spasm(lsr, time_point, fb)
     other = "disappeared" if lsr == "persisted" else "persisted"
     o = persisting_spasm(other, time_point, fb)
-    with_mon = fb.cite("lsr.monitoring_1y.with.wei2018")
-    without = fb.cite("lsr.monitoring_1y.without.wei2018")
-    return (
-        f"<p><b>When the LSR {lsr}</b> at the end of surgery, {c['text']} of patients still had spasm at "
-        f"{time_point} {html.escape(c['citation'])}; when it {other}, {o['text']}.</p>"
-        f"<p>So a persisting LSR raises the chance of persisting spasm, but most patients with a persisting "
-        f"LSR are still cured, and the difference shrinks with time. The final LSR status is specific "
-        f"({html.escape(fb.cite('lsr.specificity'))}) but not sensitive "
-        f"({html.escape(fb.cite('lsr.sensitivity'))}).</p>"
-        f"<p><b>Caveat:</b> a prospective comparison found no 1-year benefit from routine LSR monitoring: "
-        f"cured at 1 year {html.escape(with_mon)} with monitoring vs {html.escape(without)} without (not "
-        f"significant). Most studies find no long-term link "
-        f"{html.escape(fb.labels('lsr.longterm_not_significant.nugroho2021'))}.</p>"
-        + demo.disclaimer_html("interpreter")
-    )
+    return content.fill(
+        TEXTS["monitoring"],
+        fb,
+        lsr=lsr,
+        share=c["text"],
+        time_point=time_point,
+        citation=html.escape(c["citation"]),
+        other=other,
+        other_share=o["text"],
+    ) + demo.disclaimer_html("interpreter")
 
 
 def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> str:
@@ -284,9 +364,12 @@ def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = Non
     per = [persisting_spasm("persisted", t, fb)["text"] for t in TIME_POINTS]
     dis = [persisting_spasm("disappeared", t, fb)["text"] for t in TIME_POINTS]
     c = persisting_spasm(lsr, time_point, fb)
-    return (f"Line chart of patients with spasm still present at discharge, 3 months and 1 year: LSR persisted "
-            f"{', '.join(per)}; LSR disappeared {', '.join(dis)}. Highlighted: LSR {lsr} at {time_point}, "
-            f"{c['text']}.")
+    when = ", ".join(TIME_POINTS[:-1]) + " and " + TIME_POINTS[-1]
+    return (
+        f"Line chart of patients with spasm still present at {when}: LSR persisted "
+        f"{', '.join(per)}; LSR disappeared {', '.join(dis)}. Highlighted: LSR {lsr} at {time_point}, "
+        f"{c['text']}."
+    )
 
 
 class MonitoringInterpreter(demo.FigureDemo):
@@ -294,14 +377,19 @@ class MonitoringInterpreter(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        self.lsr = widgets.ToggleButtons(options=["disappeared", "persisted"], value="disappeared",
-                                         description="LSR at end of surgery:",
-                                         style={"description_width": "initial"})
-        self.time_point = widgets.ToggleButtons(options=list(TIME_POINTS), value="1 year",
-                                                description="Time after surgery:",
-                                                style={"description_width": "initial"})
-        super().__init__([self.lsr, self.time_point], monitoring_figure, monitoring_alt, monitoring_text,
-                         self._fb)
+        self.lsr = widgets.ToggleButtons(
+            options=["disappeared", "persisted"],
+            value="disappeared",
+            description="LSR at end of surgery:",
+            style={"description_width": "initial"},
+        )
+        self.time_point = widgets.ToggleButtons(
+            options=list(TIME_POINTS),
+            value=TIME_POINTS[-1],
+            description="Time after surgery:",
+            style={"description_width": "initial"},
+        )
+        super().__init__([self.lsr, self.time_point], monitoring_figure, monitoring_alt, monitoring_text, self._fb)
 
 
 def monitoring_interpreter() -> MonitoringInterpreter:

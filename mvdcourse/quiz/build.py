@@ -51,15 +51,38 @@ def _points(p: float) -> str:
     return f"{p:g} point" + ("" if p == 1 else "s")
 
 
-def _question_md(n: int, item, fb: factbase.FactBase) -> str:
+STUDENT_ID_CELL = ('student_id = ""  # offline only: type your student id between the quotes, then Run All. '
+                   'On the course hub, leave it empty.')
+ORDER_NOTE = ("**Your own option order.** The options of every multiple-choice question are shown in an order "
+              "made for you, so your letters differ from a neighbour's; answer with the letters *you* see. "
+              "On the course hub this is automatic. Working offline, type your student id once in the cell "
+              "below, then choose *Run → Run All Cells*.")
+
+
+def shuffled(assignment: itembank.Assignment, item) -> bool:
+    """Whether this item's options are shown in each student's own order."""
+    return assignment.shuffle_options and item.type in ("single", "multiple")
+
+
+def _options_cell(assignment: itembank.Assignment, item, fb: factbase.FactBase):
+    texts = [fb.render(v) for v in item.options.values()]
+    source = (f"show_options({assignment.assignment!r}, {item.id!r}, {json.dumps(texts, ensure_ascii=False)}, "
+              "student_id)")
+    return _nbgrader(new_code_cell(source), f"{item.id}_options", locked=True)
+
+
+def _question_md(n: int, item, fb: factbase.FactBase, in_own_order: bool = False) -> str:
     r = fb.render
     head = f"## Question {n} ({_points(item.points)}{', graded by hand' if item.type == 'free_text' else ''})"
     parts = [head, r(item.stem), f"**{r(item.lead_in)}**"]
     spec = spec_for(item)
     if item.type in ("single", "multiple"):
-        parts.append("\n".join(f"- **{k}.** {r(v)}" for k, v in item.options.items()))
-        parts.append("*Choose one option.*" if item.type == "single" else
-                     "*Choose every option that applies (one or more).*")
+        if not in_own_order:
+            parts.append("\n".join(f"- **{k}.** {r(v)}" for k, v in item.options.items()))
+        parts.append(("*The options are in the cell below, in your own order (run it if you do not see them). "
+                      if in_own_order else "*")
+                     + ("Choose one option.*" if item.type == "single" else
+                        "Choose every option that applies (one or more).*"))
     elif item.type == "numeric":
         parts.append(f"*Give a number in {item.unit}; answers within ±{item.tolerance:g} {item.unit} "
                      "count as correct.*")
@@ -77,11 +100,19 @@ def _question_md(n: int, item, fb: factbase.FactBase) -> str:
 def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = None) -> nbformat.NotebookNode:
     """The nbgrader source notebook for one assignment."""
     fb = fb or factbase.default()
+    own_order = any(shuffled(assignment, it) for it in assignment.items)
     cells = [
         _nbgrader(new_markdown_cell(f"# {assignment.title}\n\n{fb.render(assignment.introduction)}\n\n{NOTICE}"),
                   "header", locked=True),
-        _nbgrader(new_code_cell("from mvdcourse.quiz.checks import check_format"), "setup", locked=True),
+        _nbgrader(new_code_cell("from mvdcourse.quiz.checks import check_format"
+                                + ("\nfrom mvdcourse.quiz.student import show_options" if own_order else "")),
+                  "setup", locked=True),
     ]
+    if own_order:
+        cells.append(_nbgrader(new_markdown_cell(ORDER_NOTE), "order_note", locked=True))
+        student = new_code_cell(STUDENT_ID_CELL)
+        student.id = "student-id"
+        cells.append(student)
     for n, item in enumerate(assignment.items, start=1):
         if item.type == "free_text":
             cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb)), f"{item.id}_task",
@@ -91,7 +122,10 @@ def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = Non
             cells.append(answer)
             continue
         spec = spec_for(item)
-        cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb)), f"{item.id}_question", locked=True))
+        cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb, shuffled(assignment, item))),
+                               f"{item.id}_question", locked=True))
+        if shuffled(assignment, item):
+            cells.append(_options_cell(assignment, item, fb))
         cells.append(_nbgrader(new_code_cell(
             f"{item.id} = None\n### BEGIN SOLUTION\n{item.id} = {item.answer!r}\n### END SOLUTION"),
             f"{item.id}_answer", solution=True))

@@ -106,6 +106,17 @@ def db_url(course: Path) -> str:
     return url or f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
 
 
+def copy_course(dest: Path) -> Path:
+    """A fresh course directory at ``dest``: this checkout's config, item banks and sources, no grades."""
+    import shutil
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in ("nbgrader_config.py", "items", "source"):
+        src = DEFAULT_COURSE / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / part)
+    return dest
+
+
 def generate(course: Path, name: str) -> Path:
     nbgrader(course, "generate_assignment", name, "--force")
     return Path(course) / "release" / name

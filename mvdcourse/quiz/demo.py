@@ -17,6 +17,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from . import items as itembank
+from . import order
 
 NAMES = [("Ada", "Okafor"), ("Zoë", "Müller"), ("Seán", "O'Brien"), ("John", "Doe, Jr."),
          ("=HYPERLINK(\"x\")", "Formula"), ("Mei", "Chen"), ("Priya", "Raman"), ("Lars", "Øster"),
@@ -76,20 +77,42 @@ def _invalid(item, rng: random.Random) -> str:
             "ordering": lambda: rng.choice(["[1, 1, 2, 3]", '"first the MRI"'])}[item.type]()
 
 
-def answer_source(item, profile: Profile, rng: random.Random) -> str:
+def _as_shown(source: str, item, shown: str | None) -> str:
+    """An answer cell written in canonical letters, rewritten in the letters this student sees."""
+    if not shown:
+        return source
+    from .answers import FormatProblem, literal_assignment
+    try:
+        value = literal_assignment(source, item.id)
+    except FormatProblem:
+        return source
+    letters = set(item.options)
+    if (isinstance(value, str) and value in letters) or (isinstance(value, list) and value and set(value) <= letters):
+        return f"{item.id} = {order.to_shown(value, shown)!r}"
+    return source
+
+
+def answer_source(item, profile: Profile, rng: random.Random, shown: str | None = None) -> str:
+    """The answer cell a simulated student writes; ``shown`` is their option order (they answer with the
+    letters they see)."""
     roll = rng.random()
     if roll < profile.p_blank:
         return f"{item.id} = None\n# YOUR ANSWER HERE"
     if roll < profile.p_blank + profile.p_invalid:
         return f"{item.id} = {_invalid(item, rng)}"
     value = item.answer if rng.random() < profile.p_correct else _wrong(item, rng)
+    if shown and item.type in ("single", "multiple"):
+        value = order.to_shown(value, shown)
     if rng.random() < profile.p_careless:
         return f"{item.id} = {_careless(item, value, rng)}"
     return f"{item.id} = {value!r}"
 
 
-def demo_class(course: Path, assignment: str, students: int, seed: int = 2026) -> list[str]:
-    """Write ``students`` simulated submissions; returns the student ids."""
+def demo_class(course: Path, assignment: str, students: int, seed: int = 2026, answer_for=None) -> list[str]:
+    """Write ``students`` simulated submissions; returns the student ids.
+
+    ``answer_for(n, item, rng)`` returns the answer cell of student ``n`` (default: the profiles above;
+    :mod:`mvdcourse.quiz.demo_irt` passes a latent-ability model)."""
     course = Path(course)
     release = course / "release" / assignment / f"{assignment}.ipynb"
     if not release.exists():
@@ -110,7 +133,11 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026) -
             for cell in nb["cells"]:
                 gid = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
                 if gid.endswith("_answer"):
-                    cell["source"] = answer_source(bank.item(gid.removesuffix("_answer")), profile, rng)
+                    item = bank.item(gid.removesuffix("_answer"))
+                    shown = (order.shown_order(assignment, item.id, sid, "".join(item.options))
+                             if bank.shuffle_options and item.type in ("single", "multiple") else None)
+                    cell["source"] = (_as_shown(answer_for(n, item, rng), item, shown) if answer_for
+                                      else answer_source(item, profile, rng, shown))
                 elif cell.get("id", "").endswith("-response"):
                     cell["source"] = rng.choice(FREE_TEXT)
             folder = course / "submitted" / sid / assignment

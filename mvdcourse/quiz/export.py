@@ -3,7 +3,9 @@
 ``grades.csv`` has one row per student and assignment. A missing or ungradable submission has an
 explicit ``status`` (and an empty score), so it can never be mistaken for a real 0; ``needs_manual_grade``
 says whether free-text answers still wait for a grader. ``items.csv`` has one row per student and item,
-free-text items included: lesson and learning objective, the answer given, the correct answer, the points
+free-text items included: lesson and learning objective, the answer given and the correct answer (always in
+the bank's canonical option letters; ``answer_as_shown`` is the answer in the student's own option order,
+``option_order`` that order as canonical letters), the points
 in the gradebook (a grader's override in formgrader wins over the automatic score), who scored it and the
 item status. The columns are listed in ``GRADE_COLUMNS`` and ``ITEM_COLUMNS`` and in the README; other
 tools (``mvdcourse report``) read them by these names.
@@ -23,7 +25,7 @@ SCORED = ("graded", "tampered", "timeout", "kernel_died")
 GRADE_COLUMNS = ["assignment", "student_id", "last_name", "first_name", "email", "status", "reason",
                  "raw_score", "late_submission_penalty", "score", "max_score", "needs_manual_grade",
                  "timestamp"]
-ITEM_COLUMNS = ["assignment", "student_id", "item", "type", "lesson", "objective", "answer", "correct_answer",
+ITEM_COLUMNS = ["assignment", "student_id", "item", "type", "lesson", "objective", "answer", "correct_answer", "answer_as_shown", "option_order",
                 "points", "max_points", "graded_by", "item_status"]
 #: item_status values: correct | partial | wrong | format | missing (closed items, from the automatic
 #: scoring), hand_graded | awaiting_hand_grading | stale_hand_grade (free text; stale: answer changed).
@@ -110,6 +112,8 @@ def item_rows(course: Path, db_url: str, assignments: list[str]) -> list[dict]:
                     if info:
                         item = grade_id.removesuffix("_check")
                         row = {"type": info.get("type", ""), "answer": info["answer"], "correct_answer": info["key"],
+                               "answer_as_shown": info.get("answer_shown", info["answer"]),
+                               "option_order": info.get("order", ""),
                                "points": info["earned"], "max_points": info["max"], "graded_by": "auto",
                                "item_status": info["status"]}
                     elif grade_id.endswith("_task") and meta.get("nbgrader", {}).get("task"):

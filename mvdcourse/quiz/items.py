@@ -28,13 +28,16 @@ class _Item(BaseModel):
     id: str = Field(pattern=r"^q\d{1,2}$", description="also the answer variable name")
     points: float = Field(gt=0, le=10)
     objective: str = Field(min_length=10, description="the learning objective the item tests")
-    lesson: int = Field(ge=1, le=4)
+    lesson: int = Field(ge=0, le=4, description="0 = Recognising HFS, 1-4 = the four MVD lessons")
     facts: list[str] = []
     stem: str = Field(min_length=10, description="the vignette or context; may be short")
     lead_in: str = Field(min_length=8, description="the question; answerable with the options covered")
+    level: Literal["application", "recall"] | None = Field(
+        None, description="application: a vignette and a decision or interpretation; recall: a fact")
+    take_home: str | None = Field(None, min_length=10, description="the one-line bottom line shown in feedback")
 
     def texts(self) -> list[str]:
-        return [self.stem, self.lead_in]
+        return [self.stem, self.lead_in] + ([self.take_home] if self.take_home else [])
 
     @model_validator(mode="after")
     def _lead_in_rules(self):
@@ -140,6 +143,7 @@ class Assignment(BaseModel):
     introduction: str
     lessons: list[int]
     items: list[Item]
+    shuffle_options: bool = Field(True, description="each student sees choice options in their own order")
 
     def item(self, item_id: str):
         for it in self.items:

@@ -2,7 +2,8 @@
 
 Pure functions return data or figures (easy to test); three builders wrap them in widgets, one module each:
 
-* ``recurrence_timeline()`` (:mod:`.timeline`): cumulative recurrence after a cure, drawn only from published
+* ``recurrence_timeline()`` (:mod:`.timeline`, published figures in :mod:`.rates`): cumulative recurrence
+  after a cure, drawn only from published
   points (steps and markers, never a fitted curve), with the reported risk factors shown as labelled text,
   because no stratified curve was published;
 * ``cause_sorter()`` (:mod:`.causes`): sort candidate causes of failure into "documented at redo" and
@@ -34,7 +35,7 @@ from .causes import (
     sorter_alt,
     sorter_figure,
 )
-from .timeline import (
+from .rates import (
     CHANG_FACTS,
     HANDOUT_RATE_CLAIM,
     LANDMARK_FACTS,
@@ -42,16 +43,12 @@ from .timeline import (
     SERIES_FACTS,
     SERIES_NOTES,
     VIEWS,
-    RecurrenceTimeline,
     RiskFactor,
     cumulative_points,
-    recurrence_timeline,
     risk_factor_note,
     series_rates,
-    timeline_alt,
-    timeline_figure,
-    timeline_html,
 )
+from .timeline import RecurrenceTimeline, recurrence_timeline, timeline_alt, timeline_figure, timeline_html
 from .vignettes import (
     VIGNETTES,
     CaseVignettes,
@@ -67,19 +64,24 @@ from .vignettes import (
 _CONTENT_TEXTS = [t for rec in (*CAUSES.values(), *VIGNETTES.values()) for t in content.texts(rec)]
 
 #: Every fact this lesson's widgets show (the lesson's reference list is built from it).
-FACT_IDS = tuple(dict.fromkeys(
-    [*CHANG_FACTS, *SERIES_FACTS, *SERIES_NOTES, *LANDMARK_FACTS]
-    + [f for rf in RISK_FACTORS.values() if rf for f in (rf.fact, *rf.context)]
-    + [f for c in CAUSES.values() for f in c.frequency_facts + c.note_facts]
-    + factbase.FactBase.fact_ids(*_CONTENT_TEXTS)
-    + [f for v in VIGNETTES.values() for f in v.cited]))
+FACT_IDS = tuple(
+    dict.fromkeys(
+        [*CHANG_FACTS, *SERIES_FACTS, *SERIES_NOTES, *LANDMARK_FACTS]
+        + [f for rf in RISK_FACTORS.values() if rf for f in (rf.fact, *rf.context)]
+        + [f for c in CAUSES.values() for f in c.frequency_facts + c.note_facts]
+        + factbase.FactBase.fact_ids(*_CONTENT_TEXTS)
+        + [f for v in VIGNETTES.values() for f in v.cited]
+    )
+)
 
 #: Handout claims the widgets quote (their handouts join the lesson's reference list).
-SEED_CLAIM_IDS = tuple(dict.fromkeys(
-    [HANDOUT_RATE_CLAIM] + [c.seed_claim for c in CAUSES.values() if c.seed_claim]
-    + factbase.FactBase.seed_ids(*_CONTENT_TEXTS)))
+SEED_CLAIM_IDS = tuple(
+    dict.fromkeys(
+        [HANDOUT_RATE_CLAIM]
+        + [c.seed_claim for c in CAUSES.values() if c.seed_claim]
+        + factbase.FactBase.seed_ids(*_CONTENT_TEXTS)
+    )
+)
 
 #: The lesson's interactive demos; the first has the toggle that redraws the first figure (browser test).
 DEMOS = (recurrence_timeline, cause_sorter, case_vignettes)
-
-__all__ = [name for name in dir() if not name.startswith("_") and name not in ("annotations", "content", "factbase")]

@@ -63,14 +63,30 @@ def cause_evidence(key: str, fb: factbase.FactBase | None = None) -> dict:
     freqs = []
     for fid in c.frequency_facts:
         f = fb.fact(fid)
-        freqs.append({"fact": fid, "value": f.value, "text": f.text(), "citation": fb.labels(fid),
-                      "label": ref_labels(fb, fid), "definition": f.definition, "population": f.population})
+        freqs.append(
+            {
+                "fact": fid,
+                "value": f.value,
+                "text": f.text(),
+                "citation": fb.labels(fid),
+                "label": ref_labels(fb, fid),
+                "definition": f.definition,
+                "population": f.population,
+            }
+        )
     values = [r["value"] for r in freqs]
     seed = fb.seed_claim(c.seed_claim) if c.seed_claim else None
-    return {"key": key, "label": c.label, "claim": c.claim, "expected": expected_bin(key),
-            "frequencies": freqs, "range": (min(values), max(values)) if values else None,
-            "notes": [fb.cite(f) for f in c.note_facts], "teaching": c.teaching,
-            "handout": {"claim": seed.claim, "verdict": seed.verdict} if seed else None}
+    return {
+        "key": key,
+        "label": c.label,
+        "claim": c.claim,
+        "expected": expected_bin(key),
+        "frequencies": freqs,
+        "range": (min(values), max(values)) if values else None,
+        "notes": [fb.cite(f) for f in c.note_facts],
+        "teaching": c.teaching,
+        "handout": {"claim": seed.claim, "verdict": seed.verdict} if seed else None,
+    }
 
 
 def score_sort(assignments: Mapping[str, str], fb: factbase.FactBase | None = None) -> dict:
@@ -82,8 +98,9 @@ def score_sort(assignments: Mapping[str, str], fb: factbase.FactBase | None = No
         choice = assignments.get(key, UNSORTED)
         expected = expected_bin(key)
         status = "unsorted" if choice == UNSORTED else ("correct" if choice == expected else "wrong")
-        items.append({"key": key, "choice": choice, "expected": expected, "status": status,
-                      "evidence": cause_evidence(key, fb)})
+        items.append(
+            {"key": key, "choice": choice, "expected": expected, "status": status, "evidence": cause_evidence(key, fb)}
+        )
     count = {s: sum(i["status"] == s for i in items) for s in ("correct", "wrong", "unsorted")}
     return {"items": items, "total": len(items), **count}
 
@@ -92,38 +109,50 @@ def _item_html(item: dict) -> str:
     e = html.escape
     ev = item["evidence"]
     mark = {"correct": "✔", "wrong": "✘", "unsorted": "○"}[item["status"]]
-    verdict = {"correct": "right", "wrong": f"you chose <i>{e(item['choice'])}</i>",
-               "unsorted": "not sorted yet"}[item["status"]]
-    parts = [f"<li><b>{mark} {e(ev['label'])}</b> ({verdict}): <i>{e(ev['claim'])}</i> "
-             f"Evidence: <b>{e(ev['expected'])}</b>. {e(ev['teaching'])}"]
+    verdict = {"correct": "right", "wrong": f"you chose <i>{e(item['choice'])}</i>", "unsorted": "not sorted yet"}[
+        item["status"]
+    ]
+    parts = [
+        f"<li><b>{mark} {e(ev['label'])}</b> ({verdict}): <i>{e(ev['claim'])}</i> "
+        f"Evidence: <b>{e(ev['expected'])}</b>. {e(ev['teaching'])}"
+    ]
     if ev["frequencies"]:
-        freq = "; ".join(f"{e(r['text'])} {e(r['citation'])} ({e(r['definition'])}; {e(r['population'])})"
-                         for r in ev["frequencies"])
+        freq = "; ".join(
+            f"{e(r['text'])} {e(r['citation'])} ({e(r['definition'])}; {e(r['population'])})" for r in ev["frequencies"]
+        )
         parts.append(f"<br>Reported at redo surgery: {freq}.")
     for note in ev["notes"]:
         parts.append(f"<br>{e(note)}")
     if ev["handout"]:
-        parts.append(f"<br>The handout says: “{e(ev['handout']['claim'])}” Our check: "
-                     f"<i>{e(ev['handout']['verdict'])}</i> [Seed handout S1].")
+        parts.append(
+            f"<br>The handout says: “{e(ev['handout']['claim'])}” Our check: "
+            f"<i>{e(ev['handout']['verdict'])}</i> [Seed handout S1]."
+        )
     return "".join(parts) + "</li>"
 
 
 def sort_feedback_html(result: dict) -> str:
     """Per-item feedback for a scored sort (correct and wrong first, unsorted last)."""
     if result["unsorted"] == result["total"]:
-        return ("<p role='status'><b>Nothing sorted yet.</b> Choose <i>documented at redo</i> or "
-                "<i>hypothesis only</i> on at least one row, then press <i>Check my sort</i>.</p>")
+        return (
+            "<p role='status'><b>Nothing sorted yet.</b> Choose <i>documented at redo</i> or "
+            "<i>hypothesis only</i> on at least one row, then press <i>Check my sort</i>.</p>"
+        )
     order = {"wrong": 0, "correct": 1, "unsorted": 2}
     items = sorted(result["items"], key=lambda i: order[i["status"]])
     sorted_n = result["total"] - result["unsorted"]
-    head = (f"<p role='status'><b>{result['correct']} of {sorted_n} sorted causes are right</b>"
-            f" ({result['wrong']} wrong, {result['unsorted']} not sorted yet).</p>")
-    caveat = ("<p><b>Reading the evidence.</b> \"Documented at redo\" means surgeons re-exploring patients "
-              "found and reported it. That is strong but not perfect evidence: only re-operated patients are "
-              "seen, series define their categories differently, and a finding at redo is an association with "
-              "failure, not proof that it caused it. \"Hypothesis only\" means no redo series in the course's "
-              "sources reports it; absence of evidence is not evidence of absence, but it must not be taught "
-              "as fact.</p>")
+    head = (
+        f"<p role='status'><b>{result['correct']} of {sorted_n} sorted causes are right</b>"
+        f" ({result['wrong']} wrong, {result['unsorted']} not sorted yet).</p>"
+    )
+    caveat = (
+        '<p><b>Reading the evidence.</b> "Documented at redo" means surgeons re-exploring patients '
+        "found and reported it. That is strong but not perfect evidence: only re-operated patients are "
+        "seen, series define their categories differently, and a finding at redo is an association with "
+        'failure, not proof that it caused it. "Hypothesis only" means no redo series in the course\'s '
+        "sources reports it; absence of evidence is not evidence of absence, but it must not be taught "
+        "as fact.</p>"
+    )
     return head + "<ul>" + "".join(_item_html(i) for i in items) + "</ul>" + caveat + demo.disclaimer_html("sorter")
 
 
@@ -135,6 +164,71 @@ _BIN_STYLE = {
 }
 
 
+def _draw_evidence(ax2, result: dict, keys: list[str]) -> dict[str, list[float]]:
+    """The frequencies reported at redo for each cause, one mark per series; return them by cause."""
+    n = len(keys)
+    frequencies = {}
+    fst = style.SERIES[0]
+    for i, key in enumerate(keys):
+        y = n - 1 - i
+        ev = result["items"][i]["evidence"]
+        xs = [r["value"] for r in ev["frequencies"]]
+        frequencies[key] = xs
+        if xs:
+            ax2.plot([min(xs), max(xs)], [y, y], color=fst.color, lw=2, zorder=2)
+            ax2.plot(xs, [y] * len(xs), linestyle="none", marker=fst.marker, color=fst.color, markersize=7, zorder=3)
+            ax2.annotate(
+                f"{min(xs):g}" + (f"–{max(xs):g}%" if max(xs) != min(xs) else "%"),
+                (max(xs), y),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8.5,
+            )
+        elif ev["expected"] == DOCUMENTED:
+            ax2.text(
+                2,
+                y,
+                "documented (case counts, no % reported)",
+                va="center",
+                fontsize=8.5,
+                color=fst.color,
+                style="italic",
+            )
+        else:
+            ax2.text(
+                2,
+                y,
+                "hypothesis: not reported at redo",
+                va="center",
+                fontsize=8.5,
+                color=style.SERIES[1].color,
+                style="italic",
+            )
+    ax2.set_xlim(0, 100)
+    ax2.set_xlabel("% of redo operations with this finding (one mark per series)")
+    ax2.set_title("What redo series report", fontsize=11)
+    ax2.tick_params(axis="y", left=False)
+    return frequencies
+
+
+def _sorter_axes(checked: bool):
+    """The board alone until the sort is checked (the evidence stays hidden, redraws stay fast), then two panels."""
+    if checked:  # board plus evidence panel
+        fig, (ax, ax2) = style.fixed_figure(
+            11,
+            5.2,
+            ncols=2,
+            sharey=True,
+            gridspec_kw={"width_ratios": [1, 1.05]},
+            margins=dict(left=0.25, right=0.975, bottom=0.1, top=0.86, wspace=0.04),
+        )
+    else:  # the board alone: the evidence stays hidden until the sort is checked (and redraws stay fast)
+        fig, ax = style.fixed_figure(5.8, 5.2, margins=dict(left=0.47, right=0.96, bottom=0.1, top=0.86))
+        ax2 = None
+    return fig, ax, ax2
+
+
 def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: factbase.FactBase | None = None):
     """The sorting board (left) and, once checked, the frequencies reported at redo (right)."""
     _check_assignments(assignments)
@@ -142,26 +236,31 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
     keys = list(CAUSES)
     n = len(keys)
     result = score_sort(assignments, fb) if checked else None
-    if result:  # board plus evidence panel
-        fig, (ax, ax2) = style.fixed_figure(11, 5.2, ncols=2, sharey=True, gridspec_kw={"width_ratios": [1, 1.05]},
-                                 margins=dict(left=0.25, right=0.975, bottom=0.1, top=0.86, wspace=0.04))
-    else:  # the board alone: the evidence stays hidden until the sort is checked (and redraws stay fast)
-        fig, ax = style.fixed_figure(5.8, 5.2, margins=dict(left=0.47, right=0.96, bottom=0.1, top=0.86))
-        ax2 = None
+    fig, ax, ax2 = _sorter_axes(bool(result))
     placed = {}
     for i, key in enumerate(keys):
         y = n - 1 - i
         choice = assignments.get(key, UNSORTED)
         placed[key] = choice
         s = _BIN_STYLE[choice]
-        ax.plot([_BIN_X[choice]], [y], linestyle="none", marker=s["marker"], markersize=11,
-                markeredgecolor=s["color"], markerfacecolor=s["color"] if s["fill"] else "white",
-                markeredgewidth=2, zorder=3)
+        ax.plot(
+            [_BIN_X[choice]],
+            [y],
+            linestyle="none",
+            marker=s["marker"],
+            markersize=11,
+            markeredgecolor=s["color"],
+            markerfacecolor=s["color"] if s["fill"] else "white",
+            markeredgewidth=2,
+            zorder=3,
+        )
         if result:
             status = result["items"][i]["status"]
-            glyph, colour = {"correct": ("✔", style.OKABE_ITO["bluish_green"]),
-                             "wrong": ("✘", style.OKABE_ITO["vermillion"]),
-                             "unsorted": ("?", "#555555")}[status]
+            glyph, colour = {
+                "correct": ("✔", style.OKABE_ITO["bluish_green"]),
+                "wrong": ("✘", style.OKABE_ITO["vermillion"]),
+                "unsorted": ("?", "#555555"),
+            }[status]
             ax.text(2.45, y, glyph, va="center", ha="center", fontsize=13, color=colour, fontweight="bold")
     ax.set_xticks([0, 1, 2], ["hypothesis\nonly", "unsorted", "documented\nat redo"], fontsize=9.5)
     ax.xaxis.tick_top()
@@ -171,34 +270,15 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
     ax.set_title("Your sort" + (" (✔ right, ✘ wrong, ? unsorted)" if result else ""), fontsize=11)
     ax.grid(axis="x", alpha=0.4)
 
-    frequencies = {}
-    if result:
-        fst = style.SERIES[0]
-        for i, key in enumerate(keys):
-            y = n - 1 - i
-            ev = result["items"][i]["evidence"]
-            xs = [r["value"] for r in ev["frequencies"]]
-            frequencies[key] = xs
-            if xs:
-                ax2.plot([min(xs), max(xs)], [y, y], color=fst.color, lw=2, zorder=2)
-                ax2.plot(xs, [y] * len(xs), linestyle="none", marker=fst.marker, color=fst.color,
-                         markersize=7, zorder=3)
-                ax2.annotate(f"{min(xs):g}" + (f"–{max(xs):g}%" if max(xs) != min(xs) else "%"),
-                             (max(xs), y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8.5)
-            elif ev["expected"] == DOCUMENTED:
-                ax2.text(2, y, "documented (case counts, no % reported)", va="center", fontsize=8.5,
-                         color=fst.color, style="italic")
-            else:
-                ax2.text(2, y, "hypothesis: not reported at redo", va="center", fontsize=8.5,
-                         color=style.SERIES[1].color, style="italic")
-        ax2.set_xlim(0, 100)
-        ax2.set_xlabel("% of redo operations with this finding (one mark per series)")
-        ax2.set_title("What redo series report", fontsize=11)
-        ax2.tick_params(axis="y", left=False)
-    else:
+    frequencies = _draw_evidence(ax2, result, keys) if result else {}
+    if not result:
         ax.set_xlabel("Press “Check my sort” to see\nwhat redo series report", fontsize=9.5, color="#555555")
-    data = {"placed": placed, "checked": checked, "frequencies": frequencies,
-            "score": {k: result[k] for k in ("correct", "wrong", "unsorted")} if result else None}
+    data = {
+        "placed": placed,
+        "checked": checked,
+        "frequencies": frequencies,
+        "score": {k: result[k] for k in ("correct", "wrong", "unsorted")} if result else None,
+    }
     return fig, data
 
 
@@ -206,10 +286,12 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
     _check_assignments(assignments)
     fb = _fb(fb)
     groups = {b: [CAUSES[k].label for k in CAUSES if assignments.get(k, UNSORTED) == b] for b in BINS}
-    parts = ["Sorting board of candidate causes of failure after MVD. "
-             f"Placed as documented at redo: {', '.join(groups[DOCUMENTED]) or 'none'}. "
-             f"Placed as hypothesis only: {', '.join(groups[HYPOTHESIS]) or 'none'}. "
-             f"Unsorted: {len(groups[UNSORTED])}."]
+    parts = [
+        "Sorting board of candidate causes of failure after MVD. "
+        f"Placed as documented at redo: {', '.join(groups[DOCUMENTED]) or 'none'}. "
+        f"Placed as hypothesis only: {', '.join(groups[HYPOTHESIS]) or 'none'}. "
+        f"Unsorted: {len(groups[UNSORTED])}."
+    ]
     if checked:
         r = score_sort(assignments, fb)
         freq = []
@@ -219,9 +301,11 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
                 lo, hi = ev["range"]
                 freq.append(f"{ev['label']} {lo:g}%" + (f" to {hi:g}%" if hi != lo else ""))
         hyp = [CAUSES[k].label for k in CAUSES if not CAUSES[k].documented]
-        parts.append(f"Checked: {r['correct']} right, {r['wrong']} wrong, {r['unsorted']} unsorted. "
-                     f"Right panel, share of redo operations with each finding: {'; '.join(freq)}. "
-                     f"Not reported at redo (hypotheses): {', '.join(hyp)}.")
+        parts.append(
+            f"Checked: {r['correct']} right, {r['wrong']} wrong, {r['unsorted']} unsorted. "
+            f"Right panel, share of redo operations with each finding: {'; '.join(freq)}. "
+            f"Not reported at redo (hypotheses): {', '.join(hyp)}."
+        )
     else:
         parts.append("The evidence panel appears when the sort is checked.")
     return " ".join(parts)
@@ -235,18 +319,32 @@ class CauseSorter(demo.FigureDemo):
         self.checked = False
         self._bulk = False
         self.toggles: dict[str, widgets.ToggleButtons] = {
-            key: widgets.ToggleButtons(options=list(BINS), value=UNSORTED, description=c.label, tooltip=c.claim,
-                                       tooltips=["not sorted yet", "found at redo surgery", "proposed, not documented"],
-                                       style={"description_width": "17em", "button_width": "9.5em"})
-            for key, c in CAUSES.items()}
-        self.check_button = widgets.Button(description="Check my sort", icon="check",
-                                           tooltip="Score the sort and show the evidence for every cause")
-        self.reset_button = widgets.Button(description="Start again", icon="undo",
-                                           tooltip="Set every cause back to unsorted")
+            key: widgets.ToggleButtons(
+                options=list(BINS),
+                value=UNSORTED,
+                description=c.label,
+                tooltip=c.claim,
+                tooltips=["not sorted yet", "found at redo surgery", "proposed, not documented"],
+                style={"description_width": "17em", "button_width": "9.5em"},
+            )
+            for key, c in CAUSES.items()
+        }
+        self.check_button = widgets.Button(
+            description="Check my sort", icon="check", tooltip="Score the sort and show the evidence for every cause"
+        )
+        self.reset_button = widgets.Button(
+            description="Start again", icon="undo", tooltip="Set every cause back to unsorted"
+        )
         self.check_button.on_click(lambda _b: self.check())
         self.reset_button.on_click(lambda _b: self.reset())
-        super().__init__(list(self.toggles.values()), self._figure, self._alt, self._html, self._fb,
-                         buttons=(widgets.HBox([self.check_button, self.reset_button]),))
+        super().__init__(
+            list(self.toggles.values()),
+            self._figure,
+            self._alt,
+            self._html,
+            self._fb,
+            buttons=(widgets.HBox([self.check_button, self.reset_button]),),
+        )
         self.feedback = self.info
 
     def assignments(self) -> dict[str, str]:
@@ -299,11 +397,12 @@ class CauseSorter(demo.FigureDemo):
 
 def _progress_html(assignments: Mapping[str, str]) -> str:
     n = sum(v != UNSORTED for v in assignments.values())
-    return (f"<p role='status'>{n} of {len(assignments)} causes sorted. Press <i>Check my sort</i> "
-            "for feedback on each one.</p>")
+    return (
+        f"<p role='status'>{n} of {len(assignments)} causes sorted. Press <i>Check my sort</i> "
+        "for feedback on each one.</p>"
+    )
 
 
 def cause_sorter() -> CauseSorter:
     """Lesson 3 demo: sort candidate causes of failure into documented and hypothesis; check against redo series."""
     return CauseSorter()
-

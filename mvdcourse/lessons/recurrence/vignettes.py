@@ -17,6 +17,7 @@ from ... import widgets as demo
 from .causes import CAUSES
 from .common import _fb, render
 
+
 class Event(content.Record):
     kind: Literal["mvd", "free", "spasm", "partial", "lsr", "mri", "redo"]
     label: str
@@ -70,22 +71,31 @@ def grade_vignette(case: str, choice: str | None, fb: factbase.FactBase | None =
     v = VIGNETTES[case]
     fb = _fb(fb)
     if choice is None:
-        return {"status": "unanswered", "html": "<p role='status'>Choose the most likely cause first, then "
-                                                "press <i>Check answer</i>.</p>"}
+        return {
+            "status": "unanswered",
+            "html": "<p role='status'>Choose the most likely cause first, then press <i>Check answer</i>.</p>",
+        }
     if choice not in v.options:
         offered = ", ".join(v.options)
         raise ValueError(f"'{choice}' is not one of the causes offered for case '{case}'; choose one of: {offered}")
     explanation = render(v.explanation, fb)
     answer = CAUSES[v.answer].label
     if choice == v.answer:
-        others = "".join(f"<li><b>{html.escape(CAUSES[k].label)}</b>: {render(v.feedback[k], fb)}</li>"
-                         for k in v.options if k != v.answer)
-        body = (f"<p><b>✔ Right: {html.escape(answer)}.</b> {explanation}</p>"
-                f"<p>Why the other options are less likely:</p><ul>{others}</ul>")
+        others = "".join(
+            f"<li><b>{html.escape(CAUSES[k].label)}</b>: {render(v.feedback[k], fb)}</li>"
+            for k in v.options
+            if k != v.answer
+        )
+        body = (
+            f"<p><b>✔ Right: {html.escape(answer)}.</b> {explanation}</p>"
+            f"<p>Why the other options are less likely:</p><ul>{others}</ul>"
+        )
         status = "correct"
     else:
-        body = (f"<p><b>✘ Not the most likely: {html.escape(CAUSES[choice].label)}.</b> "
-                f"{render(v.feedback[choice], fb)}</p><p>Try another option.</p>")
+        body = (
+            f"<p><b>✘ Not the most likely: {html.escape(CAUSES[choice].label)}.</b> "
+            f"{render(v.feedback[choice], fb)}</p><p>Try another option.</p>"
+        )
         status = "wrong"
     return {"status": status, "answer": v.answer, "html": f"<div role='status'>{body}</div>"}
 
@@ -95,11 +105,13 @@ def case_html(case: str, fb: factbase.FactBase | None = None) -> str:
         raise ValueError(f"unknown case '{case}'; the cases are: {', '.join(VIGNETTES)}")
     fb = _fb(fb)
     v = VIGNETTES[case]
-    return (f"<h4 style='margin:4px 0'>{html.escape(v.title)}</h4>"
-            f"<p><b>Course:</b> {render(v.course, fb)}</p>"
-            f"<p><b>Operative note (first MVD):</b> {render(v.op_note, fb)}</p>"
-            f"<p><b>Imaging:</b> {render(v.imaging, fb)}</p>"
-            "<p>Which cause is the most likely? Choose one and press <i>Check answer</i>.</p>")
+    return (
+        f"<h4 style='margin:4px 0'>{html.escape(v.title)}</h4>"
+        f"<p><b>Course:</b> {render(v.course, fb)}</p>"
+        f"<p><b>Operative note (first MVD):</b> {render(v.op_note, fb)}</p>"
+        f"<p><b>Imaging:</b> {render(v.imaging, fb)}</p>"
+        "<p>Which cause is the most likely? Choose one and press <i>Check answer</i>.</p>"
+    )
 
 
 _PHASE_STYLE = {
@@ -125,18 +137,17 @@ def vignette_figure(case: str, fb: factbase.FactBase | None = None):
     for kind, label in ((e.kind, e.label) for e in v.timeline):
         if kind in _PHASE_STYLE:
             s = _PHASE_STYLE[kind]
-            ax.barh(0, 2.4, left=x, height=0.5, facecolor=s["facecolor"], edgecolor=s["edgecolor"],
-                    hatch=s["hatch"], lw=1.5)
+            ax.barh(
+                0, 2.4, left=x, height=0.5, facecolor=s["facecolor"], edgecolor=s["edgecolor"], hatch=s["hatch"], lw=1.5
+            )
             ax.text(x + 1.2, 0.42, label, ha="center", va="bottom", fontsize=9.5)
             x += 2.4
         else:
             s = _EVENT_STYLE[kind]
-            ax.plot([x + 0.3], [0], linestyle="none", marker=s["marker"], color=s["color"], markersize=13,
-                    zorder=3)
+            ax.plot([x + 0.3], [0], linestyle="none", marker=s["marker"], color=s["color"], markersize=13, zorder=3)
             ax.text(x + 0.3, -0.42, label, ha="center", va="top", fontsize=9.5, color=s["color"])
             x += 0.6
-    ax.annotate("", xy=(x + 0.2, -0.85), xytext=(-0.2, -0.85),
-                arrowprops=dict(arrowstyle="->", lw=1, color="#555555"))
+    ax.annotate("", xy=(x + 0.2, -0.85), xytext=(-0.2, -0.85), arrowprops=dict(arrowstyle="->", lw=1, color="#555555"))
     ax.text(x + 0.2, -0.8, "time (not to scale)", ha="right", va="bottom", fontsize=8, color="#555555")
     ax.set_xlim(-0.3, x + 0.3)
     ax.set_ylim(-0.95, 0.95)
@@ -150,9 +161,11 @@ def vignette_alt(case: str, fb: factbase.FactBase | None = None) -> str:
         raise ValueError(f"unknown case '{case}'; the cases are: {', '.join(VIGNETTES)}")
     v = VIGNETTES[case]
     steps = " → ".join(e.label for e in v.timeline)
-    return (f"Schematic timeline of {v.title}, not to scale: {steps}. Spasm phases are hatched, "
-            "spasm-free phases plain, improving phases dotted; a triangle marks the first MVD, a plus sign the "
-            "lateral spread response, a square imaging and a diamond a re-operation.")
+    return (
+        f"Schematic timeline of {v.title}, not to scale: {steps}. Spasm phases are hatched, "
+        "spasm-free phases plain, improving phases dotted; a triangle marks the first MVD, a plus sign the "
+        "lateral spread response, a square imaging and a diamond a re-operation."
+    )
 
 
 class CaseVignettes(demo.FigureDemo):
@@ -160,21 +173,29 @@ class CaseVignettes(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = _fb(fb)
-        self.case = widgets.Dropdown(options=[(v.title, k) for k, v in VIGNETTES.items()],
-                                     value=next(iter(VIGNETTES)), description="Case:",
-                                     style={"description_width": "initial"},
-                                     layout=widgets.Layout(width="32em"))
-        self.choice = widgets.RadioButtons(options=vignette_options(self.case.value), value=None,
-                                           description="Most likely cause:",
-                                           style={"description_width": "initial"},
-                                           layout=widgets.Layout(width="auto"))
-        self.check_button = widgets.Button(description="Check answer", icon="check",
-                                           tooltip="Show whether the chosen cause is the most likely, and why")
+        self.case = widgets.Dropdown(
+            options=[(v.title, k) for k, v in VIGNETTES.items()],
+            value=next(iter(VIGNETTES)),
+            description="Case:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="32em"),
+        )
+        self.choice = widgets.RadioButtons(
+            options=vignette_options(self.case.value),
+            value=None,
+            description="Most likely cause:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.check_button = widgets.Button(
+            description="Check answer",
+            icon="check",
+            tooltip="Show whether the chosen cause is the most likely, and why",
+        )
         self.feedback = widgets.HTML()
         self.choice.observe(lambda change: self._clear_feedback(), names="value")
         self.check_button.on_click(lambda _b: self.check())
-        extra = (self.choice, self.check_button, self.feedback,
-                 widgets.HTML(demo.disclaimer_html("case exercise")))
+        extra = (self.choice, self.check_button, self.feedback, widgets.HTML(demo.disclaimer_html("case exercise")))
         super().__init__([self.case], vignette_figure, vignette_alt, case_html, self._fb, extra)
         self.details = self.info
 
@@ -197,4 +218,3 @@ class CaseVignettes(demo.FigureDemo):
 def case_vignettes() -> CaseVignettes:
     """Lesson 3 demo: read a case, choose the most likely cause of failure, get the explanation."""
     return CaseVignettes()
-

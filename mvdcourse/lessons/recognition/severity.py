@@ -1,0 +1,133 @@
+"""The severity-grade calculator: turn what you see into an SMC grade, and see what grading can and
+cannot tell you (quality of life by grade, agreement between raters, unverified outcome grades).
+
+The SMC grade's definitions and the HFS-7 scores by grade are from Lee 2012 (verified in its abstract);
+the Cohen-Albert outcome grade is shown flagged, because its definitions were not verified.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ... import facts as factbase
+from ... import style
+from ... import widgets as demo
+from . import content
+
+SPREAD = ("around the eye only", "spread to other facial muscles")
+RELIABILITY_FACTS = ("scale.smc.icc_round1.irr2023", "scale.smc.icc_round2.irr2023")
+NOTE_FACTS = (
+    "scale.smc.definition.lee2012",
+    "scale.smc.correlation.lee2012",
+    "scale.hfs7.items",
+    "scale.hfs7.scoring",
+    "scale.cohen_albert",
+) + RELIABILITY_FACTS
+
+
+def smc_grade(spread: str, tonic_vision: bool, disfiguring: bool) -> str:
+    """The SMC grade (I-IV): the highest criterion the findings meet."""
+    if spread not in SPREAD:
+        raise ValueError(f"spread must be one of: {', '.join(SPREAD)}; not '{spread}'")
+    if disfiguring:
+        return "IV"
+    if tonic_vision:
+        return "III"
+    return "II" if spread == SPREAD[1] else "I"
+
+
+def severity_figure(
+    spread: str = SPREAD[0], tonic_vision: bool = False, disfiguring: bool = False, fb: factbase.FactBase | None = None
+):
+    """HFS-7 score reported for each SMC grade, the computed grade highlighted. Returns ``(fig, data)``."""
+    fb = fb or factbase.default()
+    grade = smc_grade(spread, tonic_vision, disfiguring)
+    grades = list(content.smc_grades().values())
+    fig, ax = style.new_figure(7, 3.6)
+    values = []
+    for i, g in enumerate(grades):
+        v = fb.fact(g.hfs7_fact).value
+        values.append(v)
+        on = g.grade == grade
+        ax.bar(i, v, color=style.OKABE_ITO["blue"] if on else style.GREY, hatch="xx" if on else None, edgecolor="black")
+        ax.text(
+            i,
+            v + 0.4,
+            f"{v:g}" + ("  ◀ these findings" if on else ""),
+            ha="center",
+            fontweight="bold" if on else "normal",
+            fontsize=9,
+        )
+    ax.set_xticks(range(len(grades)), [f"SMC {g.grade}" for g in grades])
+    ax.set_ylim(0, 28)
+    ax.set_ylabel("HFS-7 score reported\n(higher = worse quality of life)")
+    ax.set_title(f"Quality of life by severity grade before MVD {fb.labels(grades[0].hfs7_fact)}", fontsize=10)
+    return fig, {"grade": grade, "hfs7_by_grade": values}
+
+
+def severity_alt(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbase.FactBase | None = None) -> str:
+    fb = fb or factbase.default()
+    grade = smc_grade(spread, tonic_vision, disfiguring)
+    pairs = ", ".join(f"grade {g.grade} {fb.fact(g.hfs7_fact).value:g}" for g in content.smc_grades().values())
+    return (
+        f"Bar chart of the HFS-7 quality-of-life score reported for each SMC severity grade before MVD: "
+        f"{pairs}. The findings entered give SMC grade {grade}, highlighted."
+    )
+
+
+def severity_html(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbase.FactBase | None = None) -> str:
+    fb = fb or factbase.default()
+    grade = smc_grade(spread, tonic_vision, disfiguring)
+    g = next(x for x in content.smc_grades().values() if x.grade == grade)
+    rows = "".join(
+        f"<li>grade {html.escape(x.grade)}: {html.escape(x.description)}</li>"
+        for x in content.cohen_albert_grades().values()
+    )
+    return (
+        f"<p><b>SMC grade {grade}</b>: {html.escape(g.criterion)} {html.escape(fb.labels(g.hfs7_fact))}. "
+        f"Patients at this grade reported an HFS-7 score of {fb.fact(g.hfs7_fact).value:g} "
+        f"({html.escape(fb.fact(g.hfs7_fact).definition.split('(')[-1].rstrip(')'))}). "
+        f"{html.escape(fb.render('{fact:scale.smc.correlation.lee2012}'))}</p>"
+        f"<p><b>How reliable is a grade?</b> Clinicians rating the same videos agreed only moderately: "
+        f"ICC {fb.fact(RELIABILITY_FACTS[0]).value:g} before and {fb.fact(RELIABILITY_FACTS[1]).value:g} "
+        f"after consensus training {html.escape(fb.labels(RELIABILITY_FACTS[0]))}. "
+        "State the scale and who rated it whenever you quote a grade.</p>"
+        f"<p><b>Grading the result after MVD.</b> Many surgical series report outcome with the Cohen-Albert "
+        f"grade <i>(definitions unverified: the course did not find them in a primary source)</i>:</p>"
+        f"<ul>{rows}</ul>"
+        f"<p>Quality of life is measured by the patient, not the clinician: "
+        f"{html.escape(fb.cite('scale.hfs7.items'))}. "
+        f"{html.escape(fb.cite('scale.hfs7.scoring'))}</p>" + demo.disclaimer_html("calculator")
+    )
+
+
+class SeverityCalculator(demo.FigureDemo):
+    """Enter what you see → SMC grade, the quality of life reported at that grade, and the caveats."""
+
+    def __init__(self, fb: factbase.FactBase | None = None):
+        self._fb = fb or factbase.default()
+        self.spread = widgets.ToggleButtons(
+            options=list(SPREAD),
+            value=SPREAD[0],
+            description="Spasm:",
+            style={"description_width": "initial", "button_width": "auto"},
+        )
+        self.tonic = widgets.Checkbox(
+            value=False,
+            description="Frequent tonic spasms that interfere with vision",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.disfiguring = widgets.Checkbox(
+            value=False, description="Disfiguring asymmetry", indent=False, layout=widgets.Layout(width="auto")
+        )
+        super().__init__(
+            [self.spread, self.tonic, self.disfiguring], severity_figure, severity_alt, severity_html, self._fb
+        )
+
+
+def severity_calculator() -> SeverityCalculator:
+    """The severity-grade calculator: findings to SMC grade, quality of life by grade, and the caveats."""
+    return SeverityCalculator()

@@ -80,3 +80,6 @@ def test_demo_class_grades_end_to_end_with_progress_and_export(course, tmp_path,
     assert len(item_rows) == 8 * len(items.load("quiz1").items)   # closed-form and free-text items
     statuses = {r["item_status"] for r in item_rows}
     assert {"correct", "wrong"} <= statuses
+    free = [r for r in item_rows if r["type"] == "free_text"]
+    assert len(free) == 8 and {r["item_status"] for r in free} == {"awaiting_hand_grading"}
+    assert all(r["answer"] and r["points"] == "" and r["objective"] and r["lesson"] == "1" for r in free)

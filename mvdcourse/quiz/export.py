@@ -25,9 +25,9 @@ SCORED = ("graded", "tampered", "timeout", "kernel_died")
 GRADE_COLUMNS = ["assignment", "student_id", "last_name", "first_name", "email", "status", "reason",
                  "raw_score", "late_submission_penalty", "score", "max_score", "needs_manual_grade",
                  "timestamp"]
-ITEM_COLUMNS = ["assignment", "student_id", "item", "type", "lesson", "objective", "answer", "correct_answer", "answer_as_shown", "option_order",
-                "points", "max_points", "graded_by", "item_status"]
-#: item_status values: correct | partial | wrong | format | missing (closed items, from the automatic
+ITEM_COLUMNS = ["assignment", "student_id", "item", "type", "lesson", "objective", "answer", "correct_answer",
+                "answer_as_shown", "option_order", "points", "max_points", "graded_by", "item_status"]
+#: item_status values: correct | partial | wrong | format | missing | id_mismatch (closed items, from the automatic
 #: scoring), hand_graded | awaiting_hand_grading | stale_hand_grade (free text; stale: answer changed).
 FREE_TEXT_STATUSES = ("hand_graded", "awaiting_hand_grading", "stale_hand_grade")
 

@@ -51,6 +51,11 @@ def run(course: Path, port: int = 8888, ip: str = "127.0.0.1", open_browser: boo
                             env=course_mod.nbgrader_env())
     try:
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.wait()   # JupyterLab got the same Ctrl-C and shuts down its kernels
+    except KeyboardInterrupt:   # one Ctrl-C stops it (JupyterLab alone would ask for confirmation)
+        proc.terminate()        # a clean shutdown: JupyterLab stops its kernels
+        try:
+            proc.wait(timeout=30)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            proc.kill()
+        print("JupyterLab stopped.")
         return 0

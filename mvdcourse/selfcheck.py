@@ -4,6 +4,7 @@ Questions live in ``assets/selfchecks/*.yaml`` (one file per lesson), never in n
 may use fact-base placeholders (``{fact:ID}``, ``{value:ID}``, ``{seed:ID}``), so every number they show
 comes from the fact base. These are formative checks, not graded.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,8 +16,8 @@ from typing import Literal
 import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from . import facts as factbase
 from . import content, paths, progress
+from . import facts as factbase
 
 
 class Option(BaseModel):
@@ -32,11 +33,12 @@ class Question(BaseModel):
     prompt: str = Field(min_length=10)
     options: list[Option] = Field(min_length=3, max_length=6)
     level: Literal["application", "recall"] | None = Field(
-        None, description="application: a short case and a decision or interpretation; recall: a fact")
+        None, description="application: a short case and a decision or interpretation; recall: a fact"
+    )
     take_home: str | None = Field(None, min_length=10, description="the one-line bottom line shown once answered")
 
     @model_validator(mode="after")
-    def _one_correct(self) -> "Question":
+    def _one_correct(self) -> Question:
         n = sum(o.correct for o in self.options)
         if n != 1:
             raise ValueError(f"needs exactly one correct option, has {n}")
@@ -47,8 +49,11 @@ class Question(BaseModel):
 
     def texts(self) -> list[str]:
         """All text a student can read in this question (prompt, options, feedback), unrendered."""
-        return ([self.prompt] + [t for o in self.options for t in (o.text, o.feedback)]
-                + ([self.take_home] if self.take_home else []))
+        return (
+            [self.prompt]
+            + [t for o in self.options for t in (o.text, o.feedback)]
+            + ([self.take_home] if self.take_home else [])
+        )
 
 
 def load_file(path: Path, fb: factbase.FactBase | None = None) -> dict[str, Question]:
@@ -91,8 +96,13 @@ class SelfCheck(widgets.VBox):
     self-check is shown again (after a restart, another day) it comes back chosen, with its feedback.
     """
 
-    def __init__(self, question: Question, number: int | None = None,
-                 fb: factbase.FactBase | None = None, rng: random.Random | None = None):
+    def __init__(
+        self,
+        question: Question,
+        number: int | None = None,
+        fb: factbase.FactBase | None = None,
+        rng: random.Random | None = None,
+    ):
         fb = fb or factbase.default()
         self.question = question
         #: ``order[i]`` is the bank index of the option shown at position i
@@ -101,12 +111,19 @@ class SelfCheck(widgets.VBox):
         title = f"Self-check {number}" if number else "Self-check"
         self.prompt = widgets.HTML(f"<p><b>{title}.</b> {html.escape(fb.render(question.prompt))}</p>")
         labels = [f"{chr(65 + i)}. {text}" for i, (text, _) in enumerate(self._options)]
-        self.choice = widgets.RadioButtons(options=labels, value=None, description="Your answer:",
-                                           layout=widgets.Layout(width="auto"),
-                                           style={"description_width": "initial"})
-        self.button = widgets.Button(description="Check answer", button_style="",
-                                     tooltip="Show whether the chosen option is right, and why",
-                                     icon="check")
+        self.choice = widgets.RadioButtons(
+            options=labels,
+            value=None,
+            description="Your answer:",
+            layout=widgets.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
+        self.button = widgets.Button(
+            description="Check answer",
+            button_style="",
+            tooltip="Show whether the chosen option is right, and why",
+            icon="check",
+        )
         self.feedback = widgets.HTML(value="")
         self._fb = fb
         self.button.on_click(lambda _b: self.check())
@@ -140,8 +157,9 @@ class SelfCheck(widgets.VBox):
         index = self.choice.options.index(self.choice.value)
         verdict = self._show(index)
         try:
-            progress.record_answer(self.question.id, self.question.options.index(self._options[index][1]),
-                                   verdict == "correct")
+            progress.record_answer(
+                self.question.id, self.question.options.index(self._options[index][1]), verdict == "correct"
+            )
         except progress.ProgressError as exc:
             self.feedback.value += f"<p role='alert'>{html.escape(str(exc))}</p>"
         return verdict
@@ -153,16 +171,22 @@ class SelfCheck(widgets.VBox):
         why = html.escape(self._fb.render(option.feedback))
         if option.correct:
             rows = []
-            for i, (t, o) in enumerate(self._options):
+            for i, (_text, o) in enumerate(self._options):
                 mark = "✔ correct" if o.correct else "✘ wrong"
                 rows.append(f"<li><b>{chr(65 + i)}</b> ({mark}): {html.escape(self._fb.render(o.feedback))}</li>")
-            bottom = (f"<p><b>Bottom line:</b> {html.escape(self._fb.render(self.question.take_home))}</p>"
-                      if self.question.take_home else "")
-            self.feedback.value = (f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
-                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul>{bottom}{note}</div>")
+            bottom = (
+                f"<p><b>Bottom line:</b> {html.escape(self._fb.render(self.question.take_home))}</p>"
+                if self.question.take_home
+                else ""
+            )
+            self.feedback.value = (
+                f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
+                f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul>{bottom}{note}</div>"
+            )
             return "correct"
-        self.feedback.value = (f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p>"
-                               f"<p>Try another option.</p>{note}</div>")
+        self.feedback.value = (
+            f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p><p>Try another option.</p>{note}</div>"
+        )
         return "wrong"
 
 

@@ -6,6 +6,7 @@ button of the first toggle group) and check that the first figure changed. A scr
 saved to test-artifacts/. The server runs on a free loopback port, on a copy of the lessons, with
 Jupyter's config, data and runtime folders isolated from $HOME.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,18 +30,29 @@ CHROMIUM = "/usr/bin/chromium"
 STUDENT_CONFIG = paths.COURSE_ROOT / "config" / "student"
 TOKEN = "mvd-course-test"
 ARTIFACTS = paths.COURSE_ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-IDLE = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
-        ".some(e => /\\|\\s*Idle/.test(e.textContent))")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\|\\s*Idle/.test(e.textContent))"
 # Code cells are folded (source hidden), so their prompts are not on screen: ask the notebook model.
-ALL_RUN = ("() => { const nb = window.jupyterapp.shell.currentWidget?.content; if (!nb?.model) return false;"
-           " const cells = [...nb.model.cells].filter(c => c.type === 'code');"
-           " return cells.length > 0 && cells.every(c => c.executionCount !== null && c.executionCount > 0)"
-           " && ![...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')]"
-           ".some(e => e.textContent.includes('*')); }")
-FIRST_FIGURE = ("() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
-                " return i ? i.getAttribute('src') : null; }")
+ALL_RUN = (
+    "() => { const nb = window.jupyterapp.shell.currentWidget?.content; if (!nb?.model) return false;"
+    " const cells = [...nb.model.cells].filter(c => c.type === 'code');"
+    " return cells.length > 0 && cells.every(c => c.executionCount !== null && c.executionCount > 0)"
+    " && ![...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')]"
+    ".some(e => e.textContent.includes('*')); }"
+)
+FIRST_FIGURE = (
+    "() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
+    " return i ? i.getAttribute('src') : null; }"
+)
 
 pytestmark = pytest.mark.browser
 
@@ -67,16 +79,26 @@ def start_lab(home, root, command=None, student=False):
     labconfig = home / "jupyter_config_dir" / "labconfig"
     labconfig.mkdir(parents=True, exist_ok=True)
     (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
     port = free_port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}",
-           "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={TOKEN}",
+        "--LabApp.expose_app_in_browser=True",
+        "--ServerApp.open_browser=False",
+    ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     if command is not None:
         cmd = command(port)
-    log = open(home / "server.log", "w")
+    log = open(home / "server.log", "w")  # noqa: SIM115 — closed when the server stops
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -110,6 +132,7 @@ def need_chromium():
 def write_low_contrast_fixture(path):
     """A notebook whose last cell, far below the fold, holds grey-on-white text (contrast about 1.4:1)."""
     import nbformat
+
     cells = [nbformat.v4.new_markdown_cell("# Audit fixture")]
     cells += [nbformat.v4.new_markdown_cell(f"Paragraph {i} of ordinary, readable text.") for i in range(40)]
     cells.append(nbformat.v4.new_markdown_cell('<p><span style="color:#dddddd">Planted low-contrast text</span></p>'))
@@ -129,8 +152,9 @@ def assert_accessible(page, when):
     content = [v for v in found if v["content"]]
     assert content == [], f"{when}: accessibility violations in course content:\n{a11y.describe(content)}"
     new = a11y.check_against_baseline(found)
-    assert new == [], (f"{when}: JupyterLab violations not in tests/a11y_baseline.json: {new}\n"
-                       + a11y.describe([v for v in found if f"{v['rule']} @ {v['where']}" in new]))
+    assert new == [], f"{when}: JupyterLab violations not in tests/a11y_baseline.json: {new}\n" + a11y.describe(
+        [v for v in found if f"{v['rule']} @ {v['where']}" in new]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +173,7 @@ def course_lab(tmp_path_factory):
     quiz1 generated (as an instructor has it on a server)."""
     need_chromium()
     from mvdcourse.quiz import course as course_mod
+
     home = tmp_path_factory.mktemp("instructor")
     course = home / "course"
     course.mkdir()
@@ -158,14 +183,24 @@ def course_lab(tmp_path_factory):
     course_mod.generate(course, "quiz1")
 
     def instructor_launch(port):
-        return [sys.executable, "-m", "mvdcourse.cli", "lab", f"--port={port}", f"--token={TOKEN}",
-                "--", "--LabApp.expose_app_in_browser=True"]
+        return [
+            sys.executable,
+            "-m",
+            "mvdcourse.cli",
+            "lab",
+            f"--port={port}",
+            f"--token={TOKEN}",
+            "--",
+            "--LabApp.expose_app_in_browser=True",
+        ]
+
     yield from start_lab(home, course, instructor_launch)
 
 
 @pytest.fixture(scope="module")
 def browser(lab):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -258,7 +293,7 @@ def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, 
     page.wait_for_function(IDLE, timeout=60_000)
     errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
     texts = [errors.nth(i).text_content().strip() for i in range(errors.count())]  # hidden cells too
-    assert len(texts) == 9, texts                      # the nine closed questions, the last one included
+    assert len(texts) == 9, texts  # the nine closed questions, the last one included
     assert texts[0] == 'Format problem: q1 has no answer yet; write e.g. q1 = "A".'
     assert all(t.startswith("Format problem:") and t.count("\n") == 0 for t in texts), texts
     assert page.locator(".jp-Notebook .jp-OutputArea-output:has-text('Traceback')").count() == 0
@@ -272,10 +307,11 @@ def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, 
 
 
 def test_instructor_launch_opens_formgrader_listing_every_assignment(course_lab, page):
-    page.goto(f"{course_lab}/?token={TOKEN}")       # the launch's default page is the formgrader
+    page.goto(f"{course_lab}/?token={TOKEN}")  # the launch's default page is the formgrader
     page.wait_for_selector("td:has-text('quiz1')", timeout=60_000)
     assert "/formgrader" in page.url
     from mvdcourse.quiz import items
+
     for name in items.all_assignments():
         assert page.locator(f"td:has-text('{name}')").count() >= 1, name
     assert page.locator("text=No data available in table").count() == 0
@@ -300,7 +336,9 @@ def test_self_check_answer_survives_a_kernel_restart(lab, page):
     check.locator("p:has-text('Not quite'), p:has-text('Correct')").first.wait_for(timeout=30_000)
     verdict = "Not quite" if "Not quite (C)" in check.text_content() else "Correct"
 
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-kernel'); }")  # resolves only after the dialog
+    page.evaluate(
+        "() => { window.jupyterapp.commands.execute('notebook:restart-kernel'); }"
+    )  # resolves only after the dialog
     page.locator(".jp-Dialog .jp-mod-accept").click()
     page.wait_for_function(IDLE, timeout=60_000)
     run_all(page)
@@ -314,13 +352,17 @@ def test_self_check_answer_survives_a_kernel_restart(lab, page):
 
 
 def _figure_srcs(page) -> list:
-    return page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
-                         ".map(i => i.getAttribute('src'))")
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
+        ".map(i => i.getAttribute('src'))"
+    )
 
 
 def _figure_alts(page) -> list:
-    return page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
-                         ".map(i => i.getAttribute('alt'))")
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
+        ".map(i => i.getAttribute('alt'))"
+    )
 
 
 def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
@@ -345,26 +387,36 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "00_face_frame_a.png"))
     play.click()
-    page.wait_for_function("(a) => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
-                           " return i && i.getAttribute('alt') !== a && !/frame 1 of 12/.test(i.getAttribute('alt')); }",
-                           arg=first_alt, timeout=30_000)
+    page.wait_for_function(
+        "(a) => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
+        " return i && i.getAttribute('alt') !== a && !/frame 1 of 12/.test(i.getAttribute('alt')); }",
+        arg=first_alt,
+        timeout=30_000,
+    )
     second_alt = _figure_alts(page)[0]
     # keep playing until the frame with the other Babinski sign (eye shut, eyebrow raised) is on screen
-    page.wait_for_function("() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
-                           " return i && /eyebrow raised, eye shut/.test(i.getAttribute('alt')); }", timeout=30_000)
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
+        " return i && /eyebrow raised, eye shut/.test(i.getAttribute('alt')); }",
+        timeout=30_000,
+    )
     page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "00_face_frame_b.png"))
     third_alt = _figure_alts(page)[0]
     assert len({first_alt, second_alt, third_alt}) == 3, "the clip did not advance frame by frame"
-    page.get_by_role("button", name="Pause clip").first.click()   # pause
+    page.get_by_role("button", name="Pause clip").first.click()  # pause
 
     # 2. Which is it: a new case redraws; an answer gets reasoning
     before = _figure_srcs(page)[1]
     dropdown = page.locator(".jp-Notebook .widget-dropdown select").first
     dropdown.scroll_into_view_if_needed()
     dropdown.select_option(label="Case C")
-    page.wait_for_function("(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][1]"
-                           ".getAttribute('src') !== b", arg=before, timeout=30_000)
+    page.wait_for_function(
+        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][1]"
+        ".getAttribute('src') !== b",
+        arg=before,
+        timeout=30_000,
+    )
     exercise = page.locator(".jp-Notebook .widget-vbox:has(> .widget-dropdown)").first
     exercise.get_by_role("radio", name="Typical hemifacial spasm", exact=True).check()
     exercise.locator("button:has-text('Check answer')").click()
@@ -376,8 +428,12 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     button = page.locator(".jp-Notebook .widget-toggle-buttons button:has-text('Root exit point')").first
     button.scroll_into_view_if_needed()
     button.click()
-    page.wait_for_function("(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][2]"
-                           ".getAttribute('src') !== b", arg=before, timeout=30_000)
+    page.wait_for_function(
+        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][2]"
+        ".getAttribute('src') !== b",
+        arg=before,
+        timeout=30_000,
+    )
     assert "Root exit point (RExP) is highlighted" in _figure_alts(page)[2]
 
     # 4. Severity calculator: tick a finding, the grade changes
@@ -385,8 +441,12 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     box = page.locator(".jp-Notebook .widget-checkbox:has-text('Disfiguring asymmetry') input").first
     box.scroll_into_view_if_needed()
     box.check()
-    page.wait_for_function("(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][3]"
-                           ".getAttribute('src') !== b", arg=before, timeout=30_000)
+    page.wait_for_function(
+        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][3]"
+        ".getAttribute('src') !== b",
+        arg=before,
+        timeout=30_000,
+    )
     assert "SMC grade IV, highlighted" in _figure_alts(page)[3]
     page.screenshot(path=str(ARTIFACTS / "00_severity.png"))
     assert page.errors == [], page.errors

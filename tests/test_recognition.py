@@ -176,10 +176,10 @@ def test_play_clip_steps_through_the_frames_until_paused(monkeypatch):
         seen.add(player.frame.value)
         time.sleep(0.005)
     player.play.value = False
-    assert {face.N_FRAMES, 1} <= seen, seen            # reached the last frame, then wrapped to the first
+    assert {face.N_FRAMES, 1} <= seen, seen  # reached the last frame, then wrapped to the first
     assert player.play.description == "Play clip"
     player._player.join(timeout=20)
     stopped = player.frame.value
     time.sleep(0.1)
-    assert player.frame.value == stopped              # paused: no further frames
-    assert player.frame.description == "Frame:"       # a named slider (accessible name)
+    assert player.frame.value == stopped  # paused: no further frames
+    assert player.frame.description == "Frame:"  # a named slider (accessible name)

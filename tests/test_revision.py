@@ -422,8 +422,8 @@ def test_planner_compares_injections_with_a_redo_not_a_first_mvd(fb):
     plan = revision.plan_schedule(revision.EXAMPLES["Every ~3 months"], fb)
     text = revision.planner_text(plan, fb)
     assert fb.cite("redo.complete_range") in text and fb.cite("redo.perm_facial.samsung_redo") in text
-    assert fb.cite("redo.none.almutawa2024") in text            # the redo's failure beside its relief
-    assert "values question" in text and "antibodies" in text   # a values exercise, with the interval's reason
+    assert fb.cite("redo.none.almutawa2024") in text  # the redo's failure beside its relief
+    assert "values question" in text and "antibodies" in text  # a values exercise, with the interval's reason
     assert fb.text("first_mvd.complete_relief_range") not in text
     fig, data = revision.planner_figure(plan, fb)
     assert revision.ONE_REDO in [t.get_text() for t in fig.axes[1].get_yticklabels()]

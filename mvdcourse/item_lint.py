@@ -135,7 +135,8 @@ def lint_item(e: Entry) -> list[Problem]:
         bad("numeric-recall", "a numeric item must be a calculation or the reading of a figure the item "
                               "shows (level: application), not recall of one paper's number")
     lead = e.lead_in if e.kind != "selfcheck" else _question_sentence(e.stem)
-    for m in NEGATIVE.finditer(lead):
+    # a free-text task's instructions ("do not recommend one") are not a negatively worded question
+    for m in (NEGATIVE.finditer(lead) if e.kind != "free_text" else ()):
         if m.group(2):
             bad("negative-lead-in", f"negative word '{m.group(2)}' in the question: avoid it, or write it "
                                     "as bold capitals (**NOT**)")

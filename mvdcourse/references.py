@@ -80,8 +80,11 @@ class ReferenceList:
         items = []
         for r in self.refs:
             link = r.link()
-            tail = (
-                f' <a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(link)}</a>' if link else ""
+            tail = (  # underlined: a link is not told apart by colour alone
+                f' <a href="{html.escape(link)}" target="_blank" rel="noopener" style="text-decoration: underline">'
+                f"{html.escape(link)}</a>"
+                if link
+                else ""
             )
             flag = " <i>(bibliographic details unverified)</i>" if r.unverified else ""
             items.append(f"<li><b>[{html.escape(r.label)}]</b> {html.escape(r.citation())}{tail}{flag}</li>")

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import facts as factbase
-from . import content, paths
+from . import content, paths, progress
 
 
 class Option(BaseModel):
@@ -70,11 +70,25 @@ def bank() -> dict[str, Question]:
     return questions
 
 
+#: ipywidgets gives each radio label a fixed one-line height, so a wrapped option printed over the next one
+#: (hiding its radio button) in a narrow notebook; let labels wrap and grow, and show a clear focus ring.
+SELFCHECK_CSS = """<style>
+.mvd-selfcheck .widget-radio-box label { display: flex; align-items: flex-start; height: auto; white-space: normal;
+  line-height: 1.35; padding: 2px 0; }
+.mvd-selfcheck .widget-radio-box input { order: -1; float: none; flex: none; margin-top: 0.15em; }
+.mvd-selfcheck .widget-radio { flex-wrap: wrap; }
+.mvd-selfcheck input:focus-visible, .mvd-selfcheck button:focus-visible { outline: 3px solid #b35900;
+  outline-offset: 2px; }
+</style>"""
+
+
 class SelfCheck(widgets.VBox):
     """One multiple-choice self-check with per-option feedback. ``check()`` is what the button does.
 
     The options are shuffled every time the widget is made (``rng`` fixes the order in tests), so the
     position of the right answer carries no information; letters and feedback follow the shown order.
+    A checked answer is kept in the student's progress file (:mod:`mvdcourse.progress`); when the
+    self-check is shown again (after a restart, another day) it comes back chosen, with its feedback.
     """
 
     def __init__(self, question: Question, number: int | None = None,
@@ -96,7 +110,18 @@ class SelfCheck(widgets.VBox):
         self.feedback = widgets.HTML(value="")
         self._fb = fb
         self.button.on_click(lambda _b: self.check())
-        super().__init__([self.prompt, self.choice, self.button, self.feedback])
+        super().__init__([widgets.HTML(SELFCHECK_CSS), self.prompt, self.choice, self.button, self.feedback])
+        self.add_class("mvd-selfcheck")
+        self._restore()
+
+    def _restore(self) -> None:
+        saved = progress.answer(self.question.id)
+        if not saved or not 0 <= saved.get("choice", -1) < len(self.question.options):
+            return
+        kept = self.question.options[saved["choice"]]
+        index = next(i for i, (_, o) in enumerate(self._options) if o == kept)
+        self.choice.value = self.choice.options[index]
+        self._show(index, note="<p><i>Your saved answer from an earlier session.</i></p>")
 
     def letter_of(self, bank_index: int) -> str:
         """The letter under which the bank's option ``bank_index`` is shown in this rendering."""
@@ -113,6 +138,16 @@ class SelfCheck(widgets.VBox):
             self.feedback.value = "<p role='status'>Choose an option first, then press <i>Check answer</i>.</p>"
             return "unanswered"
         index = self.choice.options.index(self.choice.value)
+        verdict = self._show(index)
+        try:
+            progress.record_answer(self.question.id, self.question.options.index(self._options[index][1]),
+                                   verdict == "correct")
+        except progress.ProgressError as exc:
+            self.feedback.value += f"<p role='alert'>{html.escape(str(exc))}</p>"
+        return verdict
+
+    def _show(self, index: int, note: str = "") -> str:
+        """Show the feedback for the option shown at ``index``; returns the verdict."""
         text, option = self._options[index]
         letter = chr(65 + index)
         why = html.escape(self._fb.render(option.feedback))
@@ -124,10 +159,10 @@ class SelfCheck(widgets.VBox):
             bottom = (f"<p><b>Bottom line:</b> {html.escape(self._fb.render(self.question.take_home))}</p>"
                       if self.question.take_home else "")
             self.feedback.value = (f"<div role='status'><p><b>✔ Correct ({letter}).</b> {why}</p>"
-                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul>{bottom}</div>")
+                                   f"<p>Why each option is right or wrong:</p><ul>{''.join(rows)}</ul>{bottom}{note}</div>")
             return "correct"
         self.feedback.value = (f"<div role='status'><p><b>✘ Not quite ({letter}).</b> {why}</p>"
-                               "<p>Try another option.</p></div>")
+                               f"<p>Try another option.</p>{note}</div>")
         return "wrong"
 
 

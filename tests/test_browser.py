@@ -22,19 +22,23 @@ import pytest
 
 from mvdcourse import paths
 
+from . import a11y
 from .conftest import LESSON_NOTEBOOKS
 
 CHROMIUM = "/usr/bin/chromium"
+STUDENT_CONFIG = paths.COURSE_ROOT / "config" / "student"
 TOKEN = "mvd-course-test"
 ARTIFACTS = paths.COURSE_ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 IDLE = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
         ".some(e => /\\|\\s*Idle/.test(e.textContent))")
-ALL_RUN = ("() => { const p = [...document.querySelectorAll('.jp-Notebook .jp-Cell .jp-InputPrompt')];"
-           " return p.length > 0 && p.every(e => !e.textContent.includes('*'))"
-           " && [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
-           ".every(e => /\\[\\d+\\]/.test(e.textContent)); }")
+# Code cells are folded (source hidden), so their prompts are not on screen: ask the notebook model.
+ALL_RUN = ("() => { const nb = window.jupyterapp.shell.currentWidget?.content; if (!nb?.model) return false;"
+           " const cells = [...nb.model.cells].filter(c => c.type === 'code');"
+           " return cells.length > 0 && cells.every(c => c.executionCount !== null && c.executionCount > 0)"
+           " && ![...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')]"
+           ".some(e => e.textContent.includes('*')); }")
 FIRST_FIGURE = ("() => { const i = document.querySelector('.jp-Notebook .widget-html-content img[alt]');"
                 " return i ? i.getAttribute('src') : null; }")
 
@@ -47,12 +51,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(home, root, command=None):
+def start_lab(home, root, command=None, student=False):
     """Start JupyterLab on ``root`` (or run ``command(port)`` there) with Jupyter's folders under ``home``;
-    yields its base URL."""
+    yields its base URL. ``student``: launched as ``make start`` does, with config/student on
+    JUPYTER_CONFIG_PATH."""
     env = dict(os.environ)
     for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
         env[var] = str(home / var.lower())
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    if student:
+        env["JUPYTER_CONFIG_PATH"] = str(STUDENT_CONFIG)
     env["MVDCOURSE_ROOT"] = str(paths.COURSE_ROOT)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     # JupyterLab's news pop-up would cover the page: disable it in the isolated config.
@@ -99,13 +107,40 @@ def need_chromium():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (`apt-get install chromium`)")
 
 
+def write_low_contrast_fixture(path):
+    """A notebook whose last cell, far below the fold, holds grey-on-white text (contrast about 1.4:1)."""
+    import nbformat
+    cells = [nbformat.v4.new_markdown_cell("# Audit fixture")]
+    cells += [nbformat.v4.new_markdown_cell(f"Paragraph {i} of ordinary, readable text.") for i in range(40)]
+    cells.append(nbformat.v4.new_markdown_cell('<p><span style="color:#dddddd">Planted low-contrast text</span></p>'))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+
+
+def open_notebook(page, url):
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+
+
+def assert_accessible(page, when):
+    """0 violations in course content; JupyterLab's own only those in the checked-in baseline."""
+    found = a11y.audit(page)
+    content = [v for v in found if v["content"]]
+    assert content == [], f"{when}: accessibility violations in course content:\n{a11y.describe(content)}"
+    new = a11y.check_against_baseline(found)
+    assert new == [], (f"{when}: JupyterLab violations not in tests/a11y_baseline.json: {new}\n"
+                       + a11y.describe([v for v in found if f"{v['rule']} @ {v['where']}" in new]))
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     need_chromium()
     home = tmp_path_factory.mktemp("jupyter")
     work = home / "course"
     shutil.copytree(paths.LESSONS, work / "lessons", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    yield from start_lab(home, work)
+    write_low_contrast_fixture(work / "fixtures" / "low_contrast.ipynb")
+    yield from start_lab(home, work, student=True)
 
 
 @pytest.fixture(scope="module")
@@ -149,23 +184,30 @@ def page(browser):
 
 
 def move_one_control(page) -> str:
-    slider = page.locator(".jp-Notebook .widget-slider .noUi-handle").first
-    if slider.count():
+    slider = page.locator(".jp-Notebook .mvd-slider input[type=range]").first
+    if slider.count():  # by keyboard alone: focus it, press an arrow key
         slider.scroll_into_view_if_needed()
-        slider.click()
+        slider.focus()
         page.keyboard.press("ArrowRight")
-        return "slider"
+        return "slider (keyboard)"
     button = page.locator(".jp-Notebook .widget-toggle-buttons button").nth(1)
     button.scroll_into_view_if_needed()
     button.click()
     return "toggle button"
 
 
-@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+# Known and not yet fixed (issue 17): Lesson 0's face player uses ipywidgets' Play (icon-only buttons, no
+# accessible name) and an IntSlider (unnamed handle). strict: the test fails once they are fixed, to drop this.
+FACE_PLAYER_UNNAMED = pytest.mark.xfail(
+    strict=True, reason="Lesson 0 face player: ipywidgets Play buttons and frame slider have no accessible name")
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=FACE_PLAYER_UNNAMED) if p.stem == "00_recognising_hfs" else p
+                                  for p in LESSON_NOTEBOOKS], ids=lambda p: p.stem)
 def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
-    page.goto(f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(IDLE, timeout=60_000)
+    open_notebook(page, f"{lab}/lab/tree/lessons/{path.name}?reset&token={TOKEN}")
+    page.wait_for_timeout(500)
+    assert page.locator(".jp-mod-current.jp-mod-dirty").count() == 0, "opening the lesson marked it modified"
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     page.wait_for_function(IDLE, timeout=60_000)
@@ -178,6 +220,7 @@ def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     assert images.count() >= 1
     alts = [images.nth(i).get_attribute("alt") for i in range(images.count())]
     assert all(a and len(a) > 20 for a in alts), alts
+    assert_accessible(page, "after Run All")
 
     before = page.evaluate(FIRST_FIGURE)
     assert before, "the first demo shows a figure"
@@ -188,7 +231,27 @@ def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     page.locator(".jp-Notebook .widget-html-content img[alt]").first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
     assert page.evaluate(FIRST_FIGURE) != before, f"moving a {moved} did not redraw the figure"
+    assert_accessible(page, f"after moving a {moved}")
     assert page.errors == [], page.errors
+
+
+def test_audit_catches_planted_low_contrast_text(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/fixtures/low_contrast.ipynb?reset&token={TOKEN}")
+    found = [v for v in a11y.audit(page) if v["content"]]
+    assert [v["rule"] for v in found] == ["color-contrast"], a11y.describe(found)
+    assert "Planted low-contrast text" in found[0]["html"]
+
+
+def test_student_launch_has_no_instructor_tools(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/lessons/{LESSON_NOTEBOOKS[0].name}?reset&token={TOKEN}")
+    menus = page.locator(".lm-MenuBar-itemLabel").all_text_contents()
+    assert "Run" in menus and "Nbgrader" not in menus, menus
+    assert page.locator("[title*='Create Assignment'], #create_assignment_widget").count() == 0
+    page.keyboard.press("Control+Shift+C")
+    page.keyboard.type("formgrader")
+    page.wait_for_timeout(300)
+    assert page.locator(".lm-CommandPalette-item:visible").count() == 0, "the command palette offers the formgrader"
+    assert page.request.get(f"{lab}/formgrader?token={TOKEN}").status == 404
 
 
 def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, page):
@@ -211,6 +274,7 @@ def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, 
     rendered = page.locator(".jp-Notebook .jp-MarkdownOutput")
     assert rendered.filter(has_text="Double-click this cell to type your answer here").count() == 1
     assert rendered.filter(has_text="double-click it (or select it and press Enter) to edit it").count() == 1
+    assert_accessible(page, "released quiz after Run All")
     page.screenshot(path=str(ARTIFACTS / "quiz1_release.png"))
 
 
@@ -222,6 +286,37 @@ def test_instructor_launch_opens_formgrader_listing_every_assignment(course_lab,
         assert page.locator(f"td:has-text('{name}')").count() >= 1, name
     assert page.locator("text=No data available in table").count() == 0
     page.screenshot(path=str(ARTIFACTS / "formgrader.png"))
+
+
+SELF_CHECK = ".jp-Notebook .widget-vbox:has(> .widget-radio):has(> button:has-text('Check answer'))"
+
+
+def run_all(page):
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def test_self_check_answer_survives_a_kernel_restart(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/lessons/01_hfs_and_mvd.ipynb?reset&token={TOKEN}")
+    run_all(page)
+    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+    check = page.locator(SELF_CHECK).first
+    chosen = check.locator(".widget-radio-box label").nth(2).text_content().split(". ", 1)[1]
+    check.locator("input[type=radio]").nth(2).check()
+    check.locator("button:has-text('Check answer')").click()
+    check.locator("p:has-text('Not quite'), p:has-text('Correct')").first.wait_for(timeout=30_000)
+    verdict = "Not quite" if "Not quite (C)" in check.text_content() else "Correct"
+
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-kernel'); }")  # resolves only after the dialog
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_function(IDLE, timeout=60_000)
+    run_all(page)
+    page.wait_for_selector(".jp-Notebook >> text=Your saved answer from an earlier session", timeout=120_000)
+    check = page.locator(SELF_CHECK).first
+    # options are shown in a new order each time: the same option comes back chosen, under any letter
+    picked = check.locator(".widget-radio-box label:has(input:checked)")
+    assert picked.count() == 1 and picked.text_content().split(". ", 1)[1] == chosen
+    assert verdict in check.text_content()
+    page.screenshot(path=str(ARTIFACTS / "selfcheck_after_restart.png"))
 
 
 def _figure_srcs(page) -> list:
@@ -301,3 +396,26 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     assert "SMC grade IV, highlighted" in _figure_alts(page)[3]
     page.screenshot(path=str(ARTIFACTS / "00_severity.png"))
     assert page.errors == [], page.errors
+
+
+# Option rows that overlap, or whose text spills out of its row: a wrapped option printed over the next.
+OVERLAPPING_OPTIONS = """() => { let n = 0;
+  for (const box of document.querySelectorAll('.jp-Notebook .mvd-selfcheck .widget-radio-box')) {
+    const labels = [...box.querySelectorAll('label')], r = labels.map(l => l.getBoundingClientRect());
+    for (let i = 1; i < r.length; i++) if (r[i].top < r[i - 1].bottom - 1) n++;
+    for (const l of labels) if (l.scrollHeight > l.clientHeight + 1) n++; }  // text spilling out of its row
+  return n; }"""
+
+
+def test_self_check_options_wrap_without_overlap_from_700_to_1600_px(lab, page):
+    open_notebook(page, f"{lab}/lab/tree/lessons/04_revision.ipynb?reset&token={TOKEN}")
+    run_all(page)
+    page.wait_for_function(ALL_RUN, timeout=180_000, polling=500)
+    checks = page.locator(".jp-Notebook .mvd-selfcheck")
+    assert checks.count() >= 5
+    for width in (700, 1100, 1600):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_timeout(500)
+        assert page.evaluate(OVERLAPPING_OPTIONS) == 0, f"self-check options overlap at {width} px"
+        checks.nth(1).scroll_into_view_if_needed()
+        checks.nth(1).screenshot(path=str(ARTIFACTS / f"selfcheck_{width}px.png"))

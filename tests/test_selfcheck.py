@@ -1,4 +1,5 @@
 """Self-checks give per-option feedback; the question bank is validated."""
+
 from __future__ import annotations
 
 import html

@@ -9,6 +9,7 @@ exchange folder from the course config created if missing, and opens on the form
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,10 @@ def prepare_exchange(course: Path) -> Path:
     return root
 
 
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(
     course: Path,
     port: int = 8888,
@@ -75,6 +80,8 @@ def run(
     proc = subprocess.Popen(
         command(course, port, ip, open_browser, token, extra), cwd=course, env=course_mod.nbgrader_env()
     )
+    # A `kill` (SIGTERM, as from a service manager or a test) stops JupyterLab too, never leaving it orphaned.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         return proc.wait()
     except KeyboardInterrupt:  # one Ctrl-C stops it (JupyterLab alone would ask for confirmation)

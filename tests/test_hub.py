@@ -25,18 +25,8 @@ from mvdcourse import paths
 from mvdcourse.quiz import items as itembank
 
 from . import hubkit
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
-ARTIFACTS = paths.COURSE_ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 COURSE, QUIZ = "mvd-course", "quiz1"
 INSTRUCTOR = "mvdtest-inst"
 STUDENTS = [f"mvdtest-s{n}" for n in range(1, 6)]

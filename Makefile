@@ -39,7 +39,11 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/jupyter labextension disable "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1 || true
 	touch $(STAMP)
 
+# The student's launch: config/student hides nbgrader's instructor tools (formgrader, Create Assignment).
+STUDENT_CONFIG := $(abspath config/student)
+
 start: $(STAMP)
+	JUPYTER_CONFIG_PATH=$(STUDENT_CONFIG)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)) \
 	$(BIN)/jupyter lab --notebook-dir=. --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/lessons/00_recognising_hfs.ipynb
 
@@ -54,7 +58,10 @@ system-packages:
 	@sh tools/system-packages.sh
 
 # MVDCOURSE_NO_SKIPS=1: a skipped test is a failure (tests/conftest.py); the suite runs whole or not at all.
-# axe-core (package.json) for the report's accessibility audit in Chromium.
+site: $(STAMP)
+	$(BIN)/python -m mvdcourse.site --out _site
+
+# axe-core (package.json) for the accessibility audits in Chromium (lessons, quiz, site, report).
 AXE := node_modules/axe-core/axe.min.js
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -103,6 +110,7 @@ bench-report: $(STAMP)
 
 strip: $(STAMP)
 	$(BIN)/nbstripout --keep-id lessons/*.ipynb
+	$(BIN)/python tools/format_lessons.py lessons/[0-9][0-9]_*.ipynb
 
 lock: $(STAMP)
 	{ echo "# Full pinned set (pip constraints) resolved on Python 3.11 from requirements.txt; regenerate with 'make lock'."; \

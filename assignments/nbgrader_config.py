@@ -1,9 +1,16 @@
 """nbgrader configuration for the mvd-course quizzes (run nbgrader commands from this folder)."""
+
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
 from mvdcourse.quiz.feedback import FEEDBACK_PREPROCESSORS
 from mvdcourse.quiz.noise import KERNEL_QUIET_ARGS, silence_known_warnings
@@ -26,8 +33,14 @@ c.OverwriteCells.add_missing_cells = True
 # Closed-form items are scored from answer literals against the key in items/, outside the kernel.
 c.GradeClosedForm.items_dir = os.path.join(HERE, "items")
 c.Autograde.autograde_preprocessors = [
-    Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    GradeClosedForm, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    Execute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    GradeClosedForm,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
 ]
 
 # Feedback is rendered from autograded notebooks, where nbgrader restores the mark scheme into task cells

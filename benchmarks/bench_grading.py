@@ -8,9 +8,11 @@ with the same scoring; plain nbgrader runs the notebooks with its own Execute st
 
 Usage: python benchmarks/bench_grading.py [--students 100] [--assignment quiz1]
 """
+
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import shutil
 import sys
@@ -58,18 +60,25 @@ def main() -> None:
 
         ours = copy_course(base, Path(tmp) / "ours")
         t0 = time.monotonic()
-        out = batch.grade(ours, a, stream=open(os.devnull, "w"))
+        out = batch.grade(ours, a, stream=io.StringIO())
         t_ours = time.monotonic() - t0
         graded_ours = sum(o["status"] == "graded" for o in out.values())
 
-        rows = [("plain nbgrader autograde (sequential, no sandbox)", t_plain, graded_plain),
-                (f"mvdcourse grade (bubblewrap sandbox, {os.cpu_count()} workers)", t_ours, graded_ours)]
+        rows = [
+            ("plain nbgrader autograde (sequential, no sandbox)", t_plain, graded_plain),
+            (f"mvdcourse grade (bubblewrap sandbox, {os.cpu_count()} workers)", t_ours, graded_ours),
+        ]
         if args.single_worker:
             one = copy_course(base, Path(tmp) / "one")
             t0 = time.monotonic()
-            out1 = batch.grade(one, a, workers=1, stream=open(os.devnull, "w"))
-            rows.append(("mvdcourse grade (bubblewrap sandbox, 1 worker)", time.monotonic() - t0,
-                         sum(o["status"] == "graded" for o in out1.values())))
+            out1 = batch.grade(one, a, workers=1, stream=io.StringIO())
+            rows.append(
+                (
+                    "mvdcourse grade (bubblewrap sandbox, 1 worker)",
+                    time.monotonic() - t0,
+                    sum(o["status"] == "graded" for o in out1.values()),
+                )
+            )
         print(f"{'run':<58}{'wall':>9}{'graded':>8}{'per min':>9}")
         for name, t, g in rows:
             print(f"{name:<58}{t:>8.1f}s{g:>8}{g / t * 60:>9.1f}")

@@ -16,6 +16,7 @@ memory (hub + proxy + culler), each student's server memory (median, max), one l
 
 Usage: python benchmarks/bench_hub.py [--students 50]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,9 +76,11 @@ def answer(client, student: str, bank, n: int) -> None:
 
 def lesson_kernel_peak(site, student: str) -> int:
     """Execute Lesson 1 headless as a student; the peak RSS of its kernel (bytes)."""
-    script = ("cp lessons/01_hfs_and_mvd.ipynb /tmp/bench-$USER.ipynb && "
-              "jupyter nbconvert --to notebook --execute --output /tmp/bench-$USER-out.ipynb "
-              "/tmp/bench-$USER.ipynb >/dev/null 2>&1; rm -f /tmp/bench-$USER*.ipynb")
+    script = (
+        "cp lessons/01_hfs_and_mvd.ipynb /tmp/bench-$USER.ipynb && "
+        "jupyter nbconvert --to notebook --execute --output /tmp/bench-$USER-out.ipynb "
+        "/tmp/bench-$USER.ipynb >/dev/null 2>&1; rm -f /tmp/bench-$USER*.ipynb"
+    )
     peak, done = 0, threading.Event()
 
     def watch():
@@ -104,8 +107,9 @@ def main() -> int:
     args = ap.parse_args()
     students = [f"mvdbench-s{n:03d}" for n in range(1, args.students + 1)]
     instructors = ["mvdbench-inst-a", "mvdbench-inst-b"]
-    users = ([{"username": u, "role": "instructor", "password": ""} for u in instructors]
-             + [{"username": u, "role": "student", "password": ""} for u in students])
+    users = [{"username": u, "role": "instructor", "password": ""} for u in instructors] + [
+        {"username": u, "role": "student", "password": ""} for u in students
+    ]
     bank = itembank.load(ROOT / "assignments" / "items" / f"{QUIZ}.yaml")
     figures = {}
     t0 = time.monotonic()
@@ -129,7 +133,7 @@ def main() -> int:
         memory = memory_by_user(set(students))
         hub_memory = hub_rss(site)
 
-        first, second = students[: len(students) // 2], students[len(students) // 2:]
+        first, second = students[: len(students) // 2], students[len(students) // 2 :]
         t = time.monotonic()
         with ThreadPoolExecutor(len(first)) as pool:
             list(pool.map(lambda s: client.submit(s, COURSE, QUIZ), first))
@@ -138,23 +142,33 @@ def main() -> int:
         out_a1 = instructor(a, f"nbgrader collect {QUIZ} && mvdcourse grade {QUIZ}").stdout
         figures[f"collect → all graded, wave 1 ({len(first)})"] = time.monotonic() - t
 
-        ids = json.loads(coursehub.shell(site, b, f"""cd ~/mvd-course && python -c '
+        ids = json.loads(
+            coursehub.shell(
+                site,
+                b,
+                f"""cd ~/mvd-course && python -c '
 import json
 from nbgrader.api import Gradebook
 from mvdcourse.quiz.course import db_url
 with Gradebook(db_url(".")) as gb:
-    print(json.dumps([gb.find_grade("q10_task", "{QUIZ}", "{QUIZ}", s).id for s in {json.dumps(first)}]))'""").stdout)
+    print(json.dumps([gb.find_grade("q10_task", "{QUIZ}", "{QUIZ}", s).id for s in {json.dumps(first)}]))'""",
+            ).stdout
+        )
         b_token = client.token(b)
 
         def hand_grade():
             for n, grade_id in enumerate(ids):
-                hubclient.request(f"{site.url}/user/{b}/formgrader/api/grade/{grade_id}", b_token, "PUT",
-                                  {"manual_score": n % 4, "extra_credit": 0})
+                hubclient.request(
+                    f"{site.url}/user/{b}/formgrader/api/grade/{grade_id}",
+                    b_token,
+                    "PUT",
+                    {"manual_score": n % 4, "extra_credit": 0},
+                )
 
         t = time.monotonic()
         with ThreadPoolExecutor(len(second) + 2) as pool:
             subs = [pool.submit(client.submit, s, COURSE, QUIZ) for s in second]
-            time.sleep(2)                                 # grading starts while submissions still arrive
+            time.sleep(2)  # grading starts while submissions still arrive
             grading = pool.submit(instructor, a, f"nbgrader collect {QUIZ} && mvdcourse grade {QUIZ}")
             manual = pool.submit(hand_grade)
             [f.result() for f in subs]
@@ -168,14 +182,20 @@ with Gradebook(db_url(".")) as gb:
         out_a3 = instructor(a, f"nbgrader collect {QUIZ} && mvdcourse grade {QUIZ}").stdout
         figures["final collect → all graded"] = time.monotonic() - t
 
-        check = json.loads(coursehub.shell(site, a, f"""cd ~/mvd-course && python -c '
+        check = json.loads(
+            coursehub.shell(
+                site,
+                a,
+                f"""cd ~/mvd-course && python -c '
 import json
 from nbgrader.api import Gradebook
 from mvdcourse.quiz.course import db_url
 with Gradebook(db_url(".")) as gb:
     subs = gb.assignment_submissions("{QUIZ}")
     print(json.dumps({{"submissions": len(subs), "manual": sum(1 for s in {json.dumps(first)}
-        if gb.find_grade("q10_task", "{QUIZ}", "{QUIZ}", s).manual_score is not None)}}))'""").stdout)
+        if gb.find_grade("q10_task", "{QUIZ}", "{QUIZ}", s).manual_score is not None)}}))'""",
+            ).stdout
+        )
         ledger = Path(site.state) / "course" / "grading" / f"{QUIZ}.jsonl"
         outcomes = {}
         for line in ledger.read_text().splitlines():
@@ -191,22 +211,29 @@ with Gradebook(db_url(".")) as gb:
     for name, seconds in figures.items():
         print(f"{name:<58}{seconds:>8.1f} s")
     print(f"{'submissions in the exchange / in the PostgreSQL gradebook':<58}{inbound:>5} / {check['submissions']}")
-    print(f"{'students with exactly one outcome in the ledger':<58}"
-          f"{sum(1 for s in students if len(outcomes.get(s, [])) == 1):>5} of {len(students)}"
-          f"  (statuses: {sorted({st for v in outcomes.values() for st in v})})")
+    print(
+        f"{'students with exactly one outcome in the ledger':<58}"
+        f"{sum(1 for s in students if len(outcomes.get(s, [])) == 1):>5} of {len(students)}"
+        f"  (statuses: {sorted({st for v in outcomes.values() for st in v})})"
+    )
     print(f"{'manual scores written by B during grading':<58}{check['manual']:>5} of {len(first)}")
-    print(f"{'database is locked / error lines in grading output':<58}"
-          f"{logs.count('database is locked'):>5} / {sum('error' in ln.lower() for ln in logs.splitlines())}")
+    print(
+        f"{'database is locked / error lines in grading output':<58}"
+        f"{logs.count('database is locked'):>5} / {sum('error' in ln.lower() for ln in logs.splitlines())}"
+    )
     print("\n== memory ==")
     print(f"{'hub + proxy + idle culler':<58}{hub_memory / MB:>8.0f} MB")
-    print(f"{'a student server, RSS (median / max)':<58}"
-          f"{statistics.median(per_server):>8.0f} / {max(per_server):.0f} MB")
+    print(
+        f"{'a student server, RSS (median / max)':<58}{statistics.median(per_server):>8.0f} / {max(per_server):.0f} MB"
+    )
     print(f"{'a student server, PSS: shared libraries split (median)':<58}{statistics.median(per_server_pss):>8.0f} MB")
     print(f"{'Lesson 1 kernel peak (executed as a student)':<58}{kernel / MB:>8.0f} MB")
     for label, server in (("RSS", statistics.median(per_server)), ("PSS", statistics.median(per_server_pss))):
         per_student = server + kernel / MB + hub_memory / MB / len(students)
-        print(f"{'per active student, ' + label + ' (server + lesson kernel + hub share)':<58}"
-              f"{per_student:>8.0f} MB  (target < 150); 50 students: {per_student * 50 / 1024:.1f} GB of 24 GB")
+        print(
+            f"{'per active student, ' + label + ' (server + lesson kernel + hub share)':<58}"
+            f"{per_student:>8.0f} MB  (target < 150); 50 students: {per_student * 50 / 1024:.1f} GB of 24 GB"
+        )
     return 0
 
 

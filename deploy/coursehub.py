@@ -19,6 +19,7 @@ Run as root (it creates system users, and the hub starts each user's server as t
 ``down`` stops the hub (which stops the users' servers and the proxy) and PostgreSQL; data stays in DIR.
 Nothing is ever deleted: run ``up`` again to resume.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,7 @@ DEPLOY = REPO / "deploy"
 INSTRUCTORS_GROUP = "mvd-instructors"
 COURSE_ID = "mvd-course"
 REQUIREMENTS = [REPO / "requirements.txt", DEPLOY / "requirements-hub.txt"]
-DB_OWNER = "postgres"          # PostgreSQL refuses to run as root; Debian's package creates this user
+DB_OWNER = "postgres"  # PostgreSQL refuses to run as root; Debian's package creates this user
 
 
 class HubError(RuntimeError):
@@ -55,13 +56,14 @@ class HubError(RuntimeError):
 @dataclass
 class Site:
     """Everything the hub config needs, written to DIR/site.json (root only: it holds database passwords)."""
+
     state: str
-    port: int = 9400                      # public (proxy); hub +1, proxy API +2
+    port: int = 9400  # public (proxy); hub +1, proxy API +2
     pg_port: int = 9432
-    user_ports: tuple[int, int] | None = None   # None: random ports
+    user_ports: tuple[int, int] | None = None  # None: random ports
     instructors: list[str] = field(default_factory=list)
     students: list[str] = field(default_factory=list)
-    idle_timeout: int = 3600              # seconds without activity before a user's server is stopped
+    idle_timeout: int = 3600  # seconds without activity before a user's server is stopped
     authenticator: str = "jupyterhub.auth.PAMAuthenticator"
     course_id: str = COURSE_ID
     repo: str = str(REPO)
@@ -114,8 +116,10 @@ def preflight() -> None:
     except KeyError:
         missing.append(f"the system user {DB_OWNER!r}")
     if missing:
-        raise HubError(f"missing {', '.join(missing)}: install the Debian packages in system-packages.txt "
-                       "(`make system-packages`, or `apt-get install postgresql nodejs npm`)")
+        raise HubError(
+            f"missing {', '.join(missing)}: install the Debian packages in system-packages.txt "
+            "(`make system-packages`, or `apt-get install postgresql nodejs npm`)"
+        )
 
 
 def pg_bindir() -> Path | None:
@@ -144,8 +148,12 @@ def copy_public_content(content: Path) -> Path:
     for name in PUBLIC_CONTENT:
         src = REPO / name
         if src.is_dir():
-            shutil.copytree(src, content / name, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
+            shutil.copytree(
+                src,
+                content / name,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"),
+            )
         else:
             shutil.copy(src, content / name)
     for path in [content, *content.rglob("*")]:
@@ -157,8 +165,12 @@ def _constraints_for(python: Path, out: Path) -> Path:
     version = run([str(python), "-c", "import sys; print(*sys.version_info[:3])"]).stdout.split()
     lines = (REPO / "constraints.txt").read_text().splitlines()
     if tuple(map(int, version)) < (3, 11, 5):
-        lines = [f"{line.split('==')[0]}=={DEBIAN_PYTHON_HOLDS[line.split('==')[0].lower()]}"
-                 if line.split("==")[0].lower() in DEBIAN_PYTHON_HOLDS else line for line in lines]
+        lines = [
+            f"{line.split('==')[0]}=={DEBIAN_PYTHON_HOLDS[line.split('==')[0].lower()]}"
+            if line.split("==")[0].lower() in DEBIAN_PYTHON_HOLDS
+            else line
+            for line in lines
+        ]
     out.write_text("\n".join(lines) + "\n")
     return out
 
@@ -187,8 +199,7 @@ def ensure_user_env(env: Path) -> Path:
     run([*pip, *sum((["-r", str(r)] for r in REQUIREMENTS), []), "-c", str(constraints)])
     run([*pip, "--no-deps", "-e", str(content)])
     # The same pop-up switch as `make start`: JupyterLab's news prompt would cover the lesson.
-    run([str(venv / "bin" / "jupyter"), "labextension", "disable",
-         "@jupyterlab/apputils-extension:announcements"])
+    run([str(venv / "bin" / "jupyter"), "labextension", "disable", "@jupyterlab/apputils-extension:announcements"])
     _ipython_config(venv)
     stamp.write_text(want)
     return venv
@@ -199,7 +210,8 @@ def _ipython_config(venv: Path) -> None:
     etc = venv / "etc" / "ipython"
     etc.mkdir(parents=True, exist_ok=True)
     (etc / "ipython_config.py").write_text(
-        "# written by deploy/coursehub.py\nc = get_config()  # noqa: F821\nc.HistoryManager.hist_file = ':memory:'\n")
+        "# written by deploy/coursehub.py\nc = get_config()  # noqa: F821\nc.HistoryManager.hist_file = ':memory:'\n"
+    )
     etc.chmod(0o755)
     (etc / "ipython_config.py").chmod(0o644)
 
@@ -208,8 +220,18 @@ def ensure_proxy(prefix: Path) -> Path:
     """configurable-http-proxy from npm, pinned, inside the state folder (no global npm install)."""
     binary = prefix / "node_modules" / ".bin" / "configurable-http-proxy"
     if not binary.exists():
-        run(["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent",
-             "configurable-http-proxy@5.3.0"])
+        run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(prefix),
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "configurable-http-proxy@5.3.0",
+            ]
+        )
     return binary
 
 
@@ -221,8 +243,7 @@ def read_users(path: Path) -> list[dict]:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             name, role = (row.get("username") or "").strip(), (row.get("role") or "").strip()
             if not name or role not in ("instructor", "student"):
-                raise HubError(f"{path} line {n}: each row needs a username and a role "
-                               "(instructor or student)")
+                raise HubError(f"{path} line {n}: each row needs a username and a role (instructor or student)")
             rows.append({"username": name, "role": role, "password": (row.get("password") or "").strip()})
     return rows
 
@@ -254,6 +275,7 @@ def ensure_user(name: str, instructor: bool, password: str | None = None) -> boo
 def remove_user(name: str) -> None:
     """Stop the user's processes and delete the account with its home (tests and benchmarks only)."""
     import psutil
+
     for proc in psutil.process_iter(["username"]):
         if proc.info["username"] == name:
             with contextlib.suppress(psutil.Error):
@@ -279,8 +301,15 @@ class Postgres:
         self.data.mkdir(parents=True, exist_ok=True)
         shutil.chown(self.data, DB_OWNER, DB_OWNER)
         self.data.chmod(0o700)
-        self._pg("initdb", "-D", str(self.data), "--auth-local=peer", "--auth-host=scram-sha-256",
-                 "--encoding=UTF8", "--locale=C.UTF-8")
+        self._pg(
+            "initdb",
+            "-D",
+            str(self.data),
+            "--auth-local=peer",
+            "--auth-host=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        )
 
     def start(self) -> None:
         self.sockets.mkdir(exist_ok=True)
@@ -291,16 +320,33 @@ class Postgres:
         self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"), "-o", opts, "-w", "start")
 
     def running(self) -> bool:
-        return subprocess.run(["runuser", "-u", DB_OWNER, "--", str(self.bin / "pg_ctl"), "-D", str(self.data),
-                               "status"], capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                ["runuser", "-u", DB_OWNER, "--", str(self.bin / "pg_ctl"), "-D", str(self.data), "status"],
+                capture_output=True,
+            ).returncode
+            == 0
+        )
 
     def stop(self) -> None:
         if self.data.exists() and self.running():
             self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def sql(self, statement: str, db: str = "postgres") -> str:
-        return self._pg("psql", "-h", str(self.sockets), "-p", str(self.port), "-d", db, "-v", "ON_ERROR_STOP=1",
-                        "-tA", "-c", statement).stdout.strip()
+        return self._pg(
+            "psql",
+            "-h",
+            str(self.sockets),
+            "-p",
+            str(self.port),
+            "-d",
+            db,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-tA",
+            "-c",
+            statement,
+        ).stdout.strip()
 
     def ensure_database(self, name: str, role: str, password: str) -> str:
         """A database owned by its own login role; returns its SQLAlchemy URL (psycopg2, loopback TCP)."""
@@ -308,8 +354,8 @@ class Postgres:
         verb = "ALTER" if exists else "CREATE"
         self.sql(f"{verb} ROLE \"{role}\" LOGIN PASSWORD '{password}'")
         if not self.sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
-            self.sql(f"CREATE DATABASE \"{name}\" OWNER \"{role}\"")
-            self.sql(f"REVOKE ALL ON DATABASE \"{name}\" FROM PUBLIC")
+            self.sql(f'CREATE DATABASE "{name}" OWNER "{role}"')
+            self.sql(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC')
         return f"postgresql+psycopg2://{role}:{password}@127.0.0.1:{self.port}/{name}"
 
 
@@ -331,10 +377,12 @@ def setup_course(site: Site) -> Path:
             shutil.copytree(src / name, course / name)
         shutil.copy(src / "README.md", course / "README.md")
     config = (src / "nbgrader_config.py").read_text()
-    config += (f"\n{DEPLOY_BLOCK}\n"
-               f"c.CourseDirectory.db_url = {site.gradebook_url!r}\n"
-               f"c.CourseDirectory.groupshared = True\n"
-               f"c.Exchange.root = {str(site.root / 'exchange')!r}\n")
+    config += (
+        f"\n{DEPLOY_BLOCK}\n"
+        f"c.CourseDirectory.db_url = {site.gradebook_url!r}\n"
+        f"c.CourseDirectory.groupshared = True\n"
+        f"c.Exchange.root = {str(site.root / 'exchange')!r}\n"
+    )
     (course / "nbgrader_config.py").write_text(config)
     gid = grp.getgrnam(INSTRUCTORS_GROUP).gr_gid
     for path in [course, *course.rglob("*")]:
@@ -342,7 +390,7 @@ def setup_course(site: Site) -> Path:
         if path.is_dir():
             path.chmod(0o2770)
         elif path.name == "nbgrader_config.py":
-            path.chmod(0o640)          # holds the gradebook password: instructors read it, nobody else
+            path.chmod(0o640)  # holds the gradebook password: instructors read it, nobody else
         else:
             path.chmod(0o660)
     return course
@@ -380,24 +428,35 @@ def write_jupyter_config(site: Site) -> None:
     (common / "nbgrader_config.py").write_text(
         "c = get_config()  # noqa: F821\n"
         f"c.Exchange.root = {str(site.root / 'exchange')!r}\n"
-        f"c.CourseDirectory.course_id = {site.course_id!r}\n")
+        f"c.CourseDirectory.course_id = {site.course_id!r}\n"
+    )
     # Jupyter's notebook-trust store is an SQLite file in every home by default (nbsignatures.db): keep it
     # in memory, so that no SQLite file sits in 300 homes (or on NFS, where SQLite locking is unreliable).
     # Kernels idle for 20 minutes are stopped (a lesson kernel holds ~120 MB); the hub's culler stops
     # whole servers after site.idle_timeout.
-    (common / "jupyter_server_config.json").write_text(json.dumps(
-        {"NotebookNotary": {"db_file": ":memory:"},
-         "MappingKernelManager": {"cull_idle_timeout": 1200, "cull_interval": 120}}, indent=1))
+    (common / "jupyter_server_config.json").write_text(
+        json.dumps(
+            {
+                "NotebookNotary": {"db_file": ":memory:"},
+                "MappingKernelManager": {"cull_idle_timeout": 1200, "cull_interval": 120},
+            },
+            indent=1,
+        )
+    )
     # Students: no formgrader and no "create assignment" in their server or in JupyterLab.
-    (student / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}}}, indent=1))
-    (student / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True,
-                                "@jupyter/nbgrader:create-assignment": True}}, indent=1))
+    (student / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}}}, indent=1)
+    )
+    (student / "labconfig" / "page_config.json").write_text(
+        json.dumps(
+            {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:create-assignment": True}},
+            indent=1,
+        )
+    )
     # Instructors: the course folder is linked into their home (formgrader needs it under the server root).
     (instructor / "nbgrader_config.py").write_text(
-        "import os\nc = get_config()  # noqa: F821\n"
-        "c.CourseDirectory.root = os.path.expanduser('~/mvd-course')\n")
+        "import os\nc = get_config()  # noqa: F821\nc.CourseDirectory.root = os.path.expanduser('~/mvd-course')\n"
+    )
     for path in [etc, *etc.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
@@ -417,17 +476,29 @@ def start_hub(site: Site, timeout: float = 90) -> subprocess.Popen | None:
     if hub_pid(site):
         return None
     hubdir = site.root / "hub"
-    env = {"PATH": f"{site.venv}/bin:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "MVDCOURSE_HUB_SITE": str(site.root / "site.json"), "HOME": "/root"}
+    env = {
+        "PATH": f"{site.venv}/bin:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "MVDCOURSE_HUB_SITE": str(site.root / "site.json"),
+        "HOME": "/root",
+    }
     with open(hubdir / "jupyterhub.log", "a") as log:
-        proc = subprocess.Popen([f"{site.venv}/bin/jupyterhub", "-f", str(DEPLOY / "jupyterhub_config.py")],
-                                cwd=hubdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [f"{site.venv}/bin/jupyterhub", "-f", str(DEPLOY / "jupyterhub_config.py")],
+            cwd=hubdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     (hubdir / "jupyterhub.pid").write_text(str(proc.pid))
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise HubError(f"JupyterHub exited; see {hubdir / 'jupyterhub.log'}:\n"
-                           + (hubdir / "jupyterhub.log").read_text()[-2000:])
+            raise HubError(
+                f"JupyterHub exited; see {hubdir / 'jupyterhub.log'}:\n"
+                + (hubdir / "jupyterhub.log").read_text()[-2000:]
+            )
         try:
             urllib.request.urlopen(f"{site.url}/hub/api/", timeout=2)
             return proc
@@ -455,9 +526,16 @@ def stop_hub(site: Site, timeout: float = 60) -> None:
     (site.root / "hub" / "jupyterhub.pid").unlink(missing_ok=True)
 
 
-def up(state: Path, users: list[dict], port: int = 9400, pg_port: int = 9432, env: Path | None = None,
-       idle_timeout: int = 3600, authenticator: str | None = None,
-       user_ports: tuple[int, int] | None = None) -> Site:
+def up(
+    state: Path,
+    users: list[dict],
+    port: int = 9400,
+    pg_port: int = 9432,
+    env: Path | None = None,
+    idle_timeout: int = 3600,
+    authenticator: str | None = None,
+    user_ports: tuple[int, int] | None = None,
+) -> Site:
     """Bring the whole course server up (idempotent); returns its Site."""
     preflight()
     state = Path(state).resolve()
@@ -523,18 +601,28 @@ def shell(site: Site, user: str, script: str, check: bool = True, timeout: float
     """Run a bash script as ``user`` from their home, with the course environment on PATH (as in a terminal
     of their server; instructors get the instructor config)."""
     role = "instructor" if user in site.instructors else "student"
-    env = {"PATH": f"{site.venv}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8",
-           "MPLBACKEND": "Agg", "JUPYTER_CONFIG_PATH": f"{site.state}/etc/{role}:{site.state}/etc/common"}
-    proc = subprocess.run(["runuser", "-u", user, "--", "bash", "-c", f"cd ~ && {script}"], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    env = {
+        "PATH": f"{site.venv}/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "JUPYTER_CONFIG_PATH": f"{site.state}/etc/{role}:{site.state}/etc/common",
+    }
+    proc = subprocess.run(
+        ["runuser", "-u", user, "--", "bash", "-c", f"cd ~ && {script}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and proc.returncode != 0:
         raise HubError(f"as {user}: {script}\nrc={proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return proc
 
 
 @contextlib.contextmanager
-def temporary(prefix: str, users: list[dict], port: int, pg_port: int, user_ports: tuple[int, int],
-              env: Path | None = None):
+def temporary(
+    prefix: str, users: list[dict], port: int, pg_port: int, user_ports: tuple[int, int], env: Path | None = None
+):
     """A whole course server in a fresh temp folder (tests, benchmarks); down, users and folder removed after."""
     state = Path(tempfile.mkdtemp(prefix=f"mvdcourse-{prefix}-"))
     state.chmod(0o755)
@@ -564,22 +652,36 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     u = sub.add_parser("up", help="bring the course server up")
     u.add_argument("--state", required=True, help="folder for everything the server keeps")
-    u.add_argument("--users", default=str(DEPLOY / "users.example.csv"),
-                   help="CSV with username,role[,password] (role: instructor or student)")
+    u.add_argument(
+        "--users",
+        default=str(DEPLOY / "users.example.csv"),
+        help="CSV with username,role[,password] (role: instructor or student)",
+    )
     u.add_argument("--port", type=int, default=9400)
     u.add_argument("--pg-port", type=int, default=9432)
     u.add_argument("--idle-timeout", type=int, default=3600)
-    u.add_argument("--user-ports", default="",
-                   help="LOW-HIGH: a fixed port per user's server from this range (default: random ports)")
+    u.add_argument(
+        "--user-ports",
+        default="",
+        help="LOW-HIGH: a fixed port per user's server from this range (default: random ports)",
+    )
     d = sub.add_parser("down", help="stop the hub, the users' servers and PostgreSQL")
     d.add_argument("--state", required=True)
     args = p.parse_args(argv)
     try:
         if args.command == "up":
-            site = up(Path(args.state), read_users(Path(args.users)), args.port, args.pg_port,
-                      idle_timeout=args.idle_timeout, user_ports=_port_range(args.user_ports))
-            print(f"course server up: {site.url}/hub/login  (instructors: {', '.join(site.instructors)}; "
-                  f"{len(site.students)} students; gradebook on PostgreSQL port {site.pg_port})")
+            site = up(
+                Path(args.state),
+                read_users(Path(args.users)),
+                args.port,
+                args.pg_port,
+                idle_timeout=args.idle_timeout,
+                user_ports=_port_range(args.user_ports),
+            )
+            print(
+                f"course server up: {site.url}/hub/login  (instructors: {', '.join(site.instructors)}; "
+                f"{len(site.students)} students; gradebook on PostgreSQL port {site.pg_port})"
+            )
             print(f"stop it with: make hub-down  (or python deploy/coursehub.py down --state {site.state})")
         else:
             down(Path(args.state))

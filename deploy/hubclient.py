@@ -2,6 +2,7 @@
 submit an assignment through the user's own server (nbgrader's assignment-list extension, running as that
 user), edit notebooks through the contents API. Used by the tests and by ``make bench-hub``.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,7 @@ class HubAPIError(RuntimeError):
         self.status = status
 
 
-def request(url: str, token: str, method: str = "GET", body=None, form: dict | None = None,
-            timeout: float = 120):
+def request(url: str, token: str, method: str = "GET", body=None, form: dict | None = None, timeout: float = 120):
     headers = {"Authorization": f"token {token}"}
     data = None
     if form is not None:
@@ -46,9 +46,15 @@ class Hub:
     def token(self, user: str) -> str:
         """An API token for ``user`` that can reach only that user's server (issued by the ops service)."""
         if user not in self.tokens:
-            reply = self.api(f"/users/{user}/tokens", "POST",
-                             {"note": "course test", "expires_in": 3600,
-                              "scopes": [f"access:servers!user={user}", f"read:users!user={user}"]})
+            reply = self.api(
+                f"/users/{user}/tokens",
+                "POST",
+                {
+                    "note": "course test",
+                    "expires_in": 3600,
+                    "scopes": [f"access:servers!user={user}", f"read:users!user={user}"],
+                },
+            )
             self.tokens[user] = reply["token"]
         return self.tokens[user]
 
@@ -57,14 +63,14 @@ class Hub:
         try:
             self.api(f"/users/{user}/server", "POST")
         except HubAPIError as exc:
-            if exc.status != 400:          # 400: already running
+            if exc.status != 400:  # 400: already running
                 raise
         deadline = time.time() + timeout
         while time.time() < deadline:
             server = self.api(f"/users/{user}").get("servers", {}).get("")
             if server and server.get("ready"):
                 return
-            if not server:                 # the spawn failed and the hub dropped it
+            if not server:  # the spawn failed and the hub dropped it
                 raise RuntimeError(f"{user}'s server stopped while starting; see the hub's log")
             time.sleep(0.5)
         raise TimeoutError(f"{user}'s server did not start within {timeout:.0f} s")
@@ -76,11 +82,20 @@ class Hub:
             if exc.status not in (400, 404):
                 raise
 
-    def server(self, user: str, path: str, method: str = "GET", body=None, form=None, timeout: float = 120,
-               token: str | None = None):
+    def server(
+        self,
+        user: str,
+        path: str,
+        method: str = "GET",
+        body=None,
+        form=None,
+        timeout: float = 120,
+        token: str | None = None,
+    ):
         """Call ``/user/<user>/<path>`` with ``user``'s own token (or another one, to test access)."""
-        return request(f"{self.url}/user/{user}/{path.lstrip('/')}", token or self.token(user), method, body,
-                       form, timeout)[1]
+        return request(
+            f"{self.url}/user/{user}/{path.lstrip('/')}", token or self.token(user), method, body, form, timeout
+        )[1]
 
     # nbgrader's student side, through the user's own server (the assignment-list server extension)
     def fetch(self, user: str, course: str, assignment: str):
@@ -93,8 +108,9 @@ class Hub:
         return self._assignment_action(user, "fetch_feedback", course, assignment)
 
     def _assignment_action(self, user, action, course, assignment):
-        reply = self.server(user, f"assignments/{action}", "POST",
-                            form={"course_id": course, "assignment_id": assignment}, timeout=180)
+        reply = self.server(
+            user, f"assignments/{action}", "POST", form={"course_id": course, "assignment_id": assignment}, timeout=180
+        )
         if isinstance(reply, dict) and not reply.get("success", True):
             raise RuntimeError(f"{user}: nbgrader {action} {assignment} failed: {reply.get('value')}")
         return reply

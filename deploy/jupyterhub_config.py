@@ -8,6 +8,7 @@ deploy/coursehub.py writes DIR/site.json (ports, users, database URLs) and start
 ``oauthenticator.generic.GenericOAuthenticator`` for the institution's OAuth/OIDC, or ``ltiauthenticator``
 for launches from the LMS.
 """
+
 import json
 import os
 import pwd
@@ -32,26 +33,39 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "hub" / "proxy.pid")
 c.JupyterHub.db_url = site["hub_db_url"]
 c.JupyterHub.cookie_secret_file = str(STATE / "hub" / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "hub" / "jupyterhub.pid")
-c.JupyterHub.cleanup_servers = True          # `down` stops every user's server too
+c.JupyterHub.cleanup_servers = True  # `down` stops every user's server too
 
 # --- who may log in -------------------------------------------------------------------------------------
 c.JupyterHub.authenticator_class = site["authenticator"]
 c.Authenticator.allowed_users = set(site["instructors"]) | set(site["students"])
-c.PAMAuthenticator.open_sessions = False     # no login sessions in containers; PAM checks the password only
+c.PAMAuthenticator.open_sessions = False  # no login sessions in containers; PAM checks the password only
 c.JupyterHub.load_groups = {"instructors": {"users": site["instructors"]}}
 
 # A service token for the course's own scripts (tests, make bench-hub): start servers, issue user tokens.
 c.JupyterHub.services = [
     {"name": "course-ops", "api_token": site["ops_token"]},
-    {"name": "idle-culler",
-     "command": [str(VENV / "bin" / "python"), "-m", "jupyterhub_idle_culler",
-                 f"--timeout={site['idle_timeout']}", "--cull-every=60"]},
+    {
+        "name": "idle-culler",
+        "command": [
+            str(VENV / "bin" / "python"),
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={site['idle_timeout']}",
+            "--cull-every=60",
+        ],
+    },
 ]
 c.JupyterHub.load_roles = [
-    {"name": "course-ops", "services": ["course-ops"],
-     "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "access:servers"]},
-    {"name": "idle-culler", "services": ["idle-culler"],
-     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+    {
+        "name": "course-ops",
+        "services": ["course-ops"],
+        "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "access:servers"],
+    },
+    {
+        "name": "idle-culler",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    },
 ]
 
 # --- each user's server ---------------------------------------------------------------------------------
@@ -59,11 +73,11 @@ c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
-c.Spawner.start_timeout = 180                # a class logging in at once on two cores
+c.Spawner.start_timeout = 180  # a class logging in at once on two cores
 c.Spawner.http_timeout = 180
 c.JupyterHub.concurrent_spawn_limit = 60
 c.Spawner.environment = {
-    "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",   # nbgrader runs `alembic` from PATH
+    "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",  # nbgrader runs `alembic` from PATH
     "MPLBACKEND": "Agg",
     "LANG": "C.UTF-8",
 }
@@ -80,8 +94,10 @@ def _user_port(name: str) -> int:
     lo, hi = site["user_ports"]
     port = lo + USERS.index(name)
     if port > hi:
-        raise RuntimeError(f"user_ports {lo}-{hi} holds {hi - lo + 1} servers but the course has {len(USERS)} "
-                           "users: widen the range in site.json (or set it to null for random ports)")
+        raise RuntimeError(
+            f"user_ports {lo}-{hi} holds {hi - lo + 1} servers but the course has {len(USERS)} "
+            "users: widen the range in site.json (or set it to null for random ports)"
+        )
     return port
 
 
@@ -93,13 +109,11 @@ def pre_spawn_hook(spawner):
     home = Path(account.pw_dir)
     instructor = name in site["instructors"]
     role_dirs = [ROLE_CONFIG / ("instructor" if instructor else "student"), ROLE_CONFIG / "common"]
-    spawner.environment = {**spawner.environment,
-                           "JUPYTER_CONFIG_PATH": os.pathsep.join(map(str, role_dirs))}
+    spawner.environment = {**spawner.environment, "JUPYTER_CONFIG_PATH": os.pathsep.join(map(str, role_dirs))}
     spawner.port = _user_port(name)
     lessons = home / "lessons"
     if not lessons.exists():
-        shutil.copytree(VENV.parent / "content" / "lessons", lessons,
-                        ignore=shutil.ignore_patterns("README.md", "_*"))
+        shutil.copytree(VENV.parent / "content" / "lessons", lessons, ignore=shutil.ignore_patterns("README.md", "_*"))
         for path in [lessons, *lessons.rglob("*")]:
             os.chown(path, account.pw_uid, account.pw_gid)
 

@@ -4,4 +4,5 @@ Lessons import from here: the fact base (`facts`), the shared plot style (`style
 self-check questions (`selfcheck`), reference lists (`references`) and one module per lesson
 under `mvdcourse.lessons`.
 """
+
 __version__ = "0.1.0"

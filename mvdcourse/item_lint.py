@@ -10,6 +10,7 @@ Rules per bank: key position spread, key-is-longest rate, application share, at 
 multiple-select item per quiz, at least six self-checks per lesson. ``strategy_scores`` measures what
 the "always A" and "pick the longest option" strategies would score.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,19 +34,56 @@ ABSOLUTE = re.compile(r"\b(always|never|only|all|cannot|can't|proves?|proven|cer
 HEDGE = re.compile(r"\b(may|might|most|often|usually|likely|probably|some|possibly|generally|typically)\b", re.I)
 ALL_NONE = re.compile(r"\b(all|none|both) of the (above|options|these)\b", re.I)
 NEGATIVE = re.compile(r"\*\*(NOT|EXCEPT|LEAST)\*\*|\b(not|except|(?<!most to )least)\b", re.I)
-POLARITY = {"not", "no", "never", "more", "less", "fewer", "higher", "lower", "increase", "increases",
-            "decrease", "decreases", "raises", "lowers", "better", "worse", "before", "after", "longer",
-            "shorter", "earlier", "later", "faster", "slower", "persists", "disappears", "with", "without",
-            "most", "few", "does", "doesn't", "is", "isn't", "did", "didn't", "can", "cannot"}
+POLARITY = {
+    "not",
+    "no",
+    "never",
+    "more",
+    "less",
+    "fewer",
+    "higher",
+    "lower",
+    "increase",
+    "increases",
+    "decrease",
+    "decreases",
+    "raises",
+    "lowers",
+    "better",
+    "worse",
+    "before",
+    "after",
+    "longer",
+    "shorter",
+    "earlier",
+    "later",
+    "faster",
+    "slower",
+    "persists",
+    "disappears",
+    "with",
+    "without",
+    "most",
+    "few",
+    "does",
+    "doesn't",
+    "is",
+    "isn't",
+    "did",
+    "didn't",
+    "can",
+    "cannot",
+}
 NUMERIC_OPTION = re.compile(r"^[\s\d.,%<>~≈±–\-/()a-z]{0,12}$", re.I)
 
 
 @dataclass
 class Entry:
     """One item in a common shape: options as rendered text, keyed positions, explanations."""
+
     bank: str
     id: str
-    kind: str                      # single, multiple, numeric, ordering, free_text, selfcheck
+    kind: str  # single, multiple, numeric, ordering, free_text, selfcheck
     stem: str
     lead_in: str
     options: list[str] = field(default_factory=list)
@@ -58,7 +96,7 @@ class Entry:
 @dataclass(frozen=True)
 class Problem:
     bank: str
-    item: str                      # "*" for a bank-wide rule
+    item: str  # "*" for a bank-wide rule
     rule: str
     message: str
 
@@ -69,10 +107,21 @@ class Problem:
 def selfcheck_entries(path: Path, fb: factbase.FactBase | None = None) -> list[Entry]:
     fb = fb or factbase.default()
     name = f"selfchecks/{Path(path).stem}"
-    return [Entry(name, q.id, "selfcheck", fb.render(q.prompt), fb.render(q.prompt),
-                  [fb.render(o.text) for o in q.options], {i for i, o in enumerate(q.options) if o.correct},
-                  [fb.render(o.feedback) for o in q.options], q.level, q.take_home)
-            for q in selfcheck.load_file(path, fb).values()]
+    return [
+        Entry(
+            name,
+            q.id,
+            "selfcheck",
+            fb.render(q.prompt),
+            fb.render(q.prompt),
+            [fb.render(o.text) for o in q.options],
+            {i for i, o in enumerate(q.options) if o.correct},
+            [fb.render(o.feedback) for o in q.options],
+            q.level,
+            q.take_home,
+        )
+        for q in selfcheck.load_file(path, fb).values()
+    ]
 
 
 def bank_entries(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> list[Entry]:
@@ -80,8 +129,15 @@ def bank_entries(name_or_path: str | Path, fb: factbase.FactBase | None = None) 
     bank = itembank.load(name_or_path, fb)
     out = []
     for it in bank.items:
-        entry = Entry(bank.assignment, it.id, it.type, fb.render(it.stem), fb.render(it.lead_in),
-                      level=it.level, take_home=it.take_home)
+        entry = Entry(
+            bank.assignment,
+            it.id,
+            it.type,
+            fb.render(it.stem),
+            fb.render(it.lead_in),
+            level=it.level,
+            take_home=it.take_home,
+        )
         if it.type in ("single", "multiple"):
             letters = list(it.options)
             keyed = set(it.answer) if it.type == "multiple" else {it.answer}
@@ -129,17 +185,25 @@ def lint_item(e: Entry) -> list[Problem]:
     if e.level is None:
         bad("level", "declare level: application (vignette + decision) or recall")
     elif e.level == "application" and len(_words(e.stem)) < MIN_VIGNETTE_WORDS:
-        bad("vignette", f"an application item needs a vignette of at least {MIN_VIGNETTE_WORDS} words "
-                        f"in its stem (has {len(_words(e.stem))})")
+        bad(
+            "vignette",
+            f"an application item needs a vignette of at least {MIN_VIGNETTE_WORDS} words "
+            f"in its stem (has {len(_words(e.stem))})",
+        )
     if e.kind == "numeric" and e.level != "application":
-        bad("numeric-recall", "a numeric item must be a calculation or the reading of a figure the item "
-                              "shows (level: application), not recall of one paper's number")
+        bad(
+            "numeric-recall",
+            "a numeric item must be a calculation or the reading of a figure the item "
+            "shows (level: application), not recall of one paper's number",
+        )
     lead = e.lead_in if e.kind != "selfcheck" else _question_sentence(e.stem)
     # a free-text task's instructions ("do not recommend one") are not a negatively worded question
-    for m in (NEGATIVE.finditer(lead) if e.kind != "free_text" else ()):
+    for m in NEGATIVE.finditer(lead) if e.kind != "free_text" else ():
         if m.group(2):
-            bad("negative-lead-in", f"negative word '{m.group(2)}' in the question: avoid it, or write it "
-                                    "as bold capitals (**NOT**)")
+            bad(
+                "negative-lead-in",
+                f"negative word '{m.group(2)}' in the question: avoid it, or write it as bold capitals (**NOT**)",
+            )
     if not e.options:
         return probs
     for i, text in enumerate(e.options):
@@ -151,20 +215,30 @@ def lint_item(e: Entry) -> list[Problem]:
         bad("explanation", "two options share the same explanation; explain each one")
     lengths = [len(o) for o in e.options]
     if not _is_numeric(e.options) and max(lengths) > MAX_LENGTH_RATIO * min(lengths):
-        bad("length-ratio", f"longest option is {max(lengths) / min(lengths):.1f}× the shortest "
-                            f"(limit {MAX_LENGTH_RATIO:g}); make the options homogeneous")
+        bad(
+            "length-ratio",
+            f"longest option is {max(lengths) / min(lengths):.1f}× the shortest "
+            f"(limit {MAX_LENGTH_RATIO:g}); make the options homogeneous",
+        )
     key_text = [e.options[k] for k in e.keys]
     distractors = [o for i, o in enumerate(e.options) if i not in e.keys]
     if any(ABSOLUTE.search(d) for d in distractors) and not any(ABSOLUTE.search(k) for k in key_text):
         words = sorted({m.lower() for d in distractors for m in ABSOLUTE.findall(d)})
         bad("absolute-terms", f"absolute words ({', '.join(words)}) appear only in distractors")
-    if e.kind != "multiple" and any(HEDGE.search(k) for k in key_text) and not any(HEDGE.search(d) for d in distractors):
+    if (
+        e.kind != "multiple"
+        and any(HEDGE.search(k) for k in key_text)
+        and not any(HEDGE.search(d) for d in distractors)
+    ):
         bad("hedged-key", "only the key is hedged (may/most/often/usually...); hedge distractors alike or neither")
     for i in range(len(e.options)):
         for j in range(i + 1, len(e.options)):
             if (i in e.keys or j in e.keys) and _mirror(e.options[i], e.options[j]):
-                bad("mirror-pair", f"options {chr(65 + i)} and {chr(65 + j)} are mirror images "
-                                   "(one negates the other); a test-wise student picks one of the pair")
+                bad(
+                    "mirror-pair",
+                    f"options {chr(65 + i)} and {chr(65 + j)} are mirror images "
+                    "(one negates the other); a test-wise student picks one of the pair",
+                )
     return probs
 
 
@@ -212,21 +286,31 @@ def lint_bank(bank: str, entries: list[Entry]) -> list[Problem]:
         letter, top = max(pos.items(), key=lambda kv: kv[1])
         if top / len(items) > MAX_KEY_POSITION_SHARE:
             ids = [e.id for e in items if ord(letter) - 65 in e.keys]
-            bad("key-position", f"{top} of {len(items)} keys are at {letter} ({top / len(items):.0%} > "
-                                f"{MAX_KEY_POSITION_SHARE:.0%}): {', '.join(ids)}; spread: {pos}")
+            bad(
+                "key-position",
+                f"{top} of {len(items)} keys are at {letter} ({top / len(items):.0%} > "
+                f"{MAX_KEY_POSITION_SHARE:.0%}): {', '.join(ids)}; spread: {pos}",
+            )
         s = strategy_scores(entries)
         if s["longest"] > s["chance"] + LONGEST_ABOVE_CHANCE:
-            bad("key-longest", f"the key is the longest option in {s['longest']:.0%} of items (chance "
-                               f"{s['chance']:.0%}, limit chance + {LONGEST_ABOVE_CHANCE:.0%})")
+            bad(
+                "key-longest",
+                f"the key is the longest option in {s['longest']:.0%} of items (chance "
+                f"{s['chance']:.0%}, limit chance + {LONGEST_ABOVE_CHANCE:.0%})",
+            )
     share = application_share(entries)
     if share < MIN_APPLICATION_SHARE:
         recall = [e.id for e in entries if e.level != "application"]
-        bad("application-share", f"{share:.0%} application items (need {MIN_APPLICATION_SHARE:.0%}); "
-                                 f"not application: {', '.join(recall)}")
+        bad(
+            "application-share",
+            f"{share:.0%} application items (need {MIN_APPLICATION_SHARE:.0%}); not application: {', '.join(recall)}",
+        )
     multiple = [e.id for e in entries if e.kind == "multiple"]
     if len(multiple) > MAX_MULTIPLE_SELECT:
-        bad("multiple-select", f"{len(multiple)} multiple-select items ({', '.join(multiple)}); at most "
-                               f"{MAX_MULTIPLE_SELECT} per quiz")
+        bad(
+            "multiple-select",
+            f"{len(multiple)} multiple-select items ({', '.join(multiple)}); at most {MAX_MULTIPLE_SELECT} per quiz",
+        )
     if bank.startswith("selfchecks/") and len(entries) < MIN_SELFCHECKS:
         bad("selfcheck-count", f"{len(entries)} self-checks; a lesson needs at least {MIN_SELFCHECKS}")
     return probs
@@ -249,8 +333,16 @@ def summary(fb: factbase.FactBase | None = None) -> list[dict]:
     rows = []
     for bank, entries in all_banks(fb).items():
         s = strategy_scores(entries)
-        rows.append({"bank": bank, "items": len(entries), "single_key_items": s["n"],
-                     "key_positions": key_positions(entries), "always_a": s["always_a"],
-                     "key_longest": s["longest"], "chance": s["chance"],
-                     "application": application_share(entries)})
+        rows.append(
+            {
+                "bank": bank,
+                "items": len(entries),
+                "single_key_items": s["n"],
+                "key_positions": key_positions(entries),
+                "always_a": s["always_a"],
+                "key_longest": s["longest"],
+                "chance": s["chance"],
+                "application": application_share(entries),
+            }
+        )
     return rows

@@ -87,7 +87,12 @@ def link_name(ref: factbase.Reference) -> str:
 def citation_html(ref: factbase.Reference) -> str:
     """One Vancouver citation with its PubMed/DOI link, as HTML."""
     link = ref.link()
-    tail = f' <a href="{html.escape(link)}" target="_blank" rel="noopener">{link_name(ref)}</a>' if link else ""
+    tail = (  # underlined: a link is not told apart by colour alone
+        f' <a href="{html.escape(link)}" target="_blank" rel="noopener" style="text-decoration: underline">'
+        f"{link_name(ref)}</a>"
+        if link
+        else ""
+    )
     flag = " <i>(record incomplete: see the course bibliography)</i>" if ref.incomplete else ""
     return f"<b>[{html.escape(ref.label)}]</b> {html.escape(ref.vancouver())}{tail}{flag}"
 
@@ -109,7 +114,7 @@ class ReferenceList:
         return (
             "<ol class='mvd-references'>" + "".join(f"<li>{citation_html(r)}</li>" for r in self.refs) + "</ol>"
             "<p>Every source of the course, with what it was checked against: "
-            "<a href='bibliography.md'>the course bibliography</a>.</p>"
+            "<a href='bibliography.md' style='text-decoration: underline'>the course bibliography</a>.</p>"
         )
 
     def __repr__(self) -> str:

@@ -16,9 +16,66 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Hashable
 
+import anywidget
 import ipywidgets as widgets
+import traitlets
 
 from . import style
+
+
+class NamedSlider(anywidget.AnyWidget):
+    """A slider that is a native ``<input type="range">`` with a real ``<label>``.
+
+    ipywidgets' ``IntSlider`` draws a handle with no accessible name (axe: ``aria-input-field-name``) and
+    JupyterLab can take its arrow keys. This one is named by its label, says its value with its unit
+    (``aria-valuetext``), moves with the arrow, Page and Home/End keys, shows a visible focus ring, and
+    sends ``value`` to Python on each committed change (key press or pointer release).
+    """
+
+    _esm = """
+    function render({ model, el }) {
+      const id = "mvd-range-" + Math.random().toString(36).slice(2);
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      const out = document.createElement("output");
+      label.htmlFor = id; input.type = "range"; input.id = id; out.htmlFor = id;
+      out.setAttribute("aria-hidden", "true");
+      input.setAttribute("data-lm-suppress-shortcuts", "true");
+      const text = (v) => v + (model.get("unit") ? " " + model.get("unit") : "");
+      const sync = () => {
+        label.textContent = model.get("description");
+        input.min = model.get("min"); input.max = model.get("max"); input.step = model.get("step");
+        input.value = model.get("value");
+        input.setAttribute("aria-valuetext", text(model.get("value")));
+        out.textContent = text(model.get("value"));
+      };
+      sync();
+      model.on("change", sync);
+      input.addEventListener("input", () => { out.textContent = text(input.value); });
+      input.addEventListener("change", () => { model.set("value", Number(input.value)); model.save_changes(); });
+      input.addEventListener("keydown", (e) => e.stopPropagation());
+      el.classList.add("mvd-slider");
+      el.append(label, input, out);
+    }
+    export default { render };
+    """
+    _css = """
+    .mvd-slider { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.75rem; margin: 4px 0; }
+    .mvd-slider label { font-size: var(--jp-widgets-font-size, 13px); }
+    .mvd-slider input[type=range] { width: min(320px, 100%); accent-color: #0072B2; }
+    .mvd-slider input[type=range]:focus-visible { outline: 3px solid #b35900; outline-offset: 3px; }
+    .mvd-slider output { min-width: 6em; font-variant-numeric: tabular-nums; }
+    """
+    value = traitlets.Int(0).tag(sync=True)
+    min = traitlets.Int(0).tag(sync=True)
+    max = traitlets.Int(100).tag(sync=True)
+    step = traitlets.Int(1).tag(sync=True)
+    description = traitlets.Unicode("").tag(sync=True)
+    unit = traitlets.Unicode("").tag(sync=True)
+
+    @traitlets.validate("value")
+    def _clamp(self, proposal):
+        return max(self.min, min(self.max, proposal["value"]))
 
 
 class FigurePanel(widgets.HTML):
@@ -172,7 +229,7 @@ def disclaimer_html(kind: str = "widget") -> str:
 
 # ----------------------------------------------------------------------------- walking a demo's widgets
 SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.SelectionSlider, widgets.Select)
-NUMERIC = (widgets.IntSlider, widgets.FloatSlider)
+NUMERIC = (widgets.IntSlider, widgets.FloatSlider, NamedSlider)
 
 
 def controls(widget, prefix: str = "") -> list[tuple[str, widgets.Widget]]:

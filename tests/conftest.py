@@ -18,6 +18,15 @@ from mvdcourse import facts, paths
 LESSON_NOTEBOOKS = sorted(paths.LESSONS.glob("[0-9][0-9]_*.ipynb"))
 
 
+@pytest.fixture(autouse=True)
+def student_data_dir(tmp_path_factory, monkeypatch):
+    """Each test has its own Jupyter data folder, so self-check answers (mvdcourse.progress) are never
+    written to the real one and never leak from one test into another (kernels inherit it too)."""
+    path = tmp_path_factory.mktemp("jupyter-data")
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def fb() -> facts.FactBase:
     return facts.default()

@@ -1,4 +1,5 @@
 """Helpers for the multi-user tests: a course hub with real system users, run by deploy/coursehub.py."""
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,12 @@ as_user = coursehub.shell
 def gradebook(site, code: str):
     """Run ``code`` (which sets ``result``) with nbgrader's Gradebook on the PostgreSQL URL; returns result."""
     url = site.gradebook_url
-    prog = ("import json\nfrom nbgrader.api import Gradebook\n"
-            f"with Gradebook({url!r}) as gb:\n" + "".join(f"    {line}\n" for line in code.splitlines())
-            + "print(json.dumps(result))\n")
+    prog = (
+        "import json\nfrom nbgrader.api import Gradebook\n"
+        f"with Gradebook({url!r}) as gb:\n"
+        + "".join(f"    {line}\n" for line in code.splitlines())
+        + "print(json.dumps(result))\n"
+    )
     out = subprocess.run([f"{site.venv}/bin/python", "-c", prog], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -1,4 +1,5 @@
 """Helpers for grading tests: a throw-away nbgrader course and hand-written submissions."""
+
 from __future__ import annotations
 
 import copy
@@ -26,8 +27,14 @@ def make_course(tmp: Path, banks: dict[str, Path]) -> Path:
     return course
 
 
-def submit(course: Path, assignment: str, student: str, answers: dict[str, str] | None = None,
-           raw: bytes | None = None, edit=None) -> Path:
+def submit(
+    course: Path,
+    assignment: str,
+    student: str,
+    answers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+    edit=None,
+) -> Path:
     """Write a submission: answer-cell sources by item id, or raw bytes, and an optional edit(nb)."""
     folder = course / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
@@ -49,6 +56,7 @@ def submit(course: Path, assignment: str, student: str, answers: dict[str, str] 
 
 def scores(course: Path, assignment: str) -> dict[str, dict[str, float | None]]:
     from nbgrader.api import Gradebook
+
     out = {}
     with Gradebook(course_mod.db_url(course)) as gb:
         for sub in gb.assignment_submissions(assignment):

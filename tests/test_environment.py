@@ -1,4 +1,5 @@
 """The pip path and the conda path install the same packages at the same versions."""
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,9 @@ def test_environment_yml_matches_requirements_txt():
 
 def test_requirements_cover_pyproject_dependencies_and_the_lock():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    declared = {canon(re.split(r"[<>=!~ ]", d)[0]) for d in
-                project["dependencies"] + project["optional-dependencies"]["test"]}
+    declared = {
+        canon(re.split(r"[<>=!~ ]", d)[0]) for d in project["dependencies"] + project["optional-dependencies"]["test"]
+    }
     assert declared == set(pip_pins())
     lock = {}
     for line in (ROOT / "constraints.txt").read_text().splitlines():

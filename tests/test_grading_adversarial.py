@@ -4,6 +4,7 @@ Honest students are graded first; then a batch of hostile and broken submissions
 the exact recorded outcome and score are asserted, the batch must finish, and the honest students'
 results must be unchanged.
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,8 +34,18 @@ def cell(nb, grade_id):
 
 def add_code(source):
     def edit(nb):
-        nb["cells"].insert(2, {"cell_type": "code", "id": "extra-1", "metadata": {}, "outputs": [],
-                               "execution_count": None, "source": source})
+        nb["cells"].insert(
+            2,
+            {
+                "cell_type": "code",
+                "id": "extra-1",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": source,
+            },
+        )
+
     return edit
 
 
@@ -42,6 +53,7 @@ def both(*edits):
     def edit(nb):
         for e in edits:
             e(nb)
+
     return edit
 
 
@@ -78,6 +90,7 @@ def retype(grade_id):
         c.update(cell_type="markdown")
         c.pop("outputs", None)
         c.pop("execution_count", None)
+
     return edit
 
 
@@ -118,8 +131,11 @@ CASES = {
     "retyped_test": (dict(edit=retype("q3_check")), "tampered", 6),
     "points_changed": (dict(edit=set_meta("q4_check", points=100)), "tampered", 6),
     "infinite_loop": (dict(edit=add_code("while True: pass")), "timeout", 6),
-    "swallow_interrupt": (dict(edit=add_code(
-        "while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass")), "timeout", 6),
+    "swallow_interrupt": (
+        dict(edit=add_code("while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass")),
+        "timeout",
+        6,
+    ),
     "memory_bomb": (dict(edit=add_code("x = bytearray(50 * 1024**3)")), "graded", 6),
     "print_flood": (dict(edit=add_code("for i in range(200000): print(i)")), "graded", 6),
     "os_exit": (dict(edit=add_code("import os\nos._exit(1)")), "kernel_died", 6),
@@ -128,11 +144,26 @@ CASES = {
     "read_secrets": ("secrets", "graded", 6),
     "write_gradebook": (dict(edit=add_code(WRITE_DB)), "graded", 6),
     "network": (dict(edit=add_code(NETWORK)), "graded", 6),
-    "always_equal": (dict(answers={**CORRECT, "q1": 'class S(str):\n    def __eq__(s, o): return True\n'
-                                                 '    __hash__ = str.__hash__\nq1 = S("B")'}), "graded", 5),
-    "patched_builtins": (dict(edit=add_code("import builtins\nbuiltins.float = lambda *a: 91.1\n"
-                                            "builtins.sorted = lambda *a, **k: ['A', 'B']\nbuiltins.print = None")),
-                         "graded", 6),
+    "always_equal": (
+        dict(
+            answers={
+                **CORRECT,
+                "q1": 'class S(str):\n    def __eq__(s, o): return True\n    __hash__ = str.__hash__\nq1 = S("B")',
+            }
+        ),
+        "graded",
+        5,
+    ),
+    "patched_builtins": (
+        dict(
+            edit=add_code(
+                "import builtins\nbuiltins.float = lambda *a: 91.1\n"
+                "builtins.sorted = lambda *a, **k: ['A', 'B']\nbuiltins.print = None"
+            )
+        ),
+        "graded",
+        6,
+    ),
     "stderr": (dict(edit=add_code("import sys\nprint('warning!', file=sys.stderr)")), "graded", 6),
 }
 
@@ -140,6 +171,7 @@ CASES = {
 def build(course, student, how):
     if how == "secrets":
         from mvdcourse import paths
+
         submit(course, A, student, CORRECT, edit=add_code(READ_SECRETS.format(course=course, repo=paths.COURSE_ROOT)))
     elif how == "truncate":
         path = submit(course, A, student, CORRECT)
@@ -166,7 +198,9 @@ def graded(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("adv"), {A: FIXTURE})
     course_mod.generate(course, A)
     submit(course, A, "honest_right", CORRECT)
-    submit(course, A, "honest_wrong", {"q1": 'q1 = "A"', "q2": 'q2 = ["A"]', "q3": "q3 = 50", "q4": "q4 = [1, 2, 3, 4]"})
+    submit(
+        course, A, "honest_wrong", {"q1": 'q1 = "A"', "q2": 'q2 = ["A"]', "q3": "q3 = 50", "q4": "q4 = [1, 2, 3, 4]"}
+    )
     first = batch.grade(course, A, limits=FAST)
     before = scores(course, A)
     for student, (how, _, _) in CASES.items():
@@ -204,12 +238,17 @@ def test_batch_finished_and_honest_results_unchanged(graded):
     after = scores(course, A)
     assert after["honest_right"] == before["honest_right"] and after["honest_wrong"] == before["honest_wrong"]
     import sqlite3
+
     db = sqlite3.connect(course / "gradebook.db")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    graded_students = {s for s, (_, status, _) in CASES.items() if status != "malformed"} | {"honest_right", "honest_wrong"}
+    graded_students = {s for s, (_, status, _) in CASES.items() if status != "malformed"} | {
+        "honest_right",
+        "honest_wrong",
+    }
     rows = db.execute("select s.student_id from submitted_assignment s").fetchall()
     assert sorted(r[0] for r in rows) == sorted(graded_students), "one gradebook row per graded submission, none lost"
     from nbgrader.api import Gradebook
+
     with Gradebook(course_mod.db_url(course)) as gb:
         assert all(g.manual_score is None for s in gb.assignment_submissions(A) for n in s.notebooks for g in n.grades)
 
@@ -219,7 +258,9 @@ def test_sandbox_hid_the_course_and_the_network(graded):
     secrets = json.loads((course / "autograded" / "read_secrets" / A / f"{A}.ipynb").read_text())
     text = json.dumps(secrets["cells"][2]["outputs"])
     assert "READ [] HOME []" in text, text
-    net = json.dumps(json.loads((course / "autograded" / "network" / A / f"{A}.ipynb").read_text())["cells"][2]["outputs"])
+    net = json.dumps(
+        json.loads((course / "autograded" / "network" / A / f"{A}.ipynb").read_text())["cells"][2]["outputs"]
+    )
     assert "no network" in net and "NETWORK OPEN" not in net
 
 
@@ -250,6 +291,7 @@ def test_grading_refuses_without_sandbox_unless_told(tmp_path, monkeypatch, caps
     course = make_course(tmp_path, {A: FIXTURE})
     monkeypatch.setattr(sandbox, "unavailable_reason", lambda: "bubblewrap is not installed")
     from mvdcourse import cli
+
     assert cli.main(["--course", str(course), "grade", A]) == 2
     err = capsys.readouterr().err
     assert "refusing to run student code without a sandbox: bubblewrap is not installed" in err
@@ -284,6 +326,7 @@ def test_export_marks_failed_submissions_with_their_status_not_a_zero(graded, tm
     import csv
 
     from mvdcourse.quiz.export import export
+
     course = graded[0]
     export(course, course_mod.db_url(course), tmp_path / "g.csv")
     rows = {r["student_id"]: r for r in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8-sig"))}

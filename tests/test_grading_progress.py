@@ -1,4 +1,5 @@
 """Progress: one rewritten line on a terminal; sparse plain lines otherwise; a summary table by outcome."""
+
 from __future__ import annotations
 
 import io
@@ -33,7 +34,13 @@ def test_non_terminal_progress_is_line_oriented_and_quiet():
 
 
 def test_summary_counts_each_outcome():
-    table = summary({"a": {"status": "graded"}, "b": {"status": "graded", "skipped": True},
-                     "c": {"status": "timeout"}, "d": {"status": "malformed"}})
+    table = summary(
+        {
+            "a": {"status": "graded"},
+            "b": {"status": "graded", "skipped": True},
+            "c": {"status": "timeout"},
+            "d": {"status": "malformed"},
+        }
+    )
     assert "graded                   2" in table and "timeout                  1" in table
     assert "total                    4   (1 unchanged, not re-graded)" in table

@@ -10,6 +10,7 @@ Asserted: exact scores; the rows are in PostgreSQL and no SQLite file exists any
 each other's work, the exchange's inbound, the sources, keys or gradebook password; students have no
 formgrader and cannot reach the instructor's server.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -24,16 +25,14 @@ from mvdcourse import paths
 from mvdcourse.quiz import items as itembank
 
 from . import hubkit
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
-ARTIFACTS = paths.COURSE_ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 COURSE, QUIZ = "mvd-course", "quiz1"
 INSTRUCTOR = "mvdtest-inst"
 STUDENTS = [f"mvdtest-s{n}" for n in range(1, 6)]
-USERS = ([{"username": INSTRUCTOR, "role": "instructor", "password": "I-" + secrets.token_hex(6)}]
-         + [{"username": s, "role": "student", "password": "S-" + secrets.token_hex(6)} for s in STUDENTS])
+USERS = [{"username": INSTRUCTOR, "role": "instructor", "password": "I-" + secrets.token_hex(6)}] + [
+    {"username": s, "role": "student", "password": "S-" + secrets.token_hex(6)} for s in STUDENTS
+]
 PASSWORD = {u["username"]: u["password"] for u in USERS}
 BANK = itembank.load(paths.COURSE_ROOT / "assignments" / "items" / f"{QUIZ}.yaml")
 
@@ -62,8 +61,9 @@ def hub():
     reason = hubkit.missing_requirements()
     if reason:
         pytest.skip(reason)
-    with coursehub.temporary("hubtest", USERS, port=9400, pg_port=9433, user_ports=(9403, 9419),
-                             env=hubkit.TEST_ENV) as site:
+    with coursehub.temporary(
+        "hubtest", USERS, port=9400, pg_port=9433, user_ports=(9403, 9419), env=hubkit.TEST_ENV
+    ) as site:
         yield site, hubclient.Hub(site.url, site.ops_token)
 
 
@@ -97,8 +97,10 @@ def cycle(hub):
 
 
 def auto_scores(site) -> dict:
-    return hubkit.gradebook(site, (
-        f"result = {{s.student_id: [s.score, s.needs_manual_grade] for s in gb.assignment_submissions({QUIZ!r})}}"))
+    return hubkit.gradebook(
+        site,
+        (f"result = {{s.student_id: [s.score, s.needs_manual_grade] for s in gb.assignment_submissions({QUIZ!r})}}"),
+    )
 
 
 def test_every_student_graded_exactly_from_postgresql(hub, cycle):
@@ -111,8 +113,12 @@ def test_every_student_graded_exactly_from_postgresql(hub, cycle):
         assert score == pytest.approx(cycle["expected"][student]), student
         assert needs_manual, f"{student}'s free-text answer should wait for the instructor"
     # The rows are in the PostgreSQL gradebook, read with SQL, not through nbgrader.
-    rows = hubkit.psql(site, "gradebook", f"SELECT count(*) FROM submitted_assignment sa JOIN assignment a "
-                                          f"ON a.id = sa.assignment_id WHERE a.name = '{QUIZ}'")
+    rows = hubkit.psql(
+        site,
+        "gradebook",
+        f"SELECT count(*) FROM submitted_assignment sa JOIN assignment a "
+        f"ON a.id = sa.assignment_id WHERE a.name = '{QUIZ}'",
+    )
     assert int(rows) == len(STUDENTS)
     grade_rows = int(hubkit.psql(site, "gradebook", "SELECT count(*) FROM grade"))
     assert grade_rows == len(STUDENTS) * (len(BANK.closed_items) + 1)
@@ -166,6 +172,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium")
     from playwright.sync_api import sync_playwright
+
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -187,8 +194,7 @@ def login(browser, site, user: str):
 def test_hand_grading_in_formgrader_then_feedback_only_to_each_student(hub, cycle, browser):
     site, client = hub
     first = STUDENTS[0]
-    notebook_id = hubkit.gradebook(site, (
-        f"result = gb.find_submission_notebook({QUIZ!r}, {QUIZ!r}, {first!r}).id"))
+    notebook_id = hubkit.gradebook(site, (f"result = gb.find_submission_notebook({QUIZ!r}, {QUIZ!r}, {first!r}).id"))
     # A student who types the formgrader address gets "not found".
     context, page = login(browser, site, STUDENTS[1])
     response = page.goto(f"{site.url}/user/{STUDENTS[1]}/formgrader")
@@ -207,8 +213,8 @@ def test_hand_grading_in_formgrader_then_feedback_only_to_each_student(hub, cycl
     assert free_text(first) in page.content()
     score.click()
     score.type("2")
-    score.press("Tab")                       # formgrader saves on change
-    for _ in range(60):                      # the one manual score in the gradebook, read with SQL
+    score.press("Tab")  # formgrader saves on change
+    for _ in range(60):  # the one manual score in the gradebook, read with SQL
         if hubkit.psql(site, "gradebook", "SELECT count(*) FROM grade WHERE manual_score = 2") == "1":
             break
         page.wait_for_timeout(500)

@@ -1,5 +1,6 @@
 """Past one server: the Zero to JupyterHub values and the user image recipe (no cluster here, so they are read,
 not run), and the recipe's inputs that need no root: the users file and the pins."""
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,7 @@ def test_values_yaml_is_valid_and_holds_the_course_choices():
     assert values["singleuser"]["cmd"] == "jupyterhub-singleuser"
     assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "generic-oauth"
     for name, snippet in values["hub"]["extraConfig"].items():
-        compile(snippet, name, "exec")            # hub.extraConfig is Python run by the hub
+        compile(snippet, name, "exec")  # hub.extraConfig is Python run by the hub
 
 
 def test_instructor_profile_is_offered_to_instructors_only():
@@ -61,8 +62,11 @@ def test_instructor_profile_is_offered_to_instructors_only():
 def test_user_image_installs_the_pinned_set_and_no_keys():
     docker = (K8S / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11", docker, re.M)
-    install = " ".join(re.search(r"RUN pip install --no-cache-dir (-r .*?-c constraints.txt)",
-                                 docker.replace("\\\n", " "), re.S).group(1).split())
+    install = " ".join(
+        re.search(r"RUN pip install --no-cache-dir (-r .*?-c constraints.txt)", docker.replace("\\\n", " "), re.S)
+        .group(1)
+        .split()
+    )
     args = shlex.split(install)
     files = [args[i + 1] for i, a in enumerate(args) if a == "-r"]
     # The same requirement files as the single server's user environment (plus the Kubernetes exchange).
@@ -99,4 +103,4 @@ def test_users_file_problems_are_one_sentence(tmp_path, capsys):
     assert coursehub.main(["up", "--state", str(tmp_path / "s"), "--users", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("coursehub up: ") and "Traceback" not in err
-    assert not (tmp_path / "s").exists()          # nothing was created
+    assert not (tmp_path / "s").exists()  # nothing was created

@@ -2,6 +2,7 @@
 you stand in, feedback never shows a mark scheme, hand grades stay honest, a key fix re-grades, an
 interrupted regrade resumes, and messages name what they found. Real nbgrader, real SQLite gradebook,
 real bubblewrap sandbox."""
+
 from __future__ import annotations
 
 import csv
@@ -39,18 +40,26 @@ def copy_course(dest: Path) -> Path:
 
 def mark_scheme_lines(bank) -> list[str]:
     fb = facts.default()
-    return [line.strip()[:60] for item in bank.items if item.type == "free_text"
-            for line in fb.render(item.mark_scheme).splitlines() if len(line.strip()) >= 30]
+    return [
+        line.strip()[:60]
+        for item in bank.items
+        if item.type == "free_text"
+        for line in fb.render(item.mark_scheme).splitlines()
+        if len(line.strip()) >= 30
+    ]
 
 
 def response(text):
     """An edit that writes ``text`` as the free-text answer of the mini quiz (q5)."""
+
     def edit(nb):
         next(c for c in nb["cells"] if c.get("id") == "q5-response")["source"] = text
+
     return edit
 
 
 # ------------------------------------------------------------------ feedback never shows a mark scheme
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
@@ -72,16 +81,18 @@ def test_every_feedback_file_of_a_graded_demo_class_is_free_of_mark_schemes(demo
     bank = items.load(demo / "items" / "quiz1.yaml")
     secrets = mark_scheme_lines(bank)
     assert len(secrets) >= 3
-    assert any(secrets[0] in (demo / "autograded" / s / "quiz1" / "quiz1.ipynb").read_text()
-               for s in os.listdir(demo / "autograded"))   # nbgrader did restore it for graders
-    course_mod.nbgrader(demo, "generate_feedback", "quiz1", "--force")   # plain nbgrader, as the README shows
+    assert any(
+        secrets[0] in (demo / "autograded" / s / "quiz1" / "quiz1.ipynb").read_text()
+        for s in os.listdir(demo / "autograded")
+    )  # nbgrader did restore it for graders
+    course_mod.nbgrader(demo, "generate_feedback", "quiz1", "--force")  # plain nbgrader, as the README shows
     files = sorted(demo.glob("feedback/*/quiz1/quiz1.html"))
     assert len(files) == 6
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert "MARK SCHEME" not in text, path
         assert not [s for s in secrets if s in text], path
-        assert "Question 10" in text and "Provisional feedback" in text   # the question stays, marked provisional
+        assert "Question 10" in text and "Provisional feedback" in text  # the question stays, marked provisional
     capsys.readouterr()
     assert cli.main(["check", "quiz1"]) == 0
     out = capsys.readouterr().out
@@ -104,12 +115,11 @@ def test_feedback_waits_for_hand_grading_unless_partial(demo, monkeypatch, capsy
 
 
 @pytest.mark.sandbox
-def test_check_catches_a_config_that_lets_feedback_leak_and_mvdcourse_feedback_still_strips(demo, monkeypatch,
-                                                                                             capsys):
+def test_check_catches_a_config_that_lets_feedback_leak_and_mvdcourse_feedback_still_strips(demo, monkeypatch, capsys):
     monkeypatch.chdir(demo)
     config = demo / "nbgrader_config.py"
     original = config.read_text()
-    try:   # an older course folder whose config lacks the feedback step
+    try:  # an older course folder whose config lacks the feedback step
         config.write_text(original.replace("c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS", ""))
         course_mod.nbgrader(demo, "generate_feedback", "quiz1", "--force")
         assert "MARK SCHEME" in (demo / "feedback" / "student001" / "quiz1" / "quiz1.html").read_text()
@@ -118,7 +128,7 @@ def test_check_catches_a_config_that_lets_feedback_leak_and_mvdcourse_feedback_s
         out = capsys.readouterr().out
         assert "FAIL nbgrader_config.py does not remove mark schemes from feedback" in out
         assert "feedback leaks: feedback/student001/quiz1/quiz1.html: contains 'BEGIN MARK SCHEME'" in out
-        assert cli.main(["feedback", "quiz1", "--partial"]) == 0   # forces the step whatever the config says
+        assert cli.main(["feedback", "quiz1", "--partial"]) == 0  # forces the step whatever the config says
         for path in demo.glob("feedback/*/quiz1/quiz1.html"):
             assert "MARK SCHEME" not in path.read_text()
     finally:
@@ -127,11 +137,12 @@ def test_check_catches_a_config_that_lets_feedback_leak_and_mvdcourse_feedback_s
 
 # ------------------------------------------------------------------ commands act where you stand
 
+
 @pytest.mark.slow
 def test_commands_act_on_the_course_folder_you_stand_in(tmp_path, monkeypatch, capsys):
     course = make_course(tmp_path, {MINI: FIXTURE})
     monkeypatch.chdir(course)
-    assert cli.main(["grade", MINI]) == 2   # nothing collected yet: a sentence, non-zero exit
+    assert cli.main(["grade", MINI]) == 2  # nothing collected yet: a sentence, non-zero exit
     captured = capsys.readouterr()
     assert f"course directory {course} (the current folder)" in captured.out
     assert f"no submissions of mini in {course / 'submitted'}" in captured.err
@@ -159,9 +170,13 @@ def test_commands_act_on_the_course_folder_you_stand_in(tmp_path, monkeypatch, c
 
 
 def test_help_shows_defaults_and_version(capsys):
-    for command, expected in [("grade", "seconds per cell (default: 10)"), ("demo-class", "(default: 24)"),
-                              ("export", "grades CSV to write (default: grades.csv)"),
-                              ("lab", "port to listen on (default: 8888)"), ("feedback", "--partial")]:
+    for command, expected in [
+        ("grade", "seconds per cell (default: 10)"),
+        ("demo-class", "(default: 24)"),
+        ("export", "grades CSV to write (default: grades.csv)"),
+        ("lab", "port to listen on (default: 8888)"),
+        ("feedback", "--partial"),
+    ]:
         with pytest.raises(SystemExit) as exit_:
             cli.main([command, "--help"])
         assert exit_.value.code == 0
@@ -172,6 +187,7 @@ def test_help_shows_defaults_and_version(capsys):
 
 
 # ------------------------------------------------------------------ hand grades, key changes, resuming
+
 
 @pytest.fixture
 def mini(tmp_path, monkeypatch):
@@ -187,6 +203,7 @@ def mini(tmp_path, monkeypatch):
 
 def grade_of(course, student, grade_id):
     from nbgrader.api import Gradebook
+
     with Gradebook(course_mod.db_url(course)) as gb:
         g = gb.find_grade(grade_id, MINI, MINI, student)
         c = gb.find_comment(grade_id, MINI, MINI, student)
@@ -195,7 +212,8 @@ def grade_of(course, student, grade_id):
 
 def hand_grade(course, student, score, comment):
     from nbgrader.api import Gradebook
-    with Gradebook(course_mod.db_url(course)) as gb:   # what formgrader does when a grader saves
+
+    with Gradebook(course_mod.db_url(course)) as gb:  # what formgrader does when a grader saves
         g = gb.find_grade("q5_task", MINI, MINI, student)
         g.manual_score, g.needs_manual_grade = score, False
         gb.find_comment("q5_task", MINI, MINI, student).manual_comment = comment
@@ -213,10 +231,10 @@ def test_a_changed_answer_under_a_hand_grade_is_flagged_stale(mini, capsys, tmp_
     assert cli.main(["grade", MINI]) == 0
     out = capsys.readouterr().out
     assert "hand grades flagged for review because the answer changed: alice (q5)" in out
-    assert "awaiting hand grading: 2 answer(s) in 2 submission(s)" in out   # alice again, carol never graded
+    assert "awaiting hand grading: 2 answer(s) in 2 submission(s)" in out  # alice again, carol never graded
 
     manual, score, needs, comment = grade_of(mini, "alice", "q5_task")
-    assert (manual, score, needs) == (1.5, 1.5, True)           # kept, visible, and re-flagged
+    assert (manual, score, needs) == (1.5, 1.5, True)  # kept, visible, and re-flagged
     assert comment.startswith("[STALE") and "the answer to q5 changed" in comment
     assert comment.endswith("Good plain-language answer.")
     assert grade_of(mini, "bob", "q5_task") == (0.5, 0.5, False, "Say why waiting is reasonable.")
@@ -237,13 +255,14 @@ def test_a_changed_answer_under_a_hand_grade_is_flagged_stale(mini, capsys, tmp_
 @pytest.mark.sandbox
 def test_formgrader_override_reaches_items_csv(mini, tmp_path):
     from nbgrader.api import Gradebook
-    with Gradebook(course_mod.db_url(mini)) as gb:   # a grader accepts bob's "C" for q1 in formgrader
+
+    with Gradebook(course_mod.db_url(mini)) as gb:  # a grader accepts bob's "C" for q1 in formgrader
         gb.find_grade("q1_check", MINI, MINI, "bob").manual_score = 1.0
         gb.db.commit()
     assert cli.main(["export", "--to", str(tmp_path / "g.csv"), "--items", str(tmp_path / "i.csv")]) == 0
     rows = {(r["student_id"], r["item"]): r for r in csv.DictReader((tmp_path / "i.csv").open(encoding="utf-8-sig"))}
     assert rows[("bob", "q1")]["points"] == "1" and rows[("bob", "q1")]["graded_by"] == "hand"
-    assert rows[("bob", "q1")]["item_status"] == "wrong"              # the answer is still the wrong letter
+    assert rows[("bob", "q1")]["item_status"] == "wrong"  # the answer is still the wrong letter
     assert rows[("carol", "q1")]["points"] == "0" and rows[("carol", "q1")]["graded_by"] == "auto"
     assert {r["item"] for r in rows.values()} == {"q1", "q2", "q3", "q4", "q5"}
 
@@ -251,12 +270,13 @@ def test_formgrader_override_reaches_items_csv(mini, tmp_path):
 @pytest.mark.sandbox
 def test_a_key_correction_regrades_unchanged_submissions(mini, capsys):
     from .quizkit import scores
+
     assert scores(mini, MINI)["alice"]["q1_check"] == 1 and scores(mini, MINI)["carol"]["q1_check"] == 0
     capsys.readouterr()
     assert cli.main(["grade", MINI]) == 0
     assert "(3 unchanged, not re-graded)" in capsys.readouterr().out
     bank = mini / "items" / "mini.yaml"
-    bank.write_text(bank.read_text().replace("    answer: B\n", "    answer: C\n", 1))   # the key of q1 is fixed
+    bank.write_text(bank.read_text().replace("    answer: B\n", "    answer: C\n", 1))  # the key of q1 is fixed
     assert items.load(bank).item("q1").answer == "C"
     assert cli.main(["grade", MINI]) == 0
     out = capsys.readouterr().out
@@ -269,14 +289,16 @@ def test_a_key_correction_regrades_unchanged_submissions(mini, capsys):
 def test_messages_name_what_was_found(mini, capsys):
     folder = mini / "submitted" / "dana" / MINI
     folder.mkdir(parents=True)
-    shutil.copy(mini / "release" / MINI / "mini.ipynb", folder / "mini (1).ipynb")   # renamed by an LMS
-    submit(mini, MINI, "erin", raw=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")            # a PDF under the right name
+    shutil.copy(mini / "release" / MINI / "mini.ipynb", folder / "mini (1).ipynb")  # renamed by an LMS
+    submit(mini, MINI, "erin", raw=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")  # a PDF under the right name
     capsys.readouterr()
     assert cli.main(["grade", MINI]) == 0
     out = capsys.readouterr().out
     assert "not graded normally (2):" in out
-    assert ("dana          missing     no mini.ipynb in the submission folder; it holds 'mini (1).ipynb'; "
-            "if 'mini (1).ipynb' is the quiz, rename it to mini.ipynb and grade again") in out
+    assert (
+        "dana          missing     no mini.ipynb in the submission folder; it holds 'mini (1).ipynb'; "
+        "if 'mini (1).ipynb' is the quiz, rename it to mini.ipynb and grade again"
+    ) in out
     assert "erin          malformed   the file is a PDF document, not a Jupyter notebook" in out
 
 
@@ -292,13 +314,20 @@ def test_an_interrupted_regrade_stops_cleanly_and_resumes(tmp_path):
     assert subprocess.run(run, cwd=course, env=env, capture_output=True).returncode == 0
     lines_before = len(ledger.path_for(course, MINI).read_text().splitlines())
 
-    proc = subprocess.Popen(run + ["--regrade", "--workers", "2"], cwd=course, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        run + ["--regrade", "--workers", "2"],
+        cwd=course,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.time() + 120
     while len(ledger.path_for(course, MINI).read_text().splitlines()) < lines_before + 2:
         assert proc.poll() is None and time.time() < deadline, "the regrade ended before it could be interrupted"
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)   # Ctrl-C in a terminal signals the whole process group
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole process group
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
     assert "interrupted; finished results are kept" in err and "Traceback" not in err + out, err
@@ -306,24 +335,26 @@ def test_an_interrupted_regrade_stops_cleanly_and_resumes(tmp_path):
     done = len(ledger.path_for(course, MINI).read_text().splitlines()) - lines_before
     assert 2 <= done < len(students)
 
-    again = subprocess.run(run, cwd=course, env=env, capture_output=True, text=True)   # plain re-run resumes
+    again = subprocess.run(run, cwd=course, env=env, capture_output=True, text=True)  # plain re-run resumes
     assert again.returncode == 0, again.stderr
     assert "continuing an interrupted regrade" in again.stdout
     assert f"({done} unchanged, not re-graded)" in again.stdout
     assert ledger.regrade_started(course, MINI) is None
-    regraded = [json.loads(line)["student"] for line in
-                ledger.path_for(course, MINI).read_text().splitlines()[lines_before:]]
-    assert sorted(regraded) == students                      # every submission regraded exactly once
+    regraded = [
+        json.loads(line)["student"] for line in ledger.path_for(course, MINI).read_text().splitlines()[lines_before:]
+    ]
+    assert sorted(regraded) == students  # every submission regraded exactly once
 
 
 def test_feedback_scan_flags_another_students_id_in_the_text_only():
     from mvdcourse.quiz import feedback
+
     bank = items.load(CHECKOUT / "items" / "quiz1.yaml")
     page = "<style>:root { --x: 1 }</style><p>The facial nerve root exit zone.</p>"
     students = ["root", "student001", "student002"]
-    assert feedback.leaks(page, bank, "student001", students) == []   # CSS and ordinary words are not ids
+    assert feedback.leaks(page, bank, "student001", students) == []  # CSS and ordinary words are not ids
     assert feedback.leaks(page + "<p>as student002 wrote</p>", bank, "student001", students) == [
-        "names another student (student002)"]
+        "names another student (student002)"
+    ]
     scheme = mark_scheme_lines(bank)[0]
-    assert feedback.leaks(f"<p>{scheme}</p>", bank, "student001", students) == [
-        "holds the mark scheme of quiz1"]
+    assert feedback.leaks(f"<p>{scheme}</p>", bank, "student001", students) == ["holds the mark scheme of quiz1"]

@@ -1,4 +1,5 @@
 """Item-writing rules hold for every self-check file and item bank; test-wise strategies score at chance."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,6 +29,7 @@ def test_always_a_and_longest_option_score_at_chance(bank):
 def test_every_lesson_has_at_least_six_selfchecks_and_every_bank_is_linted():
     from mvdcourse import paths
     from mvdcourse.quiz import items
+
     names = set(BANKS)
     assert {f"selfchecks/{p.stem}" for p in paths.SELFCHECKS.glob("*.yaml")} <= names
     assert set(items.all_assignments()) <= names
@@ -37,14 +39,24 @@ def test_every_lesson_has_at_least_six_selfchecks_and_every_bank_is_linted():
 
 
 GOOD = {
-    "id": "q42", "type": "single", "points": 1, "lesson": 1, "level": "application",
+    "id": "q42",
+    "type": "single",
+    "points": 1,
+    "lesson": 1,
+    "level": "application",
     "objective": "a planted item for the linter test",
     "take_home": "One line that sums the item up.",
-    "stem": ("A woman aged 52 has had twitching around her left eye for two years, spreading to the cheek "
-             "and mouth on the same side and continuing in sleep."),
+    "stem": (
+        "A woman aged 52 has had twitching around her left eye for two years, spreading to the cheek "
+        "and mouth on the same side and continuing in sleep."
+    ),
     "lead_in": "Which diagnosis is most likely?",
-    "options": {"A": "Benign blepharospasm", "B": "A motor tic disorder", "C": "Hemifacial spasm",
-                "D": "Focal motor seizures"},
+    "options": {
+        "A": "Benign blepharospasm",
+        "B": "A motor tic disorder",
+        "C": "Hemifacial spasm",
+        "D": "Focal motor seizures",
+    },
     "answer": "C",
     "explanations": {k: f"Because of reason {k}, explained at length." for k in "ABCD"},
 }
@@ -55,27 +67,34 @@ def _lint_one(tmp_path, item: dict) -> list[item_lint.Problem]:
     bank["items"] = [item]
     path = tmp_path / "planted.yaml"
     path.write_text(yaml.safe_dump(bank, allow_unicode=True))
-    return [p for p in item_lint.lint_bank("planted", item_lint.bank_entries(path))
-            if p.item != "*"]
+    return [p for p in item_lint.lint_bank("planted", item_lint.bank_entries(path)) if p.item != "*"]
 
 
 def test_a_well_written_planted_item_passes(tmp_path):
     assert _lint_one(tmp_path, GOOD) == []
 
 
-@pytest.mark.parametrize("change, rule", [
-    (dict(options={**GOOD["options"], "C": "Hemifacial spasm caused by a vessel at the root exit zone"}), "length-ratio"),
-    (dict(options={**GOOD["options"], "A": "Always blepharospasm"}), "absolute-terms"),
-    (dict(options={**GOOD["options"], "C": "Most likely hemifacial spasm"}), "hedged-key"),
-    (dict(options={**GOOD["options"], "D": "Both of the above"}), "all-none-of-above"),
-    (dict(lead_in="Which diagnosis is not likely?"), "negative-lead-in"),
-    (dict(options={**GOOD["options"], "C": "Spasm persists at one year", "B": "Spasm disappears at one year"}),
-     "mirror-pair"),
-    (dict(explanations={**GOOD["explanations"], "B": GOOD["explanations"]["A"]}), "explanation"),
-    (dict(take_home=None), "take-home"),
-    (dict(level=None), "level"),
-    (dict(stem="A woman has twitching."), "vignette"),
-])
+@pytest.mark.parametrize(
+    "change, rule",
+    [
+        (
+            dict(options={**GOOD["options"], "C": "Hemifacial spasm caused by a vessel at the root exit zone"}),
+            "length-ratio",
+        ),
+        (dict(options={**GOOD["options"], "A": "Always blepharospasm"}), "absolute-terms"),
+        (dict(options={**GOOD["options"], "C": "Most likely hemifacial spasm"}), "hedged-key"),
+        (dict(options={**GOOD["options"], "D": "Both of the above"}), "all-none-of-above"),
+        (dict(lead_in="Which diagnosis is not likely?"), "negative-lead-in"),
+        (
+            dict(options={**GOOD["options"], "C": "Spasm persists at one year", "B": "Spasm disappears at one year"}),
+            "mirror-pair",
+        ),
+        (dict(explanations={**GOOD["explanations"], "B": GOOD["explanations"]["A"]}), "explanation"),
+        (dict(take_home=None), "take-home"),
+        (dict(level=None), "level"),
+        (dict(stem="A woman has twitching."), "vignette"),
+    ],
+)
 def test_a_planted_flawed_item_fails_with_its_id_and_rule(tmp_path, change, rule):
     item = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
     problems = _lint_one(tmp_path, item)
@@ -84,12 +103,36 @@ def test_a_planted_flawed_item_fails_with_its_id_and_rule(tmp_path, change, rule
 
 
 def test_bank_rules_catch_key_position_longest_key_recall_and_multiple_select(tmp_path):
-    entries = [item_lint.Entry("b", f"i{n}", "single", "stem " * 30, "Which?", ["aa", "bb", "cc", "dddd"], {0},
-                               ["explanation one", "explanation two", "explanation three", "explanation four"],
-                               "recall", "A take-home line.") for n in range(4)]
-    entries += [item_lint.Entry("b", f"m{n}", "multiple", "stem " * 30, "Which?", ["aa", "bb", "cc", "dd"],
-                                {3}, ["expl one a", "expl two b", "expl three", "expl four"], "recall",
-                                "A take-home line.") for n in range(2)]
+    entries = [
+        item_lint.Entry(
+            "b",
+            f"i{n}",
+            "single",
+            "stem " * 30,
+            "Which?",
+            ["aa", "bb", "cc", "dddd"],
+            {0},
+            ["explanation one", "explanation two", "explanation three", "explanation four"],
+            "recall",
+            "A take-home line.",
+        )
+        for n in range(4)
+    ]
+    entries += [
+        item_lint.Entry(
+            "b",
+            f"m{n}",
+            "multiple",
+            "stem " * 30,
+            "Which?",
+            ["aa", "bb", "cc", "dd"],
+            {3},
+            ["expl one a", "expl two b", "expl three", "expl four"],
+            "recall",
+            "A take-home line.",
+        )
+        for n in range(2)
+    ]
     rules = {p.rule for p in item_lint.lint_bank("b", entries) if p.item == "*"}
     assert {"key-position", "application-share", "multiple-select"} <= rules
     for e in entries[:4]:

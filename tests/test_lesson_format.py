@@ -54,3 +54,19 @@ def test_every_demo_is_introduced_and_followed_by_guiding_questions(path):
         after = cells[i + 2]
         assert after.cell_type == "markdown" and "Guiding questions" in after.source
         assert len(re.findall(r"^\d+\. ", after.source, flags=re.M)) >= 2
+
+
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+def test_students_see_no_python_and_are_told_to_run_all(path):
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    shown = [
+        c.source.splitlines()[0]
+        for c in cells
+        if c.cell_type == "code" and not c.metadata.get("jupyter", {}).get("source_hidden")
+    ]
+    assert not shown, f"code cells whose source a student would see (run `make strip`): {shown}"
+    note = cells[1].source
+    assert cells[1].cell_type == "markdown" and "Run All Cells" in note and "restarted" in note
+    assert not any("Run this cell first" in c.source for c in cells)

@@ -70,3 +70,13 @@ def test_committed_notebook_has_no_outputs_or_execution_counts(path):
     ]
     assert dirty == [], f"{path.name}: cells {dirty} carry outputs; run `make strip`"
     assert "widgets" not in nb.get("metadata", {}), f"{path.name}: saved widget state; run `make strip`"
+
+
+def test_course_home_executes_and_shows_every_lesson():
+    nb = execute(paths.LESSONS / "course_home.ipynb")
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o.output_type for o in outputs] == ["execute_result"]
+    assert "application/vnd.jupyter.widget-view+json" in outputs[0].data
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    report = next(m["state"]["value"] for m in state.values() if "<h2>" in str(m["state"].get("value", "")))
+    assert report.count("<h2>") == len(LESSON_NOTEBOOKS)

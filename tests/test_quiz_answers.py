@@ -1,4 +1,5 @@
 """Answers are read as literals, normalised generously, scored exactly, and never executed."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,19 +18,32 @@ def test_single_accepts_harmless_variations(raw):
     assert normalise(raw, SINGLE) == "C"
 
 
-@pytest.mark.parametrize("raw, message", [
-    (None, "no answer yet"), ("F", "'F' is not an option"), ("C or D", "one letter"),
-    (3, "letter in quotes"), (["C"], "letter in quotes"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (None, "no answer yet"),
+        ("F", "'F' is not an option"),
+        ("C or D", "one letter"),
+        (3, "letter in quotes"),
+        (["C"], "letter in quotes"),
+    ],
+)
 def test_single_rejects_bad_formats_with_a_clear_message(raw, message):
     with pytest.raises(FormatProblem, match=message):
         normalise(raw, SINGLE)
 
 
-@pytest.mark.parametrize("raw, read", [
-    (["A", "D"], ["A", "D"]), (["d", "(a)"], ["A", "D"]), ("A, D", ["A", "D"]), ("ad", ["A", "D"]),
-    (("B",), ["B"]), ({"E", "A"}, ["A", "E"]),
-])
+@pytest.mark.parametrize(
+    "raw, read",
+    [
+        (["A", "D"], ["A", "D"]),
+        (["d", "(a)"], ["A", "D"]),
+        ("A, D", ["A", "D"]),
+        ("ad", ["A", "D"]),
+        (("B",), ["B"]),
+        ({"E", "A"}, ["A", "E"]),
+    ],
+)
 def test_multiple_normalises_to_sorted_letters(raw, read):
     assert normalise(raw, MULTI) == read
 
@@ -41,8 +55,7 @@ def test_multiple_rejects_duplicates_and_empties():
         normalise([], MULTI)
 
 
-@pytest.mark.parametrize("raw, read", [(92.5, 92.5), (92, 92.0), ("92.5", 92.5), ("92.5%", 92.5),
-                                       (" 92,5 ", 92.5)])
+@pytest.mark.parametrize("raw, read", [(92.5, 92.5), (92, 92.0), ("92.5", 92.5), ("92.5%", 92.5), (" 92,5 ", 92.5)])
 def test_numeric_accepts_numbers_and_numeric_strings(raw, read):
     assert normalise(raw, NUM) == read
 
@@ -77,22 +90,32 @@ def test_scores_exact():
     assert score("ordering", [4, 3, 1, 2], [2, 1, 3, 4], 2) == 0.0
 
 
-@pytest.mark.parametrize("source, var, value", [
-    ('q1 = "C"', "q1", "C"), ("q1 = None\n# YOUR ANSWER HERE\nq1 = 'b'", "q1", "b"), ("q1: str = 'D'", "q1", "D"),
-    ("q5 = ['A', 'D']", "q5", ["A", "D"]), ("q7 = -92.5", "q7", -92.5), ("q8 = [3, 1, 2, 4]", "q8", [3, 1, 2, 4]),
-])
+@pytest.mark.parametrize(
+    "source, var, value",
+    [
+        ('q1 = "C"', "q1", "C"),
+        ("q1 = None\n# YOUR ANSWER HERE\nq1 = 'b'", "q1", "b"),
+        ("q1: str = 'D'", "q1", "D"),
+        ("q5 = ['A', 'D']", "q5", ["A", "D"]),
+        ("q7 = -92.5", "q7", -92.5),
+        ("q8 = [3, 1, 2, 4]", "q8", [3, 1, 2, 4]),
+    ],
+)
 def test_literal_assignment_reads_without_running(source, var, value):
     assert literal_assignment(source, var) == value
 
 
-@pytest.mark.parametrize("source, message", [
-    ('class S(str):\n    def __eq__(s, o): return True\nq1 = S("A")', "plain value"),
-    ('q1 = open("../../items/quiz1.yaml").read()', "plain value"),
-    ('q1 = "C" if True else "D"', "plain value"),
-    ("q1 = f'{1}'", "plain value"),
-    ("answer = 'C'", "does not assign q1"),
-    ("q1 = 'C", "not valid Python"),
-])
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ('class S(str):\n    def __eq__(s, o): return True\nq1 = S("A")', "plain value"),
+        ('q1 = open("../../items/quiz1.yaml").read()', "plain value"),
+        ('q1 = "C" if True else "D"', "plain value"),
+        ("q1 = f'{1}'", "plain value"),
+        ("answer = 'C'", "does not assign q1"),
+        ("q1 = 'C", "not valid Python"),
+    ],
+)
 def test_literal_assignment_refuses_anything_but_literals(source, message):
     with pytest.raises(FormatProblem, match=message):
         literal_assignment(source, "q1")
@@ -106,7 +129,7 @@ def test_visible_check_tests_format_only(capsys):
 
 def test_blank_answer_in_a_students_notebook_prints_one_sentence_and_carries_on(capsys, monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    check_format("q3", None, "single", options="ABCDE")       # no exception: "Run All" continues
+    check_format("q3", None, "single", options="ABCDE")  # no exception: "Run All" continues
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip() == 'Format problem: q3 has no answer yet; write e.g. q3 = "A".'

@@ -1,4 +1,5 @@
 """Item banks follow the item-writing rules, and the committed source notebooks are generated from them."""
+
 from __future__ import annotations
 
 import json
@@ -21,17 +22,20 @@ def mutate(tmp_path, change):
     return path
 
 
-@pytest.mark.parametrize("change, needle", [
-    (lambda d: d["items"][0].update(lead_in="Which complication is NOT permanent?"), "must not be negative"),
-    (lambda d: d["items"][0]["options"].update(D="All of the above"), "no 'all/none of the above'"),
-    (lambda d: d["items"][0]["explanations"].pop("C"), "every option needs an explanation"),
-    (lambda d: d["items"][0].update(answer="E"), "answer 'E' is not one of the options"),
-    (lambda d: d["items"][0].update(facts=["no.such.fact"]), "unknown fact 'no.such.fact'"),
-    (lambda d: d["items"][2].pop("tolerance"), "item 'q3': field 'tolerance'"),
-    (lambda d: d["items"][3].update(answer=[1, 2, 2, 4]), "permutation"),
-    (lambda d: d["items"][1].update(id="q1"), "item 'q1': field 'id': duplicate id"),
-    (lambda d: d["items"][0].update(stem="Figure {fact:nope.x} here."), "no fact 'nope.x'"),
-])
+@pytest.mark.parametrize(
+    "change, needle",
+    [
+        (lambda d: d["items"][0].update(lead_in="Which complication is NOT permanent?"), "must not be negative"),
+        (lambda d: d["items"][0]["options"].update(D="All of the above"), "no 'all/none of the above'"),
+        (lambda d: d["items"][0]["explanations"].pop("C"), "every option needs an explanation"),
+        (lambda d: d["items"][0].update(answer="E"), "answer 'E' is not one of the options"),
+        (lambda d: d["items"][0].update(facts=["no.such.fact"]), "unknown fact 'no.such.fact'"),
+        (lambda d: d["items"][2].pop("tolerance"), "item 'q3': field 'tolerance'"),
+        (lambda d: d["items"][3].update(answer=[1, 2, 2, 4]), "permutation"),
+        (lambda d: d["items"][1].update(id="q1"), "item 'q1': field 'id': duplicate id"),
+        (lambda d: d["items"][0].update(stem="Figure {fact:nope.x} here."), "no fact 'nope.x'"),
+    ],
+)
 def test_item_rules_are_enforced_with_named_errors(tmp_path, change, needle):
     with pytest.raises(facts.FactBaseError) as err:
         items.load(mutate(tmp_path, change))
@@ -71,7 +75,12 @@ def test_source_notebook_metadata_is_nbgrader_v3(name):
 @pytest.mark.parametrize("name", BANKS)
 def test_every_number_in_a_quiz_is_in_the_fact_base(name):
     from mvdcourse import traceability
+
     fb = facts.default()
-    problems = [f"{item.id}: {f}" for item in items.load(name).items for text in item.texts()
-                for f in traceability.untraceable(fb.render(text), fb)]
+    problems = [
+        f"{item.id}: {f}"
+        for item in items.load(name).items
+        for text in item.texts()
+        for f in traceability.untraceable(fb.render(text), fb)
+    ]
     assert problems == [], "\n".join(problems)

@@ -1,4 +1,5 @@
 """Per-student option order: reproducible, different between students, and mapped back exactly."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -37,8 +38,8 @@ def test_a_copied_neighbours_letters_score_like_guessing():
     for n in range(40):
         a = order.shown_order("exam", f"q{n}", "alice", "ABCD")
         b = order.shown_order("exam", f"q{n}", "bob", "ABCD")
-        alice_letter = order.to_shown("B", a)                 # Alice answers the key in her order
-        right += order.to_canonical(alice_letter, b) == "B"   # the grader reads it in Bob's order
+        alice_letter = order.to_shown("B", a)  # Alice answers the key in her order
+        right += order.to_canonical(alice_letter, b) == "B"  # the grader reads it in Bob's order
     assert right < 20
 
 

@@ -1,6 +1,7 @@
 """Per-student option order end to end on real nbgrader: release through the exchange, two students who
 read their own notebooks, a third who copies a neighbour's letters, autograde, feedback in each student's
 order, items.csv in canonical options; and the offline path (typed student id, mismatch reported)."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,15 @@ OPTION_LINE = re.compile(r"^- \*\*([A-F])\.\*\* (.*)$")
 
 def run(cmd: list[str], cwd: Path, env: dict) -> str:
     import subprocess
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", *cmd], cwd=cwd, env=env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *cmd],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     assert proc.returncode == 0 and "[ERROR]" not in proc.stdout, proc.stdout[-2000:]
     return proc.stdout
 
@@ -40,8 +48,9 @@ def read_options(nb) -> dict[str, dict[str, str]]:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if gid.endswith("_options"):
             text = "".join(o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", []))
-            out[gid.removesuffix("_options")] = {m[1]: m[2] for line in text.splitlines()
-                                                 if (m := OPTION_LINE.match(line))}
+            out[gid.removesuffix("_options")] = {
+                m[1]: m[2] for line in text.splitlines() if (m := OPTION_LINE.match(line))
+            }
     return out
 
 
@@ -51,14 +60,16 @@ def execute(path: Path, monkeypatch, hub_user: str | None) -> nbformat.NotebookN
     else:
         monkeypatch.delenv(student.HUB_VARIABLE, raising=False)
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     return nb
 
 
 def answer_from_screen(nb, bank, screen: dict[str, dict[str, str]]) -> None:
     """A student who knows every answer picks the letters under which the right options appear."""
     from mvdcourse import facts
+
     fb = facts.default()
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
@@ -101,7 +112,7 @@ def test_two_students_own_orders_copied_letters_feedback_and_items_csv(hub, monk
         home.mkdir()
         run(["fetch_assignment", QUIZ, *ex], home, env)
         path = home / QUIZ / f"{QUIZ}.ipynb"
-        nb = execute(path, monkeypatch, hub_user=sid)      # on the hub the notebook knows the student
+        nb = execute(path, monkeypatch, hub_user=sid)  # on the hub the notebook knows the student
         screens[sid] = read_options(nb)
         answer_from_screen(nb, bank, screens[sid])
         answered[sid] = nb
@@ -119,8 +130,11 @@ def test_two_students_own_orders_copied_letters_feedback_and_items_csv(hub, monk
     run(["fetch_assignment", QUIZ, *ex], carol_home, env)
     carol_path = carol_home / QUIZ / f"{QUIZ}.ipynb"
     carol = nbformat.read(carol_path, as_version=4)
-    alice_answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in answered["alice"].cells
-                     if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_answer")}
+    alice_answers = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in answered["alice"].cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_answer")
+    }
     for c in carol.cells:
         gid = c.metadata.get("nbgrader", {}).get("grade_id", "")
         if gid in alice_answers:
@@ -133,10 +147,11 @@ def test_two_students_own_orders_copied_letters_feedback_and_items_csv(hub, monk
     got = scores(course, QUIZ)
     closed = sum(i.points for i in bank.closed_items)
     choice_points = sum(i.points for i in bank.closed_items if i.id in choice)
-    assert got["alice"]["total"] == got["bob"]["total"] == closed   # same canonical answers, same score
+    assert got["alice"]["total"] == got["bob"]["total"] == closed  # same canonical answers, same score
     # copied letters are read in carol's own order: exactly the score that mapping predicts, far below alice's
     from mvdcourse.quiz.answers import normalise, score
     from mvdcourse.quiz.build import spec_for
+
     expected = closed - choice_points
     for q in choice:
         item = bank.item(q)
@@ -159,7 +174,7 @@ def test_two_students_own_orders_copied_letters_feedback_and_items_csv(hub, monk
             assert row["option_order"] == shown
             want = order.to_shown(item.answer, shown)
             assert row["answer_as_shown"] == (", ".join(want) if isinstance(want, list) else want)
-    for q in choice:   # carol's copied letters are recorded as the options they point to in *her* order
+    for q in choice:  # carol's copied letters are recorded as the options they point to in *her* order
         row = next(r for r in rows if r["student_id"] == "carol" and r["item"] == q)
         item = bank.item(q)
         letters = normalise(eval(alice_answers[f"{q}_answer"].split("=", 1)[1]), spec_for(item))
@@ -169,13 +184,16 @@ def test_two_students_own_orders_copied_letters_feedback_and_items_csv(hub, monk
     # feedback lists the options in the student's own order, under the letters they saw
     assert cli.main(["--course", str(course), "feedback", QUIZ, "--partial"]) == 0
     from mvdcourse import facts
+
     fb = facts.default()
     for sid in ("alice", "bob"):
         page = next(Path(course, "feedback", sid, QUIZ).glob("*.html")).read_text(encoding="utf-8")
         for q in ("q1", "q3"):
             shown = order.shown_order(QUIZ, q, sid, "".join(bank.item(q).options))
-            seen = [page.find(f"<b>{L}. {__import__('html').escape(fb.render(bank.item(q).options[c]))}</b>")
-                    for L, c in zip("ABCDE", shown)]
+            seen = [
+                page.find(f"<b>{L}. {__import__('html').escape(fb.render(bank.item(q).options[c]))}</b>")
+                for L, c in zip("ABCDE", shown)
+            ]
             assert all(p > 0 for p in seen) and seen == sorted(seen), (sid, q)
             assert f"Correct answer:</b> {order.to_shown(bank.item(q).answer, shown)}" in page
         assert "Bottom line:" in page
@@ -200,6 +218,7 @@ def test_offline_notebook_asks_for_the_id_and_a_mismatch_is_reported_not_scored(
     screen = read_options(nb)
     shown = order.shown_order(QUIZ, "q1", "dave", "ABCDE")
     from mvdcourse import facts
+
     fb = facts.default()
     assert [screen["q1"][L] for L in "ABCDE"] == [fb.render(bank.item("q1").options[c]) for c in shown]
     answer_from_screen(nb, bank, screen)
@@ -217,5 +236,6 @@ def test_offline_notebook_asks_for_the_id_and_a_mismatch_is_reported_not_scored(
     graded = json.loads(next(Path(course, "autograded", "erin", QUIZ).glob("*.ipynb")).read_text())
     statuses = [c["metadata"]["mvdcourse"]["status"] for c in graded["cells"] if "mvdcourse" in c["metadata"]]
     assert statuses.count("id_mismatch") == len(choice)
-    assert graded["metadata"]["mvdcourse"]["student_id_problem"].startswith("this notebook showed its options "
-                                                                            "for student id “dave”")
+    assert graded["metadata"]["mvdcourse"]["student_id_problem"].startswith(
+        "this notebook showed its options for student id “dave”"
+    )

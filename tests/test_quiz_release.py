@@ -1,5 +1,6 @@
 """Every real quiz: the source passes nbgrader's validator, every check fails on the release, nothing leaks;
 the student bundle holds no key; a simulated class grades end to end."""
+
 from __future__ import annotations
 
 import csv
@@ -12,7 +13,6 @@ import pytest
 
 from mvdcourse import cli, paths
 from mvdcourse.grading import batch
-from mvdcourse.quiz import course as course_mod
 from mvdcourse.quiz import items
 
 BANKS = items.all_assignments()
@@ -69,14 +69,21 @@ def test_demo_class_grades_end_to_end_with_progress_and_export(course, tmp_path,
     outcomes = batch.grade(course, "quiz1", stream=out)
     assert len(outcomes) == 8 and all(o["status"] == "graded" for o in outcomes.values())
     lines = out.getvalue().splitlines()
-    assert lines[-1].startswith("graded 8/8") and "\r" not in out.getvalue()   # not a terminal: plain lines
-    assert cli.main(["--course", str(course), "export", "--to", str(tmp_path / "g.csv"),
-                     "--items", str(tmp_path / "i.csv")]) == 0
+    assert lines[-1].startswith("graded 8/8") and "\r" not in out.getvalue()  # not a terminal: plain lines
+    assert (
+        cli.main(
+            ["--course", str(course), "export", "--to", str(tmp_path / "g.csv"), "--items", str(tmp_path / "i.csv")]
+        )
+        == 0
+    )
     rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8-sig")))
     assert {r["student_id"] for r in rows} == {f"student{i:03d}" for i in range(1, 9)}
     assert any(r["last_name"] == "Doe, Jr." for r in rows)
     assert any(r["first_name"].startswith("'=") for r in rows)
     item_rows = list(csv.DictReader((tmp_path / "i.csv").open(encoding="utf-8-sig")))
-    assert len(item_rows) == 8 * len(items.load("quiz1").items)   # closed-form and free-text items
+    assert len(item_rows) == 8 * len(items.load("quiz1").items)  # closed-form and free-text items
     statuses = {r["item_status"] for r in item_rows}
     assert {"correct", "wrong"} <= statuses
+    free = [r for r in item_rows if r["type"] == "free_text"]
+    assert len(free) == 8 and {r["item_status"] for r in free} == {"awaiting_hand_grading"}
+    assert all(r["answer"] and r["points"] == "" and r["objective"] and r["lesson"] == "1" for r in free)

@@ -88,7 +88,7 @@ def test_face_player_follows_frame_and_condition():
     w.condition.value = "blepharospasm"
     assert w.figure.figure_data["right"]["eye"] == w.figure.figure_data["left"]["eye"] > 0
     assert "Blepharospasm" in w.info.value and "synchronous" in w.info.value
-    assert w.play.max == face.N_FRAMES and w.frame.min == 1 and w.play in w.children[1].children
+    assert w.frame.max == face.N_FRAMES and w.frame.min == 1 and w.play in w.children[1].children
 
 
 def test_which_is_it_gives_reasoning_per_answer_and_never_names_the_case_condition():
@@ -159,3 +159,27 @@ def test_fact_ids_cover_the_content_data():
         "dx.babinski2.sign",
         "cause.missed_zone_recurrent.liu2021",
     } <= ids
+
+
+def test_play_clip_steps_through_the_frames_until_paused(monkeypatch):
+    """Play clip is a labelled toggle: pressed, the frame advances by itself (wrapping); pressed again, it stops."""
+    import time
+
+    monkeypatch.setattr(face, "FRAME_SECONDS", 0.01)
+    player = face.face_player()
+    player.frame.value = face.N_FRAMES - 1
+    player.play.value = True
+    assert player.play.description == "Pause clip"
+    deadline = time.monotonic() + 20
+    seen = set()
+    while time.monotonic() < deadline and len(seen) < 3:
+        seen.add(player.frame.value)
+        time.sleep(0.005)
+    player.play.value = False
+    assert {face.N_FRAMES, 1} <= seen, seen  # reached the last frame, then wrapped to the first
+    assert player.play.description == "Play clip"
+    player._player.join(timeout=20)
+    stopped = player.frame.value
+    time.sleep(0.1)
+    assert player.frame.value == stopped  # paused: no further frames
+    assert player.frame.description == "Frame:"  # a named slider (accessible name)

@@ -10,7 +10,7 @@ import pytest
 
 from mvdcourse import paths, references
 from mvdcourse.lessons import recovery
-from mvdcourse.widgets import FigurePanel
+from mvdcourse.widgets import FigurePanel, NamedSlider
 
 NOTEBOOK = paths.LESSONS / "02_recovery.ipynb"
 
@@ -108,7 +108,7 @@ def test_reported_share_wording_and_errors():
 
 def test_timeline_explorer_month_slider_updates_figure_alt_and_text():
     w = recovery.timeline_explorer()
-    assert isinstance(w.children[0], widgets.IntSlider) and w.month.description == "Months since surgery:"
+    assert isinstance(w.children[0], NamedSlider) and w.month.description == "Months since surgery:"
     assert w.figure.figure_data["readings"] == {"delayedcure2022": 87.4, "goto2002": 93.1}
     assert "J Neurol Surg B 2022: 35.4% within 7 days, 51.4% by 1 month" in w.figure.alt
     before = w.figure.value

@@ -226,15 +226,27 @@ def test_each_vignette_has_one_right_answer_and_feedback_for_each_other_option(c
             assert wrong["status"] == "wrong" and "✘ Not the most likely" in wrong["html"]
 
 
-@pytest.mark.parametrize("case, answer, must_show", [
-    ("never_free", "missed_zone", ["87.5% [Liu 2021]", "77.8% [China-Japan Friendship Hospital 2024]"]),
-    ("pledget", "teflon_adhesion", ["53.5% [Al Mutawa 2024]", "37.2% [Al Mutawa 2024]"]),
-    ("overpacked", "excess_teflon", ["12.5% [Liu 2021]", "[Seaman 2020]"]),
-    ("no_change", "insufficient", ["[Acta Neurochir 2015]", "10.7% [China-Japan Friendship Hospital 2024]"]),
-    ("late_vein", "vein", ["[Samsung redo series]", "p = 0.02"]),
-    ("appraisal", "missed_zone", ["71.5% [Liu 2021]", "64.3% [China-Japan Friendship Hospital 2024]",
-                                  "zones 2 and 3 were not explored", "p = 0.036", "(unverified)"]),
-])
+@pytest.mark.parametrize(
+    "case, answer, must_show",
+    [
+        ("never_free", "missed_zone", ["87.5% [Liu 2021]", "77.8% [China-Japan Friendship Hospital 2024]"]),
+        ("pledget", "teflon_adhesion", ["53.5% [Al Mutawa 2024]", "37.2% [Al Mutawa 2024]"]),
+        ("overpacked", "excess_teflon", ["12.5% [Liu 2021]", "[Seaman 2020]"]),
+        ("no_change", "insufficient", ["[Acta Neurochir 2015]", "10.7% [China-Japan Friendship Hospital 2024]"]),
+        ("late_vein", "vein", ["[Samsung redo series]", "p = 0.02"]),
+        (
+            "appraisal",
+            "missed_zone",
+            [
+                "71.5% [Liu 2021]",
+                "64.3% [China-Japan Friendship Hospital 2024]",
+                "zones 2 and 3 were not explored",
+                "p = 0.036",
+                "(unverified)",
+            ],
+        ),
+    ],
+)
 def test_vignette_answers_and_explanations(case, answer, must_show, fb):
     result = rec.grade_vignette(case, answer, fb)
     assert result["answer"] == answer

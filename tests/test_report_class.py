@@ -130,7 +130,7 @@ def test_report_needs_an_assignment_or_all(graded, capsys):
     assert "name one assignment" in capsys.readouterr().err
     assert cli.main(["--course", str(graded[0]), "report", "nosuchquiz"]) == 2
     assert "no item bank" in capsys.readouterr().err
-    assert cli.main(["--course", str(graded[0]), "report", "quiz2"]) == 2   # a bank, but nobody graded
+    assert cli.main(["--course", str(graded[0]), "report", "quiz2"]) == 2  # a bank, but nobody graded
     assert "quiz2 has no scored submission" in capsys.readouterr().err
 
 

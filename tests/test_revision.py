@@ -46,8 +46,15 @@ def test_no_demo_has_a_slider(fb):
 
 def test_lesson_references_include_widget_sources(fb):
     labels = {r.label for r in references.sources_for_lesson("04_revision", fb)}
-    assert {"Engh 2005", "Miller 2012", "Samsung redo series", "Dantas 2025",
-            "Tan 2004", "Cochrane 2020", "Acta Neurochir 2015"} <= labels
+    assert {
+        "Engh 2005",
+        "Miller 2012",
+        "Samsung redo series",
+        "Dantas 2025",
+        "Tan 2004",
+        "Cochrane 2020",
+        "Acta Neurochir 2015",
+    } <= labels
     assert "Revision MVD meta-analysis 2024" not in labels  # unidentifiable: no longer taught
 
 
@@ -412,8 +419,8 @@ def test_planner_compares_injections_with_a_redo_not_a_first_mvd(fb):
     plan = revision.plan_schedule(revision.EXAMPLES["Every ~3 months"], fb)
     text = revision.planner_text(plan, fb)
     assert fb.cite("redo.complete_range") in text and fb.cite("redo.perm_facial.samsung_redo") in text
-    assert fb.cite("redo.none.almutawa2024") in text            # the redo's failure beside its relief
-    assert "values question" in text and "antibodies" in text   # a values exercise, with the interval's reason
+    assert fb.cite("redo.none.almutawa2024") in text  # the redo's failure beside its relief
+    assert "values question" in text and "antibodies" in text  # a values exercise, with the interval's reason
     assert fb.text("first_mvd.complete_relief_range") not in text
     fig, data = revision.planner_figure(plan, fb)
     assert revision.ONE_REDO in [t.get_text() for t in fig.axes[1].get_yticklabels()]

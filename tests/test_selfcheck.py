@@ -1,4 +1,5 @@
 """Self-checks give per-option feedback; the question bank is validated."""
+
 from __future__ import annotations
 
 import html
@@ -88,7 +89,7 @@ def test_invalid_question_file_names_question_and_field(tmp_path):
 
 def test_every_question_in_the_bank_is_valid_and_has_feedback_for_each_option():
     bank = selfcheck.bank()
-    for lesson in ("l1_", "l2_", "l3_", "l4_"):
+    for lesson in ("l0_", "l1_", "l2_", "l3_", "l4_"):
         assert len([q for q in bank if q.startswith(lesson)]) >= 6, lesson
     for q in bank.values():
         assert all(len(o.feedback) >= 10 for o in q.options)

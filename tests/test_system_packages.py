@@ -5,6 +5,7 @@ and `apt-get`, `id` and `sudo` are fakes that record what they were asked. A sca
 external program the package, the tests and the benchmarks call is in system-packages.txt, in the venv,
 or part of the base system the README assumes (Python, git, make on Debian).
 """
+
 from __future__ import annotations
 
 import ast
@@ -15,18 +16,34 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from mvdcourse import paths
 
 ROOT = paths.COURSE_ROOT
 SCRIPT = ROOT / "tools" / "system-packages.sh"
 LIST = ROOT / "system-packages.txt"
 # What a fresh Debian machine with Python 3.11, git and make already has (coreutils, util-linux, apt).
-BASE_SYSTEM = {"sh", "bash", "python3", "git", "make", "setpriv", "apt-get", "id", "sudo", "env", "kill",
-               "chmod", "dirname",
-               # Debian "required" packages passwd and util-linux: deploy/coursehub.py manages local users
-               "runuser", "useradd", "usermod", "userdel", "groupadd", "chpasswd"}
+BASE_SYSTEM = {
+    "sh",
+    "bash",
+    "python3",
+    "git",
+    "make",
+    "setpriv",
+    "apt-get",
+    "id",
+    "sudo",
+    "env",
+    "kill",
+    "chmod",
+    "dirname",
+    # Debian "required" packages passwd and util-linux: deploy/coursehub.py manages local users
+    "runuser",
+    "useradd",
+    "usermod",
+    "userdel",
+    "groupadd",
+    "chpasswd",
+}
 
 
 def system_packages() -> dict[str, str]:
@@ -46,14 +63,15 @@ def shim_path(tmp_path: Path, *, uid: int, apt: bool = True, sudo: bool = False)
     log = tmp_path / "calls.log"
     for tool in ("sh", "dirname"):
         (bin_ / tool).symlink_to(shutil.which(tool))
-    fakes = {"id": f'echo {uid}'}
+    fakes = {"id": f"echo {uid}"}
     if apt:  # a fake apt-get: records its arguments; `install` puts the listed programs on PATH
-        progs = " ".join(f"{pkg}={Path(prog).name}" for prog, pkg in
-                         ((p, k) for p, k in system_packages().items()))
-        fakes["apt-get"] = (f'echo "apt-get $*" >> {log}\n'
-                            f'case "$*" in *" install "*) for pair in {progs}; do '
-                            f'printf "#!/bin/sh\\n" > {bin_}/"${{pair#*=}}"; '
-                            f'{shutil.which("chmod")} +x {bin_}/"${{pair#*=}}"; done;; esac')
+        progs = " ".join(f"{pkg}={Path(prog).name}" for prog, pkg in ((p, k) for p, k in system_packages().items()))
+        fakes["apt-get"] = (
+            f'echo "apt-get $*" >> {log}\n'
+            f'case "$*" in *" install "*) for pair in {progs}; do '
+            f'printf "#!/bin/sh\\n" > {bin_}/"${{pair#*=}}"; '
+            f'{shutil.which("chmod")} +x {bin_}/"${{pair#*=}}"; done;; esac'
+        )
     if sudo:
         fakes["sudo"] = f'echo "sudo $*" >> {log}\n[ "$2" = true ] && exit 0\nshift; exec "$@"'
     for name, body in fakes.items():
@@ -83,9 +101,11 @@ def test_root_installs_the_missing_packages_once_and_says_why(tmp_path):
     lines = first.stdout.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"== installing Debian package(s) {listed_packages()}")
     assert "browser tests" in lines[0] and "grading sandbox" in lines[0]
-    assert log.read_text().splitlines() == ["apt-get -o DPkg::Lock::Timeout=300 update -qq",
-                                           f"apt-get -o DPkg::Lock::Timeout=300 install -y -qq {listed_packages()}"]
-    again = run_step(env)                         # now present: nothing to do, nothing printed
+    assert log.read_text().splitlines() == [
+        "apt-get -o DPkg::Lock::Timeout=300 update -qq",
+        f"apt-get -o DPkg::Lock::Timeout=300 install -y -qq {listed_packages()}",
+    ]
+    again = run_step(env)  # now present: nothing to do, nothing printed
     assert again.returncode == 0 and again.stdout == "" and len(log.read_text().splitlines()) == 2
 
 
@@ -102,7 +122,7 @@ def test_without_root_or_sudo_it_stops_before_any_test_with_one_sentence(tmp_pat
     msg = out.stderr.strip()
     assert msg.count("\n") == 0, msg
     assert listed_packages() in msg and f"sudo apt-get install -y {listed_packages()}" in msg
-    assert not log.exists()                       # apt-get was never called
+    assert not log.exists()  # apt-get was never called
 
 
 def test_without_apt_it_names_the_packages_and_the_command(tmp_path):
@@ -113,14 +133,15 @@ def test_without_apt_it_names_the_packages_and_the_command(tmp_path):
 
 
 def test_make_test_runs_the_step_before_pytest_and_ci_only_calls_make_test():
-    make = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "MAKEFLAGS": ""})
+    make = subprocess.run(
+        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "MAKEFLAGS": ""}
+    )
     lines = make.stdout.splitlines()
-    step = next(i for i, l in enumerate(lines) if "tools/system-packages.sh" in l)
-    pytest_ = next(i for i, l in enumerate(lines) if "-m pytest" in l)
+    step = next(i for i, line in enumerate(lines) if "tools/system-packages.sh" in line)
+    pytest_ = next(i for i, line in enumerate(lines) if "-m pytest" in line)
     assert step < pytest_
     start = subprocess.run(["make", "-n", "start"], cwd=ROOT, capture_output=True, text=True)
-    assert "system-packages" not in start.stdout          # make start needs neither package
+    assert "system-packages" not in start.stdout  # make start needs neither package
     ci = (ROOT / ".ci" / "run").read_text()
     assert "apt-get" not in ci and "make test" in ci
 
@@ -144,8 +165,12 @@ def called_programs(source: str) -> set[str]:
     found: set[str] = set()
 
     def first_word(node):
-        if isinstance(node, ast.List) and node.elts and isinstance(node.elts[0], ast.Constant) \
-                and isinstance(node.elts[0].value, str):
+        if (
+            isinstance(node, ast.List)
+            and node.elts
+            and isinstance(node.elts[0], ast.Constant)
+            and isinstance(node.elts[0].value, str)
+        ):
             found.add(Path(node.elts[0].value).name)
 
     for node in ast.walk(tree):
@@ -161,17 +186,22 @@ def called_programs(source: str) -> set[str]:
                     found.add(Path(kw.value.value).name)
         elif isinstance(node, ast.Assign) and any("cmd" in getattr(t, "id", "").lower() for t in node.targets):
             first_word(node.value)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and re.fullmatch(r"/usr/s?bin/[\w.+-]+", node.value):
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.fullmatch(r"/usr/s?bin/[\w.+-]+", node.value)
+        ):
             found.add(Path(node.value).name)
     return found
 
 
 def test_the_scan_finds_programs_however_they_are_called():
-    src = ('import shutil, subprocess\nB = shutil.which("bwrap")\nCHROME = "/usr/bin/chromium"\n'
-           'subprocess.run(["pg_ctl", "start"])\nmy_cmd = ["initdb", "-D", "x"]\n'
-           'p.chromium.launch(executable_path="/usr/bin/chromium")\nsubprocess.run([sys.executable, "-m", "x"])\n'
-           'def run(args): ...\nrun(["release_assignment", "quiz1"])\n')
+    src = (
+        'import shutil, subprocess\nB = shutil.which("bwrap")\nCHROME = "/usr/bin/chromium"\n'
+        'subprocess.run(["pg_ctl", "start"])\nmy_cmd = ["initdb", "-D", "x"]\n'
+        'p.chromium.launch(executable_path="/usr/bin/chromium")\nsubprocess.run([sys.executable, "-m", "x"])\n'
+        'def run(args): ...\nrun(["release_assignment", "quiz1"])\n'
+    )
     assert called_programs(src) == {"bwrap", "chromium", "pg_ctl", "initdb"}
 
 

@@ -13,6 +13,7 @@
    against an unchanged key are not graded twice; ``--regrade`` resumes the same way. Manual grades and
    comments in the gradebook are never overwritten by re-grading.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,7 @@ class Progress:
         elapsed = time.monotonic() - self.start
         rate = self.done / elapsed if elapsed > 0 and self.done else 0
         eta = f"{(self.total - self.done) / rate:.0f} s left" if rate else "estimating"
-        return (f"graded {self.done}/{self.total}, {elapsed:.0f} s elapsed, {eta}, "
-                f"{self.failures} not graded normally")
+        return f"graded {self.done}/{self.total}, {elapsed:.0f} s elapsed, {eta}, {self.failures} not graded normally"
 
     def step(self, student: str, outcome: str) -> None:
         self.done += 1
@@ -89,8 +89,15 @@ def load_api(course: Path, runs_dir: Path):
     cfg.CourseDirectory.submitted_directory = f"{WORK}/stage"
     cfg.ReplayExecution.runs_dir = str(runs_dir)
     cfg.Autograde.autograde_preprocessors = [
-        ReplayExecution, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        GradeClosedForm, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        ReplayExecution,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        GradeClosedForm,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
     return course_mod.nbgrader_api(course, cfg)
 
 
@@ -103,8 +110,14 @@ def _init_worker(course: str, assignment: str, runs_dir: str, limits: sandbox.Li
     Workers ignore Ctrl-C: the parent stops them, so an interrupt prints one line, not a traceback each."""
     if multiprocessing.parent_process() is not None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(course=Path(course), assignment=assignment, runs_dir=Path(runs_dir), limits=limits,
-                   sandboxed=sandboxed, api=load_api(Path(course), Path(runs_dir)))
+    _WORKER.update(
+        course=Path(course),
+        assignment=assignment,
+        runs_dir=Path(runs_dir),
+        limits=limits,
+        sandboxed=sandboxed,
+        api=load_api(Path(course), Path(runs_dir)),
+    )
 
 
 def _grade_one(job) -> tuple[str, str, str, str, float]:
@@ -133,15 +146,21 @@ def _grade_one(job) -> tuple[str, str, str, str, float]:
         if log.get("success"):
             after = handgrades.graded_answers(course, assignment, student) or {}
             stale = handgrades.flag_changed(w["api"].coursedir.db_url, assignment, student, before, after)
-    except Exception as exc:  # noqa: BLE001 — one submission's failure must not stop the batch
+    except Exception as exc:
         return student, "error", f"{type(exc).__name__}: {exc}"[:300], fp, time.monotonic() - start, []
     seconds = round(time.monotonic() - start, 2)
     if not log.get("success"):
         text = (log.get("error") or log.get("log") or "nbgrader failed").strip().splitlines()
         return student, "error", (text[-1] if text else "nbgrader failed")[:300], fp, seconds, []
     if result.status in ("timeout", "kernel_died", "error"):
-        return (student, result.status, result.reason + "; answers were graded from the submitted cells", fp,
-                seconds, stale)
+        return (
+            student,
+            result.status,
+            result.reason + "; answers were graded from the submitted cells",
+            fp,
+            seconds,
+            stale,
+        )
     if prep_status == "tampered":
         return student, "tampered", prep_reason, fp, seconds, stale
     return student, "graded", notes, fp, seconds, stale
@@ -172,6 +191,7 @@ def submissions(course: Path, assignment: str) -> list[str]:
 
 def roster(course: Path) -> list[str]:
     from nbgrader.api import Gradebook
+
     with Gradebook(course_mod.db_url(course)) as gb:
         return [s.id for s in gb.students]
 
@@ -192,8 +212,11 @@ def _missing_reason(folder: Path, assignment: str) -> str:
         return f"no {assignment}.ipynb in the submission folder (it is empty)"
     shown = ", ".join(f"'{n}'" for n in found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
     notebooks = [n for n in found if n.endswith(".ipynb")]
-    hint = (f"; if {notebooks[0]!r} is the quiz, rename it to {assignment}.ipynb and grade again"
-            if len(notebooks) == 1 else "")
+    hint = (
+        f"; if {notebooks[0]!r} is the quiz, rename it to {assignment}.ipynb and grade again"
+        if len(notebooks) == 1
+        else ""
+    )
     return f"no {assignment}.ipynb in the submission folder; it holds {shown}{hint}"
 
 
@@ -201,9 +224,16 @@ class NoSubmissions(course_mod.CourseError):
     """Nothing to grade: the message says where we looked and what to check."""
 
 
-def grade(course: Path, assignment: str, students: list[str] | None = None, workers: int = 0,
-          regrade: bool = False, sandboxed: bool = True, limits: sandbox.Limits = sandbox.Limits(),
-          stream=None) -> dict[str, dict]:
+def grade(
+    course: Path,
+    assignment: str,
+    students: list[str] | None = None,
+    workers: int = 0,
+    regrade: bool = False,
+    sandboxed: bool = True,
+    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
+    stream=None,
+) -> dict[str, dict]:
     """Grade ``assignment``; returns {student: outcome}. Raises RuntimeError if it cannot start."""
     stream = stream or sys.stdout
     course = Path(course).resolve()
@@ -219,7 +249,8 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
             f"no submissions of {assignment} in {course / 'submitted'} (expected "
             f"submitted/<student>/{assignment}/{assignment}.ipynb). Collect them first (`nbgrader collect "
             f"{assignment}` or `nbgrader zip_collect {assignment}`), or check that this is the right course "
-            "directory.")
+            "directory."
+        )
     students = students or submitted
     previous = ledger.latest(course, assignment)
     key_fp = ledger.key_fingerprint(course, assignment)
@@ -257,8 +288,9 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
         key_changed += bool(same and last.get("key") != key_fp)
         prep = precheck.prepare(nb_path.read_bytes(), release)
         if prep.status == "malformed":
-            outcomes[student] = ledger.record(course, assignment, student, "malformed", prep.reason,
-                                              fingerprint=fp, key=key_fp)
+            outcomes[student] = ledger.record(
+                course, assignment, student, "malformed", prep.reason, fingerprint=fp, key=key_fp
+            )
             continue
         tamper_rows += [(student, t) for t in prep.tamper]
         _stage(course, assignment, student, prep.notebook)
@@ -269,8 +301,10 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
             outcomes[student] = {"student": student, "status": "missing", "reason": "no submission"}
 
     if key_changed:
-        stream.write(f"{key_changed} unchanged submission(s) are graded again: the item bank or the released "
-                     "notebook changed since they were graded\n")
+        stream.write(
+            f"{key_changed} unchanged submission(s) are graded again: the item bank or the released "
+            "notebook changed since they were graded\n"
+        )
     progress = Progress(len(todo), stream)
     jobs = [(student, prep.status, prep.reason, "; ".join(prep.notes), fp) for student, prep, fp in todo]
     if todo:
@@ -282,13 +316,18 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
             results = map(_grade_one, jobs)
         else:
             ctx = multiprocessing.get_context("fork")
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                       initargs=(str(course), assignment, str(runs_dir), limits, sandboxed))
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(str(course), assignment, str(runs_dir), limits, sandboxed),
+            )
             results = (f.result() for f in as_completed([pool.submit(_grade_one, job) for job in jobs]))
         for student, status, reason, fp, seconds, stale in results:
             extra = {"stale_hand_grades": stale} if stale else {}
-            outcomes[student] = ledger.record(course, assignment, student, status, reason, fingerprint=fp,
-                                              key=key_fp, seconds=seconds, **extra)
+            outcomes[student] = ledger.record(
+                course, assignment, student, status, reason, fingerprint=fp, key=key_fp, seconds=seconds, **extra
+            )
             progress.step(student, status)
     except KeyboardInterrupt:
         _stop(pool)
@@ -299,7 +338,7 @@ def grade(course: Path, assignment: str, students: list[str] | None = None, work
             pool.shutdown(wait=True, cancel_futures=True)
 
     if regrade_since and not explicit:
-        ledger.regrade_marker(course, assignment).unlink(missing_ok=True)   # every submission is done
+        ledger.regrade_marker(course, assignment).unlink(missing_ok=True)  # every submission is done
     if tamper_rows:
         write_tamper_report(course, assignment, tamper_rows)
     return outcomes
@@ -313,7 +352,7 @@ def _stop(pool) -> None:
     # descriptor"): nothing is lost, so its complaint is not shown (the command's own message goes to
     # sys.__stderr__).
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 — for the rest of this (ending) process
-    processes = list((pool._processes or {}).values())   # no public handle on the workers
+    processes = list((pool._processes or {}).values())  # no public handle on the workers
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():
@@ -338,23 +377,29 @@ def summary(outcomes: dict[str, dict], pending: dict[str, list[str]] | None = No
     skipped = sum(1 for o in outcomes.values() if o.get("skipped"))
     lines = [f"{'outcome':<14}{'submissions':>12}"]
     lines += [f"{status:<14}{n:>12}" for status, n in sorted(counts.items())]
-    lines.append(f"{'total':<14}{sum(counts.values()):>12}"
-                 + (f"   ({skipped} unchanged, not re-graded)" if skipped else ""))
+    lines.append(
+        f"{'total':<14}{sum(counts.values()):>12}" + (f"   ({skipped} unchanged, not re-graded)" if skipped else "")
+    )
     odd = sorted((s, o) for s, o in outcomes.items() if o["status"] != "graded")
     if odd:
         lines.append(f"not graded normally ({len(odd)}):")
         lines += [f"  {s:<14}{o['status']:<12}{o.get('reason', '')}" for s, o in odd[:limit]]
         if len(odd) > limit:
-            lines.append(f"  … and {len(odd) - limit} more (every outcome: grading/<assignment>.jsonl, "
-                         "or `mvdcourse export`)")
+            lines.append(
+                f"  … and {len(odd) - limit} more (every outcome: grading/<assignment>.jsonl, or `mvdcourse export`)"
+            )
     stale = sorted(s for s, o in outcomes.items() if o.get("stale_hand_grades") and not o.get("skipped"))
     if stale:
-        lines.append("hand grades flagged for review because the answer changed: "
-                     + ", ".join(f"{s} ({' '.join(outcomes[s]['stale_hand_grades'])})" for s in stale))
+        lines.append(
+            "hand grades flagged for review because the answer changed: "
+            + ", ".join(f"{s} ({' '.join(outcomes[s]['stale_hand_grades'])})" for s in stale)
+        )
     if pending is not None:
         answers = sum(len(v) for v in pending.values())
-        lines.append(f"awaiting hand grading: {answers} answer(s) in {len(pending)} submission(s)"
-                     + (" — grade them in formgrader (`mvdcourse lab`) before `mvdcourse feedback`" if pending else ""))
+        lines.append(
+            f"awaiting hand grading: {answers} answer(s) in {len(pending)} submission(s)"
+            + (" — grade them in formgrader (`mvdcourse lab`) before `mvdcourse feedback`" if pending else "")
+        )
     return "\n".join(lines)
 
 
@@ -363,17 +408,24 @@ def main(course: Path, args) -> int:
     if sandboxed:
         reason = sandbox.unavailable_reason()
         if reason:
-            print(f"mvdcourse grade: refusing to run student code without a sandbox: {reason}.\n"
-                  "Install bubblewrap, or pass --unsandboxed to accept that student code can read and "
-                  "change the course directory (the key, the gradebook, other submissions).", file=sys.stderr)
+            print(
+                f"mvdcourse grade: refusing to run student code without a sandbox: {reason}.\n"
+                "Install bubblewrap, or pass --unsandboxed to accept that student code can read and "
+                "change the course directory (the key, the gradebook, other submissions).",
+                file=sys.stderr,
+            )
             return 2
     else:
-        print("WARNING: grading WITHOUT a sandbox; student code can read the key and change the gradebook.",
-              file=sys.stderr)
+        print(
+            "WARNING: grading WITHOUT a sandbox; student code can read the key and change the gradebook.",
+            file=sys.stderr,
+        )
     from ..quiz.feedback import pending_hand_grading
+
     start = time.monotonic()
-    limits = sandbox.Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                            memory_mb=args.memory_mb)
+    limits = sandbox.Limits(
+        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb
+    )
     outcomes = grade(course, args.assignment, args.student, args.workers, args.regrade, sandboxed, limits)
     pending = pending_hand_grading(course_mod.db_url(course), args.assignment)
     print(summary(outcomes, {s: v for s, v in pending.items() if s in outcomes}))

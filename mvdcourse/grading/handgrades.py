@@ -8,6 +8,7 @@ Where an answer changed under a hand grade, the grade and comment are kept, the 
 provisional), and the comment gets a first line starting with ``STALE_TAG``, which the feedback step
 never shows to students.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,12 +48,15 @@ def graded_answers(course: Path, assignment: str, student: str) -> dict[str, str
 
 def stale_note(item: str) -> str:
     when = datetime.now().strftime("%Y-%m-%d %H:%M")
-    return (f"{STALE_TAG} {when}: the answer to {item} changed after this hand grade was given; the score and "
-            f"comment below were for the previous answer. Review, then delete this line.]")
+    return (
+        f"{STALE_TAG} {when}: the answer to {item} changed after this hand grade was given; the score and "
+        f"comment below were for the previous answer. Review, then delete this line.]"
+    )
 
 
-def flag_changed(db_url: str, assignment: str, student: str, before: dict[str, str] | None,
-                 after: dict[str, str], attempts: int = 6) -> list[str]:
+def flag_changed(
+    db_url: str, assignment: str, student: str, before: dict[str, str] | None, after: dict[str, str], attempts: int = 6
+) -> list[str]:
     """Flag hand grades whose answer changed; returns the items flagged."""
     if not before:
         return []
@@ -61,6 +65,7 @@ def flag_changed(db_url: str, assignment: str, student: str, before: dict[str, s
         return []
     from nbgrader.api import Gradebook, MissingEntry
     from sqlalchemy.exc import OperationalError
+
     for attempt in range(attempts):
         try:
             flagged = []
@@ -80,7 +85,7 @@ def flag_changed(db_url: str, assignment: str, student: str, before: dict[str, s
                     flagged.append(item)
                 gb.db.commit()
             return flagged
-        except OperationalError as exc:   # "database is locked" from a concurrent writer: retry
+        except OperationalError as exc:  # "database is locked" from a concurrent writer: retry
             if "locked" not in str(exc) or attempt == attempts - 1:
                 raise
             time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))

@@ -8,6 +8,7 @@ submissions whose two fingerprints are unchanged, so a corrected key re-grades e
 for a student wins. ``--regrade`` leaves a marker (``grading/<assignment>-regrade.json``) until every
 submission has a line newer than it, so an interrupted regrade resumes like a first grading.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,9 +37,12 @@ def fingerprint(folder: Path) -> str:
 def key_fingerprint(course: Path, assignment: str) -> str:
     """A hash of what scores depend on besides the submission: item bank, released notebook, grader."""
     from mvdcourse import __version__
+
     h = hashlib.sha256(__version__.encode())
-    for p in (Path(course) / "items" / f"{assignment}.yaml",
-              Path(course) / "release" / assignment / f"{assignment}.ipynb"):
+    for p in (
+        Path(course) / "items" / f"{assignment}.yaml",
+        Path(course) / "release" / assignment / f"{assignment}.ipynb",
+    ):
         h.update(p.name.encode())
         h.update(p.read_bytes() if p.exists() else b"")
     return h.hexdigest()

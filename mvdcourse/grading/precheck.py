@@ -6,6 +6,7 @@ course owns — a locked or test cell edited, deleted, duplicated or re-typed, p
 changed — is repaired from the released copy and reported. A file that cannot be read as a notebook is
 ``malformed`` and is not graded; the reason says what is wrong with it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,9 +21,9 @@ OWNED_FIELDS = ("grade", "solution", "locked", "task", "points", "schema_version
 
 @dataclass
 class Prepared:
-    status: str                      # ok | tampered | malformed
+    status: str  # ok | tampered | malformed
     reason: str = ""
-    notebook: dict | None = None     # repaired notebook JSON, ready to grade
+    notebook: dict | None = None  # repaired notebook JSON, ready to grade
     tamper: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -37,16 +38,22 @@ def _source(cell: dict) -> str:
 
 
 #: Start of a file -> what it is, for files students hand in instead of the notebook.
-SIGNATURES = [(b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive (a Word document or zipped folder?)"),
-              (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"), (b"\x89PNG", "a PNG image"),
-              (b"\xff\xd8\xff", "a JPEG image"), (b"<!DOCTYPE html", "an HTML page (an exported notebook?)"),
-              (b"<html", "an HTML page (an exported notebook?)"), (b"{\\rtf", "an RTF document")]
+SIGNATURES = [
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (a Word document or zipped folder?)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"<!DOCTYPE html", "an HTML page (an exported notebook?)"),
+    (b"<html", "an HTML page (an exported notebook?)"),
+    (b"{\\rtf", "an RTF document"),
+]
 
 
 def _other_format(raw: bytes) -> str | None:
     head = raw.lstrip()[:16]
     for magic, what in SIGNATURES:
-        if head[:len(magic)].lower() == magic.lower():
+        if head[: len(magic)].lower() == magic.lower():
             return what
     return None
 
@@ -63,7 +70,10 @@ def read_notebook(raw: bytes) -> tuple[dict | None, str]:
     except UnicodeDecodeError:
         return None, "the file is not UTF-8 text"
     except json.JSONDecodeError as exc:
-        return None, f"not valid notebook JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); the file may be truncated"
+        return (
+            None,
+            f"not valid notebook JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); the file may be truncated",
+        )
     if not isinstance(data, dict) or "nbformat" not in data:
         return None, "not a Jupyter notebook (no 'nbformat' field)"
     major = data.get("nbformat")
@@ -72,10 +82,10 @@ def read_notebook(raw: bytes) -> tuple[dict | None, str]:
     if major > 4:
         return None, f"notebook format {major} is newer than this course supports (4); save it with Jupyter 4 or later"
     try:
-        nb = nbformat.reads(json.dumps(data), as_version=4)   # converts nbformat 3
+        nb = nbformat.reads(json.dumps(data), as_version=4)  # converts nbformat 3
         nbformat.validator.normalize(nb)
         nbformat.validate(nb)
-    except Exception as exc:  # noqa: BLE001 — reported as a reason, never raised
+    except Exception as exc:
         return None, f"the notebook structure is invalid ({str(exc).splitlines()[0][:200]})"
     out = json.loads(nbformat.writes(nb))
     if major == 3:

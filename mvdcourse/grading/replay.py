@@ -5,6 +5,7 @@ pipeline sanitize, score and store it; this preprocessor, in place of nbgrader's
 sandbox's outputs onto the sanitized notebook by cell id. Student code therefore never runs in the
 grader's process, where the gradebook and the key are reachable.
 """
+
 from __future__ import annotations
 
 import json

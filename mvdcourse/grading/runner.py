@@ -10,6 +10,7 @@ Streams are truncated per cell. ``input()`` reads from an empty stdin. The last 
 JSON verdict ``{"status": "ok" | "cell_timeout", "reason": ...}``; if the process dies before printing
 it (``os._exit``, a crash, the memory limit), the caller records ``kernel_died``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,13 +34,18 @@ def run(nb: dict, cell_timeout: int, max_lines: int, max_chars: int) -> dict:
     from IPython.utils.capture import capture_output
 
     shell = InteractiveShell.instance()
-    shell._showtraceback = lambda etype, evalue, stb: None   # errors are recorded as outputs below
+    shell._showtraceback = lambda etype, evalue, stb: None  # errors are recorded as outputs below
     results: list[dict] = []
     hook = shell.displayhook
     hook.write_output_prompt = lambda: None
     hook.write_format_data = lambda format_dict, md_dict=None: results.append(
-        {"output_type": "execute_result", "data": format_dict, "metadata": md_dict or {},
-         "execution_count": shell.execution_count})
+        {
+            "output_type": "execute_result",
+            "data": format_dict,
+            "metadata": md_dict or {},
+            "execution_count": shell.execution_count,
+        }
+    )
     hook.finish_displayhook = lambda: None
 
     def on_alarm(signum, frame):
@@ -48,7 +54,8 @@ def run(nb: dict, cell_timeout: int, max_lines: int, max_chars: int) -> dict:
     signal.signal(signal.SIGALRM, on_alarm)
     verdict = {"status": "ok", "reason": ""}
     import builtins
-    pristine = dict(builtins.__dict__)      # the runner works with these; the notebook keeps its own
+
+    pristine = dict(builtins.__dict__)  # the runner works with these; the notebook keeps its own
     student = dict(pristine)
     for index, cell in enumerate(nb["cells"]):
         if cell.get("cell_type") != "code":
@@ -80,8 +87,14 @@ def run(nb: dict, cell_timeout: int, max_lines: int, max_chars: int) -> dict:
             outputs.append({"output_type": "display_data", "data": rich.data, "metadata": rich.metadata or {}})
         outputs += results
         if error is not None:
-            outputs.append({"output_type": "error", "ename": type(error).__name__,
-                            "evalue": str(error)[:1000], "traceback": [f"{type(error).__name__}: {error}"[:1000]]})
+            outputs.append(
+                {
+                    "output_type": "error",
+                    "ename": type(error).__name__,
+                    "evalue": str(error)[:1000],
+                    "traceback": [f"{type(error).__name__}: {error}"[:1000]],
+                }
+            )
         cell["outputs"] = [_truncate(o, max_lines, max_chars) for o in outputs]
         cell["execution_count"] = shell.execution_count - 1
     return verdict
@@ -110,21 +123,21 @@ def main(argv=None) -> int:
     p.add_argument("--max-chars", type=int, default=100_000)
     args = p.parse_args(argv)
 
-    with open(args.source, encoding="utf-8") as fh:   # plain JSON: importing nbformat costs ~1 s
+    with open(args.source, encoding="utf-8") as fh:  # plain JSON: importing nbformat costs ~1 s
         nb = json.load(fh)
-    real_stdout = os.fdopen(os.dup(1), "w")          # the verdict channel, out of the student's reach
+    real_stdout = os.fdopen(os.dup(1), "w")  # the verdict channel, out of the student's reach
     devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 0)                              # input() gets EOF instead of blocking
-    os.dup2(devnull, 1)                              # output from C code or os.write(1, …) is dropped
-    sys.stdin = open(os.devnull)
-    real_stdout.write("READY\n")                    # from here on, a dying process means the notebook killed it
+    os.dup2(devnull, 0)  # input() gets EOF instead of blocking
+    os.dup2(devnull, 1)  # output from C code or os.write(1, …) is dropped
+    sys.stdin = open(os.devnull)  # noqa: SIM115 — stays open while the notebook runs
+    real_stdout.write("READY\n")  # from here on, a dying process means the notebook killed it
     real_stdout.flush()
     verdict = run(nb, args.cell_timeout, args.max_lines, args.max_chars)
     with open(args.dest, "w", encoding="utf-8") as fh:
         json.dump(nb, fh, default=str)
     real_stdout.write("\n" + json.dumps(verdict) + "\n")
     real_stdout.flush()
-    os._exit(0)                                      # skip atexit handlers the notebook may have registered
+    os._exit(0)  # skip atexit handlers the notebook may have registered
 
 
 if __name__ == "__main__":

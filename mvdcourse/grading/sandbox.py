@@ -15,6 +15,7 @@ the rest of the home directory, the network (only a private loopback for the ker
 address space, file size and process count via rlimits; wall-clock time per notebook by killing the
 sandbox; output truncated by the runner.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,18 +36,22 @@ BWRAP = shutil.which("bwrap")
 
 @dataclass(frozen=True)
 class Limits:
-    cell_timeout: int = 10          # seconds per cell
-    notebook_timeout: int = 60      # seconds for the whole notebook, kernel start included
-    memory_mb: int = 2048           # address space per process
-    file_mb: int = 50               # largest file the notebook may write
-    processes: int = 256            # max processes/threads (per sandbox user)
-    max_lines: int = 1000           # stream lines kept per cell
-    max_chars: int = 100_000        # stream characters kept per cell
+    cell_timeout: int = 10  # seconds per cell
+    notebook_timeout: int = 60  # seconds for the whole notebook, kernel start included
+    memory_mb: int = 2048  # address space per process
+    file_mb: int = 50  # largest file the notebook may write
+    processes: int = 256  # max processes/threads (per sandbox user)
+    max_lines: int = 1000  # stream lines kept per cell
+    max_chars: int = 100_000  # stream characters kept per cell
+
+
+#: The limits `mvdcourse grade` uses unless told otherwise (see its --help).
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
 class RunResult:
-    status: str        # ok | timeout | kernel_died | error
+    status: str  # ok | timeout | kernel_died | error
     reason: str
     seconds: float
     executed: Path | None
@@ -56,8 +61,9 @@ def unavailable_reason() -> str | None:
     """Why the sandbox cannot be used here, or None if it works."""
     if BWRAP is None:
         return "bubblewrap is not installed (Debian package `bubblewrap`; `apt-get install bubblewrap`)"
-    probe = subprocess.run(_bwrap_args(Path("/"), []) + [sys.executable, "-c", "print('ok')"],
-                           capture_output=True, text=True, timeout=30)
+    probe = subprocess.run(
+        _bwrap_args(Path("/"), []) + [sys.executable, "-c", "print('ok')"], capture_output=True, text=True, timeout=30
+    )
     if probe.returncode != 0 or "ok" not in probe.stdout:
         return f"bubblewrap cannot create a sandbox here: {probe.stderr.strip()[:300]}"
     return None
@@ -65,25 +71,70 @@ def unavailable_reason() -> str | None:
 
 def _readonly_roots() -> list[str]:
     roots = {sys.base_prefix, sys.prefix, str(Path(mvdcourse.__file__).resolve().parent)}
-    for system in ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives",
-                   "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
-                   "/usr/share/fonts", "/etc/fonts"):
+    for system in (
+        "/usr",
+        "/bin",
+        "/sbin",
+        "/lib",
+        "/lib64",
+        "/lib32",
+        "/etc/alternatives",
+        "/etc/ld.so.cache",
+        "/etc/localtime",
+        "/etc/passwd",
+        "/etc/group",
+        "/etc/nsswitch.conf",
+        "/usr/share/fonts",
+        "/etc/fonts",
+    ):
         if os.path.exists(system):
             roots.add(system)
     return sorted(roots)
 
 
 def _bwrap_args(scratch: Path, extra_env: list[str]) -> list[str]:
-    args = [BWRAP or "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
+    args = [
+        BWRAP or "bwrap",
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--tmpfs",
+        "/tmp",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+    ]
     for root in _readonly_roots():
         args += ["--ro-bind", root, root]
     if scratch != Path("/"):
         args += ["--bind", str(scratch), "/submission", "--chdir", "/submission"]
-    env = ["PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME", "/submission", "MPLBACKEND", "Agg",
-           "PYTHONDONTWRITEBYTECODE", "1", "OPENBLAS_NUM_THREADS", "1", "OMP_NUM_THREADS", "1",
-           "JUPYTER_RUNTIME_DIR", "/tmp/jupyter-runtime", "IPYTHONDIR", "/tmp/ipython",
-           "MPLCONFIGDIR", "/tmp/matplotlib", "NBGRADER_EXECUTION", "autograde", "LANG", "C.UTF-8"]
+    env = [
+        "PATH",
+        f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME",
+        "/submission",
+        "MPLBACKEND",
+        "Agg",
+        "PYTHONDONTWRITEBYTECODE",
+        "1",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "OMP_NUM_THREADS",
+        "1",
+        "JUPYTER_RUNTIME_DIR",
+        "/tmp/jupyter-runtime",
+        "IPYTHONDIR",
+        "/tmp/ipython",
+        "MPLCONFIGDIR",
+        "/tmp/matplotlib",
+        "NBGRADER_EXECUTION",
+        "autograde",
+        "LANG",
+        "C.UTF-8",
+    ]
     env += extra_env
     args.append("--clearenv")
     for name, value in zip(env[::2], env[1::2]):
@@ -98,6 +149,7 @@ def _limit(limits: Limits):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb * mb, limits.file_mb * mb))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.notebook_timeout * 2, limits.notebook_timeout * 2 + 5))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
     return apply
 
 
@@ -105,28 +157,46 @@ def run_notebook(notebook: Path, scratch: Path, limits: Limits = Limits(), sandb
     """Execute ``notebook`` (copied into ``scratch``) and return the executed copy and a verdict."""
     scratch.mkdir(parents=True, exist_ok=True)
     shutil.copy(notebook, scratch / "submission.ipynb")
-    runner = [sys.executable, "-m", "mvdcourse.grading.runner", "submission.ipynb", "executed.ipynb",
-              f"--cell-timeout={limits.cell_timeout}", f"--max-lines={limits.max_lines}",
-              f"--max-chars={limits.max_chars}"]
+    runner = [
+        sys.executable,
+        "-m",
+        "mvdcourse.grading.runner",
+        "submission.ipynb",
+        "executed.ipynb",
+        f"--cell-timeout={limits.cell_timeout}",
+        f"--max-lines={limits.max_lines}",
+        f"--max-chars={limits.max_chars}",
+    ]
     if sandboxed:
         cmd, cwd = _bwrap_args(scratch, []) + runner, None
     else:
         cmd, cwd = runner, scratch
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True,
-                            preexec_fn=_limit(limits), start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_limit(limits),
+        start_new_session=True,
+    )
     try:
         out, err = proc.communicate(timeout=limits.notebook_timeout)
-    except KeyboardInterrupt:   # Ctrl-C in a one-worker run: the sandbox is in its own session
+    except KeyboardInterrupt:  # Ctrl-C in a one-worker run: the sandbox is in its own session
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        return RunResult("timeout", f"the notebook ran longer than {limits.notebook_timeout} s and was stopped",
-                         time.monotonic() - start, None)
+        return RunResult(
+            "timeout",
+            f"the notebook ran longer than {limits.notebook_timeout} s and was stopped",
+            time.monotonic() - start,
+            None,
+        )
     seconds = time.monotonic() - start
     executed = scratch / "executed.ipynb"
     verdict = None
@@ -138,8 +208,12 @@ def run_notebook(notebook: Path, scratch: Path, limits: Limits = Limits(), sandb
             continue
     if verdict is None or not executed.exists():
         if "READY" in out.splitlines():
-            return RunResult("kernel_died", f"the notebook's process ended abruptly (exit code {proc.returncode}) "
-                             "while running the student's code", seconds, None)
+            return RunResult(
+                "kernel_died",
+                f"the notebook's process ended abruptly (exit code {proc.returncode}) while running the student's code",
+                seconds,
+                None,
+            )
         tail = (err or out).strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
         return RunResult("error", f"the runner could not start: {tail[0][:300]}", seconds, None)
     status = {"ok": "ok", "cell_timeout": "timeout", "kernel_died": "kernel_died"}.get(verdict["status"], "error")

@@ -228,12 +228,18 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
 
 def anatomy_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
     s = vessel_summary(selected, fb)
-    rng = (f"reported in {s['range'][0]:g} to {s['range'][1]:g}% of patients across series" if s["range"]
-           else "reported as " + "; ".join(f"{r['text']} ({r['definition']})" for r in s["rows"]) if s["rows"]
-           else "no share reported")
-    return (f"Schematic of the cerebellopontine angle: the facial and vestibulocochlear nerves leave the "
-            f"brainstem at the root exit zone; {s['name']} is highlighted. Right: dot plot of reported "
-            f"shares of each offending vessel; {selected} is {rng}.")
+    rng = (
+        f"reported in {s['range'][0]:g} to {s['range'][1]:g}% of patients across series"
+        if s["range"]
+        else "reported as " + "; ".join(f"{r['text']} ({r['definition']})" for r in s["rows"])
+        if s["rows"]
+        else "no share reported"
+    )
+    return (
+        f"Schematic of the cerebellopontine angle: the facial and vestibulocochlear nerves leave the "
+        f"brainstem at the root exit zone; {s['name']} is highlighted. Right: dot plot of reported "
+        f"shares of each offending vessel; {selected} is {rng}."
+    )
 
 
 def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
@@ -254,11 +260,14 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
             )
         parts.append("</ul>")
     elif s["rows"]:
-        parts.append("<p><b>Reported figures</b>, each with its own definition and method, so they are not "
-                     "one range:</p><ul>")
+        parts.append(
+            "<p><b>Reported figures</b>, each with its own definition and method, so they are not one range:</p><ul>"
+        )
         for r in s["rows"]:
-            parts.append(f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "
-                         f"{html.escape(r['definition'])}; {html.escape(r['population'])}</li>")
+            parts.append(
+                f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "
+                f"{html.escape(r['definition'])}; {html.escape(r['population'])}</li>"
+            )
         parts.append("</ul>")
     for note in s["notes"]:
         parts.append(f"<p>Note: {html.escape(note)}</p>")

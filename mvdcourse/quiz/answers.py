@@ -6,6 +6,7 @@ student's code does at run time (objects that claim to equal anything, patched b
 from disk) can change a closed-form score. Harmless variations are accepted: case, spaces,
 ``"(c)"``, ``"c."``, a numeric string, ``"92.5%"``, ``"A, D"``, ``"3,1,2,4"``.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,10 +26,10 @@ class FormatProblem(ValueError):
 class Spec:
     """What an answer must look like (no key here: the visible check uses this too)."""
 
-    kind: str                 # single | multiple | numeric | ordering
+    kind: str  # single | multiple | numeric | ordering
     variable: str
-    options: str = ""         # letters, for single / multiple
-    steps: int = 0            # number of steps, for ordering
+    options: str = ""  # letters, for single / multiple
+    steps: int = 0  # number of steps, for ordering
 
     def example(self) -> str:
         """A well-formed (not necessarily correct) answer, for messages."""
@@ -44,8 +45,9 @@ class Spec:
 
 def _letter(value, spec: Spec) -> str:
     if not isinstance(value, str):
-        raise FormatProblem(f"{spec.variable} should be a letter in quotes, e.g. {spec.example()}; "
-                            f"got {type(value).__name__}")
+        raise FormatProblem(
+            f"{spec.variable} should be a letter in quotes, e.g. {spec.example()}; got {type(value).__name__}"
+        )
     m = _LETTER.match(value.strip())
     if not m:
         raise FormatProblem(f"{spec.variable} should be one letter ({', '.join(spec.options)}); got {value!r}")
@@ -86,7 +88,9 @@ def normalise(value, spec: Spec):
             try:
                 value = float(text)
             except ValueError:
-                raise FormatProblem(f"{spec.variable} should be a number, e.g. {spec.example()}; got {value!r}") from None
+                raise FormatProblem(
+                    f"{spec.variable} should be a number, e.g. {spec.example()}; got {value!r}"
+                ) from None
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             raise FormatProblem(f"{spec.variable} should be a finite number, e.g. {spec.example()}")
         return float(value)
@@ -138,18 +142,27 @@ def literal_assignment(source: str, variable: str):
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise FormatProblem(f"the answer cell for {variable} is not valid Python (line {exc.lineno}: "
-                            f"{exc.msg}); write e.g. {variable} = \"C\"") from None
+        raise FormatProblem(
+            f"the answer cell for {variable} is not valid Python (line {exc.lineno}: "
+            f'{exc.msg}); write e.g. {variable} = "C"'
+        ) from None
     found = None
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else \
-            [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign) and node.value is not None
+            else []
+        )
         if any(isinstance(t, ast.Name) and t.id == variable for t in targets):
             found = node.value
     if found is None:
-        raise FormatProblem(f"the answer cell does not assign {variable}; write e.g. {variable} = \"C\"")
+        raise FormatProblem(f'the answer cell does not assign {variable}; write e.g. {variable} = "C"')
     try:
         return ast.literal_eval(found)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        raise FormatProblem(f"{variable} must be a plain value (a letter in quotes, a number or a list), "
-                            "not a calculation, a name or an object") from None
+        raise FormatProblem(
+            f"{variable} must be a plain value (a letter in quotes, a number or a list), "
+            "not a calculation, a name or an object"
+        ) from None

@@ -5,6 +5,7 @@ passes none of them (so nothing is pre-filled); the release holds no key, explan
 the course's feedback step removes mark schemes (nbgrader_config.py); and any feedback files already
 generated hold no mark scheme, hidden test or other student's id.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,9 @@ from .noise import KERNEL_QUIET_ARGS
 def _validator(invert: bool):
     from nbgrader.validator import Validator
     from traitlets.config import Config
+
     cfg = Config()
-    cfg.Execute.extra_arguments = KERNEL_QUIET_ARGS   # no "running over TCP" warning
+    cfg.Execute.extra_arguments = KERNEL_QUIET_ARGS  # no "running over TCP" warning
     return Validator(invert=invert, config=cfg)
 
 
@@ -42,19 +44,31 @@ def check(course: Path, names: list[str] | None = None) -> int:
         fb_leaks = feedback.scan(course, name, bank, students)
         n_feedback = len(feedback.feedback_files(course, name))
         lines = [
-            _line(not source_failures, "the source (with the key) passes every format check",
-                  f"the source fails checks: {source_failures}"),
-            _line(not release_passes, "nothing in the release is pre-filled (unanswered, it fails every check, "
-                                      "as it should)",
-                  f"these checks pass on the unanswered release: {release_passes}"),
-            _line(not release_leaks, "the release holds no key, explanation or mark scheme",
-                  "the release leaks: " + "; ".join(release_leaks)),
+            _line(
+                not source_failures,
+                "the source (with the key) passes every format check",
+                f"the source fails checks: {source_failures}",
+            ),
+            _line(
+                not release_passes,
+                "nothing in the release is pre-filled (unanswered, it fails every check, as it should)",
+                f"these checks pass on the unanswered release: {release_passes}",
+            ),
+            _line(
+                not release_leaks,
+                "the release holds no key, explanation or mark scheme",
+                "the release leaks: " + "; ".join(release_leaks),
+            ),
             _line(not config_problem, "the feedback step removes mark schemes", config_problem or ""),
-            _line(not fb_leaks, f"{n_feedback} feedback file(s) scanned, none holds grader-only text"
-                  if n_feedback else "no feedback generated yet",
-                  "feedback leaks: " + "; ".join(f"{p.relative_to(course)}: {', '.join(f)}"
-                                                 for p, f in list(fb_leaks.items())[:5])
-                  + (f" (and {len(fb_leaks) - 5} more)" if len(fb_leaks) > 5 else "")),
+            _line(
+                not fb_leaks,
+                f"{n_feedback} feedback file(s) scanned, none holds grader-only text"
+                if n_feedback
+                else "no feedback generated yet",
+                "feedback leaks: "
+                + "; ".join(f"{p.relative_to(course)}: {', '.join(f)}" for p, f in list(fb_leaks.items())[:5])
+                + (f" (and {len(fb_leaks) - 5} more)" if len(fb_leaks) > 5 else ""),
+            ),
         ]
         ok = not (source_failures or release_passes or release_leaks or config_problem or fb_leaks)
         failed += not ok
@@ -68,6 +82,7 @@ def _line(ok: bool, good: str, bad: str) -> str:
 
 def _students(course: Path) -> list[str]:
     from nbgrader.api import Gradebook
+
     url = course_mod.db_url(course)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return []

@@ -9,6 +9,7 @@ version) and a locked grade cell (``qN_check``) that runs the visible format che
 are nbgrader *task* cells (``qN_task``) whose mark scheme region is stripped on release and shown to
 graders in formgrader, followed by an editable cell for the answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,23 +24,37 @@ from . import items as itembank
 from .answers import Spec
 
 SOURCE_DIR = paths.COURSE_ROOT / "assignments" / "source"
-EDIT_HINT = ("double-click it (or select it and press Enter) to edit it, replace the placeholder with your "
-             "answer, then press Shift+Enter to show it formatted.")
-RESPONSE_PLACEHOLDER = ("*Double-click this cell to type your answer here, replacing this text; "
-                        "press Shift+Enter when you are done.*")
-NOTICE = ("> **Education only.** These questions use published group figures to test understanding. "
-          "They are not clinical advice.")
+EDIT_HINT = (
+    "double-click it (or select it and press Enter) to edit it, replace the placeholder with your "
+    "answer, then press Shift+Enter to show it formatted."
+)
+RESPONSE_PLACEHOLDER = (
+    "*Double-click this cell to type your answer here, replacing this text; press Shift+Enter when you are done.*"
+)
+NOTICE = (
+    "> **Education only.** These questions use published group figures to test understanding. "
+    "They are not clinical advice."
+)
 
 
 def spec_for(item) -> Spec:
-    return Spec(kind=item.type, variable=item.id,
-                options="".join(getattr(item, "options", {}) or ""),
-                steps=len(getattr(item, "steps", {}) or {}))
+    return Spec(
+        kind=item.type,
+        variable=item.id,
+        options="".join(getattr(item, "options", {}) or ""),
+        steps=len(getattr(item, "steps", {}) or {}),
+    )
 
 
 def _nbgrader(cell, grade_id: str, *, grade=False, solution=False, locked=False, task=False, points=None):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": task}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": task,
+    }
     if points is not None:
         meta["points"] = points
     cell.metadata["nbgrader"] = meta
@@ -51,12 +66,16 @@ def _points(p: float) -> str:
     return f"{p:g} point" + ("" if p == 1 else "s")
 
 
-STUDENT_ID_CELL = ('student_id = ""  # offline only: type your student id between the quotes, then Run All. '
-                   'On the course hub, leave it empty.')
-ORDER_NOTE = ("**Your own option order.** The options of every multiple-choice question are shown in an order "
-              "made for you, so your letters differ from a neighbour's; answer with the letters *you* see. "
-              "On the course hub this is automatic. Working offline, type your student id once in the cell "
-              "below, then choose *Run → Run All Cells*.")
+STUDENT_ID_CELL = (
+    'student_id = ""  # offline only: type your student id between the quotes, then Run All. '
+    "On the course hub, leave it empty."
+)
+ORDER_NOTE = (
+    "**Your own option order.** The options of every multiple-choice question are shown in an order "
+    "made for you, so your letters differ from a neighbour's; answer with the letters *you* see. "
+    "On the course hub this is automatic. Working offline, type your student id once in the cell "
+    "below, then choose *Run → Run All Cells*."
+)
 
 
 def shuffled(assignment: itembank.Assignment, item) -> bool:
@@ -66,8 +85,9 @@ def shuffled(assignment: itembank.Assignment, item) -> bool:
 
 def _options_cell(assignment: itembank.Assignment, item, fb: factbase.FactBase):
     texts = [fb.render(v) for v in item.options.values()]
-    source = (f"show_options({assignment.assignment!r}, {item.id!r}, {json.dumps(texts, ensure_ascii=False)}, "
-              "student_id)")
+    source = (
+        f"show_options({assignment.assignment!r}, {item.id!r}, {json.dumps(texts, ensure_ascii=False)}, student_id)"
+    )
     return _nbgrader(new_code_cell(source), f"{item.id}_options", locked=True)
 
 
@@ -79,13 +99,18 @@ def _question_md(n: int, item, fb: factbase.FactBase, in_own_order: bool = False
     if item.type in ("single", "multiple"):
         if not in_own_order:
             parts.append("\n".join(f"- **{k}.** {r(v)}" for k, v in item.options.items()))
-        parts.append(("*The options are in the cell below, in your own order (run it if you do not see them). "
-                      if in_own_order else "*")
-                     + ("Choose one option.*" if item.type == "single" else
-                        "Choose every option that applies (one or more).*"))
+        parts.append(
+            (
+                "*The options are in the cell below, in your own order (run it if you do not see them). "
+                if in_own_order
+                else "*"
+            )
+            + ("Choose one option.*" if item.type == "single" else "Choose every option that applies (one or more).*")
+        )
     elif item.type == "numeric":
-        parts.append(f"*Give a number in {item.unit}; answers within ±{item.tolerance:g} {item.unit} "
-                     "count as correct.*")
+        parts.append(
+            f"*Give a number in {item.unit}; answers within ±{item.tolerance:g} {item.unit} count as correct.*"
+        )
     elif item.type == "ordering":
         parts.append("\n".join(f"{k}. {r(v)}" for k, v in item.steps.items()))
         parts.append("*Put the step numbers in the right order.*")
@@ -102,11 +127,19 @@ def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = Non
     fb = fb or factbase.default()
     own_order = any(shuffled(assignment, it) for it in assignment.items)
     cells = [
-        _nbgrader(new_markdown_cell(f"# {assignment.title}\n\n{fb.render(assignment.introduction)}\n\n{NOTICE}"),
-                  "header", locked=True),
-        _nbgrader(new_code_cell("from mvdcourse.quiz.checks import check_format"
-                                + ("\nfrom mvdcourse.quiz.student import show_options" if own_order else "")),
-                  "setup", locked=True),
+        _nbgrader(
+            new_markdown_cell(f"# {assignment.title}\n\n{fb.render(assignment.introduction)}\n\n{NOTICE}"),
+            "header",
+            locked=True,
+        ),
+        _nbgrader(
+            new_code_cell(
+                "from mvdcourse.quiz.checks import check_format"
+                + ("\nfrom mvdcourse.quiz.student import show_options" if own_order else "")
+            ),
+            "setup",
+            locked=True,
+        ),
     ]
     if own_order:
         cells.append(_nbgrader(new_markdown_cell(ORDER_NOTE), "order_note", locked=True))
@@ -115,30 +148,64 @@ def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = Non
         cells.append(student)
     for n, item in enumerate(assignment.items, start=1):
         if item.type == "free_text":
-            cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb)), f"{item.id}_task",
-                                   task=True, locked=True, points=item.points))
+            cells.append(
+                _nbgrader(
+                    new_markdown_cell(_question_md(n, item, fb)),
+                    f"{item.id}_task",
+                    task=True,
+                    locked=True,
+                    points=item.points,
+                )
+            )
             answer = new_markdown_cell(RESPONSE_PLACEHOLDER)
             answer.id = f"{item.id}-response"
             cells.append(answer)
             continue
         spec = spec_for(item)
-        cells.append(_nbgrader(new_markdown_cell(_question_md(n, item, fb, shuffled(assignment, item))),
-                               f"{item.id}_question", locked=True))
+        cells.append(
+            _nbgrader(
+                new_markdown_cell(_question_md(n, item, fb, shuffled(assignment, item))),
+                f"{item.id}_question",
+                locked=True,
+            )
+        )
         if shuffled(assignment, item):
             cells.append(_options_cell(assignment, item, fb))
-        cells.append(_nbgrader(new_code_cell(
-            f"{item.id} = None\n### BEGIN SOLUTION\n{item.id} = {item.answer!r}\n### END SOLUTION"),
-            f"{item.id}_answer", solution=True))
+        cells.append(
+            _nbgrader(
+                new_code_cell(f"{item.id} = None\n### BEGIN SOLUTION\n{item.id} = {item.answer!r}\n### END SOLUTION"),
+                f"{item.id}_answer",
+                solution=True,
+            )
+        )
         extra = f', options="{spec.options}"' if spec.options else f", steps={spec.steps}" if spec.steps else ""
-        cells.append(_nbgrader(new_code_cell(f'check_format("{item.id}", {item.id}, "{item.type}"{extra})'),
-                               f"{item.id}_check", grade=True, locked=True, points=item.points))
-    cells.append(_nbgrader(new_markdown_cell(
-        "## Before you submit\n\nRun **Kernel → Restart Kernel and Run All Cells**. Every check should print "
-        "*Format OK*. A check that fails means the answer cannot be graded as written; it never tells you "
-        "whether an answer is right."), "footer", locked=True))
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}})
+        cells.append(
+            _nbgrader(
+                new_code_cell(f'check_format("{item.id}", {item.id}, "{item.type}"{extra})'),
+                f"{item.id}_check",
+                grade=True,
+                locked=True,
+                points=item.points,
+            )
+        )
+    cells.append(
+        _nbgrader(
+            new_markdown_cell(
+                "## Before you submit\n\nRun **Kernel → Restart Kernel and Run All Cells**. Every check should print "
+                "*Format OK*. A check that fails means the answer cannot be graded as written; it never tells you "
+                "whether an answer is right."
+            ),
+            "footer",
+            locked=True,
+        )
+    )
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+    )
     return nb
 
 

@@ -4,6 +4,7 @@ Never included: ``assignments/items`` (keys, explanations, mark schemes), ``assi
 (solutions), the gradebook, submissions or feedback. The bundle is scanned for key material before it
 is written.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -13,8 +14,19 @@ from .. import paths
 from . import course as course_mod
 from . import items as itembank
 
-INCLUDE = ["README.md", "LICENSE", "LICENSE-CONTENT.md", "Makefile", "pyproject.toml", "requirements.txt",
-           "constraints.txt", "environment.yml", "lessons", "assets", "mvdcourse"]
+INCLUDE = [
+    "README.md",
+    "LICENSE",
+    "LICENSE-CONTENT.md",
+    "Makefile",
+    "pyproject.toml",
+    "requirements.txt",
+    "constraints.txt",
+    "environment.yml",
+    "lessons",
+    "assets",
+    "mvdcourse",
+]
 EXCLUDE_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 
 

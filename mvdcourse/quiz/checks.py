@@ -4,6 +4,7 @@ In the student's own notebook a format problem prints one plain sentence and the
 "Run All" reaches every question. Under nbgrader (validate, autograde: ``NBGRADER_EXECUTION`` is set) the
 same problem fails the check, so nbgrader's Validate button and ``mvdcourse check`` see it.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,6 +25,10 @@ def check_format(variable: str, value, kind: str, options: str = "", steps: int 
             raise AssertionError(f"Format problem: {problem}") from None
         print(f"Format problem: {problem}.", file=sys.stderr)
         return
-    shown = {"single": lambda r: r, "multiple": lambda r: ", ".join(r),
-             "numeric": lambda r: f"{r:g}", "ordering": lambda r: " → ".join(map(str, r))}[kind](read)
+    shown = {
+        "single": lambda r: r,
+        "multiple": lambda r: ", ".join(r),
+        "numeric": lambda r: f"{r:g}",
+        "ordering": lambda r: " → ".join(map(str, r)),
+    }[kind](read)
     print(f"Format OK: {variable} will be read as {shown}. {NOTE}")

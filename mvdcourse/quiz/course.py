@@ -4,6 +4,7 @@ nbgrader's own commands do most of the work; this module runs them the same way 
 course directory, with this Python's ``bin`` on PATH, which nbgrader needs to find ``alembic``), and
 adds the checks nbgrader does not make.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,10 @@ def resolve(explicit: str | os.PathLike | None = None, cwd: Path | None = None) 
         course, why = DEFAULT_COURSE.resolve(), "this checkout's; the current folder has no nbgrader_config.py"
     if not (course / CONFIG).is_file():
         hint = "" if course.exists() else " (the folder does not exist)"
-        raise CourseError(f"{course} is not an nbgrader course directory: it has no {CONFIG}{hint}. "
-                          f"Run the command inside your course folder or pass --course FOLDER.")
+        raise CourseError(
+            f"{course} is not an nbgrader course directory: it has no {CONFIG}{hint}. "
+            f"Run the command inside your course folder or pass --course FOLDER."
+        )
     return course, why
 
 
@@ -69,8 +72,9 @@ def nbgrader_env() -> dict:
 def nbgrader(course: Path, *args: str, check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` in the course directory."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=course, env=nbgrader_env(), text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.run(
+        cmd, cwd=course, env=nbgrader_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     if not quiet:
         print(proc.stdout)
     if check and (proc.returncode != 0 or "[ERROR]" in proc.stdout or "| ERROR]" in proc.stdout):
@@ -87,6 +91,7 @@ def nbgrader_api(course: Path, cfg):
 
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+
     log = logging.getLogger("mvdcourse.nbgrader")
     log.propagate = False
     if not log.handlers:
@@ -101,6 +106,7 @@ def db_url(course: Path) -> str:
     Set ``c.CourseDirectory.db_url`` in nbgrader_config.py to use PostgreSQL; every command follows it.
     """
     from traitlets.config.loader import PyFileConfigLoader
+
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     url = cfg.CourseDirectory.get("db_url") if "CourseDirectory" in cfg else None
     return url or f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
@@ -109,6 +115,7 @@ def db_url(course: Path) -> str:
 def copy_course(dest: Path) -> Path:
     """A fresh course directory at ``dest``: this checkout's config, item banks and sources, no grades."""
     import shutil
+
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     for part in ("nbgrader_config.py", "items", "source"):
@@ -122,14 +129,22 @@ def generate(course: Path, name: str) -> Path:
     return Path(course) / "release" / name
 
 
-LEAK_PATTERNS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN MARK SCHEME", "END MARK SCHEME",
-                 "BEGIN HIDDEN TESTS", "explanations", "mark_scheme")
+LEAK_PATTERNS = (
+    "BEGIN SOLUTION",
+    "END SOLUTION",
+    "BEGIN MARK SCHEME",
+    "END MARK SCHEME",
+    "BEGIN HIDDEN TESTS",
+    "explanations",
+    "mark_scheme",
+)
 
 
 def leak_report(release_dir: Path, bank: itembank.Assignment) -> list[str]:
     """What in a release folder could give the key away: solution markers, keyed answers, explanations,
     mark schemes, item-bank files. An empty list means clean."""
     from .. import facts as factbase
+
     fb = factbase.default()
     problems = []
     for path in sorted(Path(release_dir).rglob("*")):
@@ -145,8 +160,11 @@ def leak_report(release_dir: Path, bank: itembank.Assignment) -> list[str]:
         if path.suffix != ".ipynb":
             continue
         nb = json.loads(text)
-        code = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                         for c in nb["cells"] if c["cell_type"] == "code")
+        code = "\n".join(
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb["cells"]
+            if c["cell_type"] == "code"
+        )
         for item in bank.closed_items:
             if re.search(rf"^\s*{item.id}\s*=\s*(?!\s|None\b)", code, flags=re.M):
                 problems.append(f"{path.name}: {item.id} is pre-filled in the release")

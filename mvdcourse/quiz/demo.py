@@ -6,12 +6,13 @@ notebook: strong, average and weak students, careless ones (harmless format vari
 Students get names — including a comma, an apostrophe, non-ASCII letters and a leading ``=`` — so that
 the export can be checked for quoting and formula injection.
 """
+
 from __future__ import annotations
 
 import json
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -19,9 +20,20 @@ from nbgrader.api import Gradebook
 from . import items as itembank
 from . import order
 
-NAMES = [("Ada", "Okafor"), ("Zoë", "Müller"), ("Seán", "O'Brien"), ("John", "Doe, Jr."),
-         ("=HYPERLINK(\"x\")", "Formula"), ("Mei", "Chen"), ("Priya", "Raman"), ("Lars", "Øster"),
-         ("Fatima", "Haddad"), ("Tomás", "García"), ("Aiko", "Tanaka"), ("Noah", "Smith")]
+NAMES = [
+    ("Ada", "Okafor"),
+    ("Zoë", "Müller"),
+    ("Seán", "O'Brien"),
+    ("John", "Doe, Jr."),
+    ('=HYPERLINK("x")', "Formula"),
+    ("Mei", "Chen"),
+    ("Priya", "Raman"),
+    ("Lars", "Øster"),
+    ("Fatima", "Haddad"),
+    ("Tomás", "García"),
+    ("Aiko", "Tanaka"),
+    ("Noah", "Smith"),
+]
 FREE_TEXT = [
     "The nerve was irritated for years and needs time to settle after the vessel is moved; many people "
     "stop twitching over weeks to months, so we wait before calling it a failure.",
@@ -34,13 +46,17 @@ FREE_TEXT = [
 class Profile:
     name: str
     p_correct: float
-    p_careless: float   # harmless format variation
-    p_invalid: float    # a format the checker rejects
+    p_careless: float  # harmless format variation
+    p_invalid: float  # a format the checker rejects
     p_blank: float
 
 
-PROFILES = [Profile("strong", 0.9, 0.1, 0.0, 0.0), Profile("average", 0.65, 0.2, 0.05, 0.05),
-            Profile("weak", 0.35, 0.1, 0.1, 0.1), Profile("careless", 0.7, 0.6, 0.15, 0.05)]
+PROFILES = [
+    Profile("strong", 0.9, 0.1, 0.0, 0.0),
+    Profile("average", 0.65, 0.2, 0.05, 0.05),
+    Profile("weak", 0.35, 0.1, 0.1, 0.1),
+    Profile("careless", 0.7, 0.6, 0.15, 0.05),
+]
 
 
 def _wrong(item, rng: random.Random):
@@ -71,10 +87,12 @@ def _careless(item, value, rng: random.Random) -> str:
 
 
 def _invalid(item, rng: random.Random) -> str:
-    return {"single": lambda: rng.choice(['"C or D"', '"Z"', "3"]),
-            "multiple": lambda: rng.choice(['"everything"', "[1, 2]"]),
-            "numeric": lambda: rng.choice(['"about ninety"', "[90]"]),
-            "ordering": lambda: rng.choice(["[1, 1, 2, 3]", '"first the MRI"'])}[item.type]()
+    return {
+        "single": lambda: rng.choice(['"C or D"', '"Z"', "3"]),
+        "multiple": lambda: rng.choice(['"everything"', "[1, 2]"]),
+        "numeric": lambda: rng.choice(['"about ninety"', "[90]"]),
+        "ordering": lambda: rng.choice(["[1, 1, 2, 3]", '"first the MRI"']),
+    }[item.type]()
 
 
 def _as_shown(source: str, item, shown: str | None) -> str:
@@ -82,6 +100,7 @@ def _as_shown(source: str, item, shown: str | None) -> str:
     if not shown:
         return source
     from .answers import FormatProblem, literal_assignment
+
     try:
         value = literal_assignment(source, item.id)
     except FormatProblem:
@@ -120,9 +139,10 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026, a
     bank = itembank.load(course / "items" / f"{assignment}.yaml")
     base = json.loads(release.read_text(encoding="utf-8"))
     rng = random.Random(seed)
-    due = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    due = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     ids = []
     from .course import db_url
+
     with Gradebook(db_url(course)) as gb:
         for n in range(students):
             sid = f"student{n + 1:03d}"
@@ -134,10 +154,16 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026, a
                 gid = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
                 if gid.endswith("_answer"):
                     item = bank.item(gid.removesuffix("_answer"))
-                    shown = (order.shown_order(assignment, item.id, sid, "".join(item.options))
-                             if bank.shuffle_options and item.type in ("single", "multiple") else None)
-                    cell["source"] = (_as_shown(answer_for(n, item, rng), item, shown) if answer_for
-                                      else answer_source(item, profile, rng, shown))
+                    shown = (
+                        order.shown_order(assignment, item.id, sid, "".join(item.options))
+                        if bank.shuffle_options and item.type in ("single", "multiple")
+                        else None
+                    )
+                    cell["source"] = (
+                        _as_shown(answer_for(n, item, rng), item, shown)
+                        if answer_for
+                        else answer_source(item, profile, rng, shown)
+                    )
                 elif cell.get("id", "").endswith("-response"):
                     cell["source"] = rng.choice(FREE_TEXT)
             folder = course / "submitted" / sid / assignment

@@ -10,6 +10,7 @@ in the gradebook (a grader's override in formgrader wins over the automatic scor
 item status. The columns are listed in ``GRADE_COLUMNS`` and ``ITEM_COLUMNS`` and in the README; other
 tools (``mvdcourse report``) read them by these names.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,12 +23,38 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|")
 #: Outcomes whose gradebook score is real (timeouts and kernel deaths are scored from the answer cells).
 SCORED = ("graded", "tampered", "timeout", "kernel_died")
 
-GRADE_COLUMNS = ["assignment", "student_id", "last_name", "first_name", "email", "status", "reason",
-                 "raw_score", "late_submission_penalty", "score", "max_score", "needs_manual_grade",
-                 "timestamp"]
-ITEM_COLUMNS = ["assignment", "student_id", "item", "type", "lesson", "objective", "answer", "correct_answer", "answer_as_shown", "option_order",
-                "points", "max_points", "graded_by", "item_status"]
-#: item_status values: correct | partial | wrong | format | missing (closed items, from the automatic
+GRADE_COLUMNS = [
+    "assignment",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "status",
+    "reason",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+    "needs_manual_grade",
+    "timestamp",
+]
+ITEM_COLUMNS = [
+    "assignment",
+    "student_id",
+    "item",
+    "type",
+    "lesson",
+    "objective",
+    "answer",
+    "correct_answer",
+    "answer_as_shown",
+    "option_order",
+    "points",
+    "max_points",
+    "graded_by",
+    "item_status",
+]
+#: item_status values: correct | partial | wrong | format | missing | id_mismatch (closed items, from the automatic
 #: scoring), hand_graded | awaiting_hand_grading | stale_hand_grade (free text; stale: answer changed).
 FREE_TEXT_STATUSES = ("hand_graded", "awaiting_hand_grading", "stale_hand_grade")
 
@@ -46,6 +73,7 @@ def safe_cell(value) -> str:
 
 def _outcomes(course: Path, assignment: str) -> dict:
     from ..grading import ledger  # batch outcomes (timeouts, malformed files…) when graded in batch
+
     return ledger.latest(course, assignment)
 
 
@@ -61,25 +89,37 @@ def grade_rows(course: Path, db_url: str, assignments: list[str] | None = None) 
             for sid in sorted(set(outcomes) - set(people)):
                 people[sid] = None
             for sid, student in sorted(people.items()):
-                row = {"assignment": assignment.name, "student_id": sid, "reason": "",
-                       "last_name": student.last_name if student else "",
-                       "first_name": student.first_name if student else "",
-                       "email": student.email if student else "", "max_score": assignment.max_score}
+                row = {
+                    "assignment": assignment.name,
+                    "student_id": sid,
+                    "reason": "",
+                    "last_name": student.last_name if student else "",
+                    "first_name": student.first_name if student else "",
+                    "email": student.email if student else "",
+                    "max_score": assignment.max_score,
+                }
                 outcome = outcomes.get(sid)
                 try:
                     sub = gb.find_submission(assignment.name, sid) if student else None
                 except MissingEntry:
                     sub = None
                 status = outcome["status"] if outcome else ("graded" if sub is not None else "missing")
-                row.update(status=status, reason=outcome.get("reason", "") if outcome else
-                           ("" if sub is not None else "no submission"))
+                row.update(
+                    status=status,
+                    reason=outcome.get("reason", "") if outcome else ("" if sub is not None else "no submission"),
+                )
                 if student is None:
-                    row["reason"] += ("; not on the course's student list, so no name "
-                                      "(add it in formgrader's Manage Students)")
+                    row["reason"] += (
+                        "; not on the course's student list, so no name (add it in formgrader's Manage Students)"
+                    )
                 if sub is not None and status in SCORED:
-                    row.update(raw_score=sub.score + sub.late_submission_penalty,
-                               late_submission_penalty=sub.late_submission_penalty, score=sub.score,
-                               needs_manual_grade=sub.needs_manual_grade, timestamp=sub.timestamp)
+                    row.update(
+                        raw_score=sub.score + sub.late_submission_penalty,
+                        late_submission_penalty=sub.late_submission_penalty,
+                        score=sub.score,
+                        needs_manual_grade=sub.needs_manual_grade,
+                        timestamp=sub.timestamp,
+                    )
                 rows.append(row)
     return rows
 
@@ -89,6 +129,7 @@ def item_rows(course: Path, db_url: str, assignments: list[str]) -> list[dict]:
     free-text items from the answer cell; points from the gradebook, so formgrader overrides count."""
     from ..grading.handgrades import STALE_TAG, free_text_answers
     from . import items as itembank
+
     rows = []
     with Gradebook(db_url) as gb:
         for assignment in assignments:
@@ -111,16 +152,28 @@ def item_rows(course: Path, db_url: str, assignments: list[str]) -> list[dict]:
                     info = meta.get("mvdcourse")
                     if info:
                         item = grade_id.removesuffix("_check")
-                        row = {"type": info.get("type", ""), "answer": info["answer"], "correct_answer": info["key"],
-                               "answer_as_shown": info.get("answer_shown", info["answer"]),
-                               "option_order": info.get("order", ""),
-                               "points": info["earned"], "max_points": info["max"], "graded_by": "auto",
-                               "item_status": info["status"]}
+                        row = {
+                            "type": info.get("type", ""),
+                            "answer": info["answer"],
+                            "correct_answer": info["key"],
+                            "answer_as_shown": info.get("answer_shown", info["answer"]),
+                            "option_order": info.get("order", ""),
+                            "points": info["earned"],
+                            "max_points": info["max"],
+                            "graded_by": "auto",
+                            "item_status": info["status"],
+                        }
                     elif grade_id.endswith("_task") and meta.get("nbgrader", {}).get("task"):
                         item = grade_id.removesuffix("_task")
-                        row = {"type": "free_text", "answer": texts.get(item, ""), "correct_answer": "",
-                               "points": None, "max_points": meta["nbgrader"].get("points"),
-                               "graded_by": "hand", "item_status": "awaiting_hand_grading"}
+                        row = {
+                            "type": "free_text",
+                            "answer": texts.get(item, ""),
+                            "correct_answer": "",
+                            "points": None,
+                            "max_points": meta["nbgrader"].get("points"),
+                            "graded_by": "hand",
+                            "item_status": "awaiting_hand_grading",
+                        }
                     else:
                         continue
                     grade = grades.get(grade_id)
@@ -132,14 +185,26 @@ def item_rows(course: Path, db_url: str, assignments: list[str]) -> list[dict]:
                             if row["type"] == "free_text":
                                 note = comments.get(grade_id)
                                 stale = note is not None and (note.manual_comment or "").startswith(STALE_TAG)
-                                row["item_status"] = ("hand_graded" if not grade.needs_manual_grade else
-                                                      "stale_hand_grade" if stale else "awaiting_hand_grading")
+                                row["item_status"] = (
+                                    "hand_graded"
+                                    if not grade.needs_manual_grade
+                                    else "stale_hand_grade"
+                                    if stale
+                                    else "awaiting_hand_grading"
+                                )
                         elif row["type"] != "free_text":
                             row["points"] = grade.score
                     spec = _item_or_none(bank, item)
-                    rows.append({"assignment": assignment, "student_id": student, "item": item,
-                                 "lesson": getattr(spec, "lesson", ""), "objective": getattr(spec, "objective", ""),
-                                 **row})
+                    rows.append(
+                        {
+                            "assignment": assignment,
+                            "student_id": student,
+                            "item": item,
+                            "lesson": getattr(spec, "lesson", ""),
+                            "objective": getattr(spec, "objective", ""),
+                            **row,
+                        }
+                    )
     return rows
 
 
@@ -161,8 +226,9 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> Path:
     return path
 
 
-def export(course: Path, db_url: str, grades_csv: Path, items_csv: Path | None = None,
-           assignments: list[str] | None = None) -> tuple[Path, Path | None]:
+def export(
+    course: Path, db_url: str, grades_csv: Path, items_csv: Path | None = None, assignments: list[str] | None = None
+) -> tuple[Path, Path | None]:
     rows = grade_rows(course, db_url, assignments)
     write_csv(grades_csv, GRADE_COLUMNS, rows)
     if items_csv is None:

@@ -8,6 +8,7 @@ So the feedback step itself must remove grader-only text. ``FEEDBACK_PREPROCESSO
 (:func:`leaks`) and deletes any that still leaks. ``mvdcourse check`` verifies the config and scans
 feedback already generated.
 """
+
 from __future__ import annotations
 
 import html
@@ -23,8 +24,11 @@ from ..grading.handgrades import STALE_TAG, strip_stale_notes
 from . import items as itembank
 
 #: Delimiters around grader-only text. The mark scheme ones are what ``build`` writes into task cells.
-GRADER_ONLY = [("BEGIN MARK SCHEME", "END MARK SCHEME"), ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
-               ("BEGIN SOLUTION", "END SOLUTION")]
+GRADER_ONLY = [
+    ("BEGIN MARK SCHEME", "END MARK SCHEME"),
+    ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
+    ("BEGIN SOLUTION", "END SOLUTION"),
+]
 MARKERS = [m for pair in GRADER_ONLY for m in pair]
 
 
@@ -55,25 +59,29 @@ class NoteProvisional(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         from nbgrader.api import Gradebook
+
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             sub = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
             pending = sorted(g.name for g in sub.grades if g.needs_manual_grade)
         if pending:
             names = ", ".join(item_of(p) for p in pending)
-            nb.cells.insert(0, new_markdown_cell(
-                f"**Provisional feedback.** {len(pending)} answer(s) still await grading by hand ({names}); "
-                "the score shown may change once they are graded."))
+            nb.cells.insert(
+                0,
+                new_markdown_cell(
+                    f"**Provisional feedback.** {len(pending)} answer(s) still await grading by hand ({names}); "
+                    "the score shown may change once they are graded."
+                ),
+            )
             resources["nbgrader"]["provisional"] = pending
-        for cell in nb.cells:   # the stale-grade note is for the grader, not the student
+        for cell in nb.cells:  # the stale-grade note is for the grader, not the student
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("comment"):
                 meta["comment"] = strip_stale_notes(meta["comment"])
         return nb, resources
 
 
-FEEDBACK_PREPROCESSORS = [HideGraderOnlyText, ClearHiddenTests, GetGrades, NoteProvisional,
-                          CSSHTMLHeaderPreprocessor]
+FEEDBACK_PREPROCESSORS = [HideGraderOnlyText, ClearHiddenTests, GetGrades, NoteProvisional, CSSHTMLHeaderPreprocessor]
 
 
 def item_of(grade_id: str) -> str:
@@ -133,19 +141,23 @@ def scan(course: Path, assignment: str, bank: itembank.Assignment, students: lis
 def config_problem(course: Path) -> str | None:
     """Why the course's own feedback step (plain ``nbgrader generate_feedback``) could leak, or None."""
     from traitlets.config.loader import PyFileConfigLoader
+
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     configured = cfg.GenerateFeedback.get("preprocessors", []) if "GenerateFeedback" in cfg else []
     names = {getattr(p, "__name__", str(p).rsplit(".", 1)[-1]) for p in configured}
     if HideGraderOnlyText.__name__ not in names:
-        return ("nbgrader_config.py does not remove mark schemes from feedback: add "
-                "`c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS` "
-                "(from mvdcourse.quiz.feedback), as in the course's template config")
+        return (
+            "nbgrader_config.py does not remove mark schemes from feedback: add "
+            "`c.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS` "
+            "(from mvdcourse.quiz.feedback), as in the course's template config"
+        )
     return None
 
 
 def pending_hand_grading(db_url: str, assignment: str) -> dict[str, list[str]]:
     """{student: [items awaiting (re-)grading by hand]} for submissions of ``assignment``."""
     from nbgrader.api import Gradebook
+
     out: dict[str, list[str]] = {}
     with Gradebook(db_url) as gb:
         for sub in gb.assignment_submissions(assignment):
@@ -160,6 +172,7 @@ def generate(course: Path, assignment: str) -> dict:
     from traitlets.config.loader import PyFileConfigLoader
 
     from .course import nbgrader_api
+
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     cfg.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
     return nbgrader_api(course, cfg).generate_feedback(assignment, force=True)
@@ -167,14 +180,17 @@ def generate(course: Path, assignment: str) -> dict:
 
 def main(course: Path, assignment: str, partial: bool = False) -> int:
     from . import course as course_mod
+
     db = course_mod.db_url(course)
     pending = pending_hand_grading(db, assignment)
     if pending and not partial:
         example = ", ".join(f"{s}: {' '.join(i)}" for s, i in list(pending.items())[:3])
-        print(f"mvdcourse feedback: not generated: {len(pending)} submission(s) of {assignment} still have "
-              f"answers awaiting hand grading ({example}{' …' if len(pending) > 3 else ''}). Grade them in "
-              f"formgrader (`mvdcourse lab`, then Nbgrader → Formgrader), or pass --partial to send "
-              f"provisional feedback that says so at the top.")
+        print(
+            f"mvdcourse feedback: not generated: {len(pending)} submission(s) of {assignment} still have "
+            f"answers awaiting hand grading ({example}{' …' if len(pending) > 3 else ''}). Grade them in "
+            f"formgrader (`mvdcourse lab`, then Nbgrader → Formgrader), or pass --partial to send "
+            f"provisional feedback that says so at the top."
+        )
         return 1
     result = generate(course, assignment)
     if not result.get("success"):
@@ -182,6 +198,7 @@ def main(course: Path, assignment: str, partial: bool = False) -> int:
         raise RuntimeError(f"nbgrader generate_feedback failed: {lines[-1] if lines else 'no message'}")
     bank = itembank.load(course_mod.items_dir(course) / f"{assignment}.yaml")
     from nbgrader.api import Gradebook
+
     with Gradebook(db) as gb:
         students = [s.id for s in gb.students]
     bad = scan(course, assignment, bank, students)
@@ -189,8 +206,10 @@ def main(course: Path, assignment: str, partial: bool = False) -> int:
         path.unlink()
         print(f"REMOVED {path.relative_to(course)}: {'; '.join(found)}")
     files = feedback_files(course, assignment)
-    print(f"feedback for {len(files)} student(s) in {course / 'feedback'}; every file scanned: "
-          f"{'no mark scheme, hidden test or other student’s data' if not bad else f'{len(bad)} removed'}"
-          + (f"; {len(pending)} marked provisional (hand grading unfinished)" if pending else ""))
+    print(
+        f"feedback for {len(files)} student(s) in {course / 'feedback'}; every file scanned: "
+        f"{'no mark scheme, hidden test or other student’s data' if not bad else f'{len(bad)} removed'}"
+        + (f"; {len(pending)} marked provisional (hand grading unfinished)" if pending else "")
+    )
     print(f"send them with `nbgrader release_feedback {assignment}` (exchange) or as files")
     return 1 if bad else 0

@@ -6,11 +6,12 @@ notebooks are generated from it (``mvdcourse build``); the key never leaves the 
 Stems, options and explanations may use fact-base placeholders (``{fact:ID}``, ``{value:ID}``,
 ``{seed:ID}``), so quiz figures come from the fact base like lesson figures.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -33,7 +34,8 @@ class _Item(BaseModel):
     stem: str = Field(min_length=10, description="the vignette or context; may be short")
     lead_in: str = Field(min_length=8, description="the question; answerable with the options covered")
     level: Literal["application", "recall"] | None = Field(
-        None, description="application: a vignette and a decision or interpretation; recall: a fact")
+        None, description="application: a vignette and a decision or interpretation; recall: a fact"
+    )
     take_home: str | None = Field(None, min_length=10, description="the one-line bottom line shown in feedback")
 
     def texts(self) -> list[str]:
@@ -55,7 +57,7 @@ class _Choice(_Item):
     @model_validator(mode="after")
     def _options_rules(self):
         keys = list(self.options)
-        if keys != list(LETTERS[:len(keys)]):
+        if keys != list(LETTERS[: len(keys)]):
             raise ValueError(f"options must be lettered A, B, C… in order, got {keys}")
         if set(self.explanations) != set(keys):
             raise ValueError("every option needs an explanation (explanations must have the same letters)")
@@ -131,8 +133,7 @@ class FreeText(_Item):
         return super().texts() + [self.mark_scheme]
 
 
-Item = Annotated[Union[SingleBestAnswer, MultipleSelect, Numeric, Ordering, FreeText],
-                 Field(discriminator="type")]
+Item = Annotated[SingleBestAnswer | MultipleSelect | Numeric | Ordering | FreeText, Field(discriminator="type")]
 _ITEM = TypeAdapter(Item)
 
 
@@ -164,8 +165,9 @@ def load(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> Assig
     fb = fb or factbase.default()
     data = factbase.read_yaml(path)
     errors: list[str] = []
-    parsed = factbase.parse_records(_ITEM.validate_python, factbase.records(data, "items", path), "item",
-                                    path, errors, loc_start=1)
+    parsed = factbase.parse_records(
+        _ITEM.validate_python, factbase.records(data, "items", path), "item", path, errors, loc_start=1
+    )
     for item in parsed.values():
         where = f"{path}: item '{item.id}'"
         for fid in item.facts:
@@ -183,8 +185,9 @@ def load(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> Assig
     try:
         return Assignment.model_validate({**rest, "items": items})
     except ValidationError as exc:
-        raise factbase.FactBaseError(f"{path}: " + "; ".join(
-            f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())) from None
+        raise factbase.FactBaseError(
+            f"{path}: " + "; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())
+        ) from None
 
 
 def all_assignments(items_dir: Path = ITEMS_DIR) -> list[str]:

@@ -6,6 +6,7 @@
   nbgrader starts on the local machine) is hidden by starting those kernels with ``KERNEL_QUIET_ARGS``
   (errors are still logged); nbgrader_config.py and ``mvdcourse check`` use them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,6 +17,7 @@ KERNEL_QUIET_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 def silence_known_warnings() -> None:
     from sqlalchemy.exc import SAWarning
+
     # raised inside SQLAlchemy but attributed (stacklevel) to nbgrader/api.py, so match on the message
     warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", category=SAWarning)
 

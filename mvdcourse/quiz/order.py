@@ -8,6 +8,7 @@ about its order is trusted.
 
 ``shown[i]`` is the canonical letter of the option shown at position i (shown letter ``LETTERS[i]``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,7 @@ def shown_order(assignment: str, item_id: str, student_id: str, canonical: str) 
 
 def to_canonical(answer, shown: str):
     """Map a shown letter (or a list of them) to the canonical letter(s); other values pass through."""
-    if isinstance(answer, str) and len(answer) == 1 and answer in LETTERS[:len(shown)]:
+    if isinstance(answer, str) and len(answer) == 1 and answer in LETTERS[: len(shown)]:
         return shown[LETTERS.index(answer)]
     if isinstance(answer, list):
         return sorted(to_canonical(a, shown) for a in answer)

@@ -8,6 +8,7 @@ explanation of every option — and (2) the score as the cell's result, which nb
 ``SaveAutoGrades`` writes to the gradebook. Whatever the kernel printed, raised or wrote to stderr in
 that cell is discarded, so no run-time trick changes a closed-form score.
 """
+
 from __future__ import annotations
 
 import html
@@ -24,8 +25,12 @@ from . import order
 from .answers import FormatProblem, literal_assignment, normalise, score
 from .build import spec_for
 
-SHOW = {"single": str, "multiple": ", ".join, "numeric": lambda v: f"{v:g}",
-        "ordering": lambda v: " → ".join(map(str, v))}
+SHOW = {
+    "single": str,
+    "multiple": ", ".join,
+    "numeric": lambda v: f"{v:g}",
+    "ordering": lambda v: " → ".join(map(str, v)),
+}
 
 
 def grade_item(item, source: str | None, shown: str | None = None, id_problem: str = "") -> dict:
@@ -39,18 +44,35 @@ def grade_item(item, source: str | None, shown: str | None = None, id_problem: s
     choice = item.type in ("single", "multiple")
     given, shown = shown, shown or "".join(getattr(item, "options", {}) or "")
     canon_key = sorted(item.answer) if item.type == "multiple" else item.answer
-    result = {"item": item.id, "type": item.type, "max": item.points, "key": SHOW[item.type](canon_key),
-              "order": (given or "") if choice else ""}
+    result = {
+        "item": item.id,
+        "type": item.type,
+        "max": item.points,
+        "key": SHOW[item.type](canon_key),
+        "order": (given or "") if choice else "",
+    }
     result["key_shown"] = SHOW[item.type](order.to_shown(canon_key, shown)) if choice else result["key"]
     if source is None:
-        return {**result, "answer": "", "answer_shown": "", "earned": 0.0, "status": "missing",
-                "message": f"the answer cell for {item.id} is missing"}
+        return {
+            **result,
+            "answer": "",
+            "answer_shown": "",
+            "earned": 0.0,
+            "status": "missing",
+            "message": f"the answer cell for {item.id} is missing",
+        }
     try:
         raw = literal_assignment(source, item.id)
         as_written = normalise(raw, spec_for(item))
     except FormatProblem as problem:
-        return {**result, "answer": source.strip()[:200], "answer_shown": source.strip()[:200], "earned": 0.0,
-                "status": "format", "message": str(problem)}
+        return {
+            **result,
+            "answer": source.strip()[:200],
+            "answer_shown": source.strip()[:200],
+            "earned": 0.0,
+            "status": "format",
+            "message": str(problem),
+        }
     answer = order.to_canonical(as_written, shown) if choice else as_written
     result.update(answer=SHOW[item.type](answer), answer_shown=SHOW[item.type](as_written))
     if id_problem and result["order"]:
@@ -74,55 +96,75 @@ def declared_student_id(nb) -> str:
 
 def id_mismatch(declared: str, student: str) -> str:
     if declared and order.normalise_id(declared) != order.normalise_id(student):
-        return (f"this notebook showed its options for student id “{declared}”, but it was submitted as "
-                f"“{student}”, so its letters cannot be matched to the options; not scored. Instructor: "
-                f"check which id is right, correct the student_id cell of the submission if needed, and "
-                f"grade again.")
+        return (
+            f"this notebook showed its options for student id “{declared}”, but it was submitted as "
+            f"“{student}”, so its letters cannot be matched to the options; not scored. Instructor: "
+            f"check which id is right, correct the student_id cell of the submission if needed, and "
+            f"grade again."
+        )
     return ""
 
 
 def feedback_html(item, result: dict, fb: factbase.FactBase) -> str:
     """Feedback in the student's own option order: their letters, every option's text and explanation."""
     r = fb.render
-    verdict = {"correct": "✔ Correct", "partial": "◐ Partly correct", "wrong": "✘ Not correct",
-               "format": "✘ Could not be graded (format)", "missing": "✘ No answer",
-               "id_mismatch": "✘ Not scored (student id)"}[result["status"]]
-    rows = [f"<p><b>{verdict}</b> — {result['earned']:g} / {item.points:g}</p>",
-            f"<p><b>Your answer:</b> {html.escape(result.get('answer_shown', result['answer']) or '—')} &nbsp;·&nbsp; "
-            f"<b>Correct answer:</b> {html.escape(result.get('key_shown', result['key']))}"
-            + (f" (accepted range ±{item.tolerance:g} {html.escape(item.unit)})" if item.type == "numeric" else "")
-            + "</p>"]
+    verdict = {
+        "correct": "✔ Correct",
+        "partial": "◐ Partly correct",
+        "wrong": "✘ Not correct",
+        "format": "✘ Could not be graded (format)",
+        "missing": "✘ No answer",
+        "id_mismatch": "✘ Not scored (student id)",
+    }[result["status"]]
+    rows = [
+        f"<p><b>{verdict}</b> — {result['earned']:g} / {item.points:g}</p>",
+        f"<p><b>Your answer:</b> {html.escape(result.get('answer_shown', result['answer']) or '—')} &nbsp;·&nbsp; "
+        f"<b>Correct answer:</b> {html.escape(result.get('key_shown', result['key']))}"
+        + (f" (accepted range ±{item.tolerance:g} {html.escape(item.unit)})" if item.type == "numeric" else "")
+        + "</p>",
+    ]
     if result["message"]:
         rows.append(f"<p><i>{html.escape(result['message'])}</i></p>")
     if item.type in ("single", "multiple"):
         keyed = set(item.answer) if item.type == "multiple" else {item.answer}
         shown = result.get("order") or "".join(item.options)
-        rows.append("<ul>" + "".join(
-            f"<li><b>{order.LETTERS[i]}. {html.escape(r(item.options[k]))}</b> "
-            f"({'right' if k in keyed else 'wrong'}): {html.escape(r(item.explanations[k]))}</li>"
-            for i, k in enumerate(shown)) + "</ul>")
+        rows.append(
+            "<ul>"
+            + "".join(
+                f"<li><b>{order.LETTERS[i]}. {html.escape(r(item.options[k]))}</b> "
+                f"({'right' if k in keyed else 'wrong'}): {html.escape(r(item.explanations[k]))}</li>"
+                for i, k in enumerate(shown)
+            )
+            + "</ul>"
+        )
     else:
         rows.append(f"<p>{html.escape(r(item.explanation))}</p>")
     if getattr(item, "take_home", None):
         rows.append(f"<p><b>Bottom line:</b> {html.escape(r(item.take_home))}</p>")
     sources = references.sources_in_texts(item.texts(), fb)
     if sources:
-        rows.append("<p><b>References</b></p><ol class='mvd-references'>"
-                    + "".join(f"<li>{references.citation_html(ref)}</li>" for ref in sources) + "</ol>")
+        rows.append(
+            "<p><b>References</b></p><ol class='mvd-references'>"
+            + "".join(f"<li>{references.citation_html(ref)}</li>" for ref in sources)
+            + "</ol>"
+        )
     return "<div class='mvd-feedback'>" + "".join(rows) + "</div>"
 
 
 def feedback_text(item, result: dict) -> str:
-    return (f"{item.id}: {result['status']} {result['earned']:g}/{item.points:g}; "
-            f"your answer: {result.get('answer_shown', result['answer']) or '-'}; "
-            f"correct answer: {result.get('key_shown', result['key'])}")
+    return (
+        f"{item.id}: {result['status']} {result['earned']:g}/{item.points:g}; "
+        f"your answer: {result.get('answer_shown', result['answer']) or '-'}; "
+        f"correct answer: {result.get('key_shown', result['key'])}"
+    )
 
 
 class GradeClosedForm(NbGraderPreprocessor):
     """Score closed-form quiz items from answer literals and the instructor's key."""
 
-    items_dir = Unicode(str(itembank.ITEMS_DIR),
-                        help="Folder holding the instructor-only item banks (<assignment>.yaml)").tag(config=True)
+    items_dir = Unicode(
+        str(itembank.ITEMS_DIR), help="Folder holding the instructor-only item banks (<assignment>.yaml)"
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         assignment = resources["nbgrader"]["assignment"]
@@ -135,22 +177,34 @@ class GradeClosedForm(NbGraderPreprocessor):
         for item in bank.closed_items:
             check = cells.get(f"{item.id}_check")
             answer_cell = cells.get(f"{item.id}_answer")
-            shown = (order.shown_order(bank.assignment, item.id, student, "".join(item.options))
-                     if bank.shuffle_options and item.type in ("single", "multiple") else None)
+            shown = (
+                order.shown_order(bank.assignment, item.id, student, "".join(item.options))
+                if bank.shuffle_options and item.type in ("single", "multiple")
+                else None
+            )
             result = grade_item(item, answer_cell.source if answer_cell is not None else None, shown, problem)
             results.append(result)
             if check is None:  # nbgrader re-inserts deleted grade cells before this step; be safe anyway
                 self.log.warning("%s: grade cell %s_check missing", assignment, item.id)
                 continue
             check.outputs = [
-                new_output("display_data", data={"text/html": feedback_html(item, result, fb),
-                                                  "text/plain": feedback_text(item, result)}),
-                new_output("execute_result", data={"text/plain": repr(float(result["earned"]))},
-                           execution_count=check.get("execution_count")),
+                new_output(
+                    "display_data",
+                    data={"text/html": feedback_html(item, result, fb), "text/plain": feedback_text(item, result)},
+                ),
+                new_output(
+                    "execute_result",
+                    data={"text/plain": repr(float(result["earned"]))},
+                    execution_count=check.get("execution_count"),
+                ),
             ]
-            check.metadata["mvdcourse"] = {k: result[k] for k in ("type", "answer", "key", "earned", "max", "status",
-                                                                  "answer_shown", "key_shown", "order")}
-        nb.metadata["mvdcourse"] = {"graded_items": len(results),
-                                    "format_problems": sum(r["status"] == "format" for r in results),
-                                    "student_id_problem": problem}
+            check.metadata["mvdcourse"] = {
+                k: result[k]
+                for k in ("type", "answer", "key", "earned", "max", "status", "answer_shown", "key_shown", "order")
+            }
+        nb.metadata["mvdcourse"] = {
+            "graded_items": len(results),
+            "format_problems": sum(r["status"] == "format" for r in results),
+            "student_id_problem": problem,
+        }
         return nb, resources

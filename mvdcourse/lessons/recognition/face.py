@@ -12,6 +12,8 @@ Builders: ``face_player()`` (choose a condition, play or step through the clip) 
 from __future__ import annotations
 
 import html
+import threading
+import time
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -378,32 +380,20 @@ def face_html(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
     )
 
 
+FRAME_SECONDS = 0.45  # how long each frame of the clip stays on screen while playing
+
+
 def _player_controls():
-    play = widgets.Play(
-        value=1,
-        min=1,
-        max=N_FRAMES,
-        step=1,
-        interval=450,
-        repeat=True,
-        description="Play",
-        tooltip="Play or pause the clip",
+    """A labelled Play/Pause toggle and a named frame slider (both keyboard-operable, with accessible names)."""
+    play = widgets.ToggleButton(
+        value=False, description="Play clip", icon="play", tooltip="Play or pause the clip, frame after frame"
     )
-    frame = widgets.IntSlider(
-        value=1,
-        min=1,
-        max=N_FRAMES,
-        description="Frame:",
-        continuous_update=True,
-        readout=True,
-        style={"description_width": "initial"},
-    )
-    widgets.jslink((play, "value"), (frame, "value"))
+    frame = demo.NamedSlider(value=1, min=1, max=N_FRAMES, step=1, description="Frame:", unit=f"of {N_FRAMES}")
     return play, frame
 
 
 class FacePlayer(demo.FigureDemo):
-    """Choose a condition, then press Play (or move the Frame slider) to watch its clip."""
+    """Choose a condition, then press Play clip (or move the Frame slider) to watch its clip."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
@@ -415,8 +405,23 @@ class FacePlayer(demo.FigureDemo):
             style={"description_width": "initial", "button_width": "auto"},
         )
         self.play, self.frame = _player_controls()
+        self._player: threading.Thread | None = None
         super().__init__([self.condition, self.frame], face_figure, face_alt, face_html, self._fb)
+        self.play.observe(self._on_play, names="value")
         self.children = [self.condition, widgets.HBox([self.play, self.frame]), self.figure, self.info]
+
+    def _on_play(self, change) -> None:
+        self.play.description, self.play.icon = ("Pause clip", "pause") if change["new"] else ("Play clip", "play")
+        if change["new"] and not (self._player and self._player.is_alive()):
+            self._player = threading.Thread(target=self._advance, daemon=True)
+            self._player.start()
+
+    def _advance(self) -> None:
+        """Step through the clip while Play is pressed (in a thread, so the kernel stays responsive)."""
+        while self.play.value:
+            time.sleep(FRAME_SECONDS)
+            if self.play.value:
+                self.frame.value = self.frame.value % N_FRAMES + 1
 
 
 def face_player() -> FacePlayer:

@@ -245,15 +245,8 @@ class TimelineExplorer(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = _fb(fb)
-        self.month = widgets.IntSlider(
-            value=6,
-            min=0,
-            max=MAX_MONTHS,
-            step=1,
-            description="Months since surgery:",
-            continuous_update=False,
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="460px"),
+        self.month = demo.NamedSlider(
+            value=6, min=0, max=MAX_MONTHS, step=1, description="Months since surgery:", unit="months"
         )
         self.overlay = widgets.Dropdown(
             options=OVERLAY_OPTIONS,

@@ -23,6 +23,7 @@ import pytest
 from deploy import coursehub, hubclient
 from mvdcourse import paths
 from mvdcourse.quiz import items as itembank
+from mvdcourse.quiz import order
 
 from . import hubkit
 from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
@@ -39,16 +40,25 @@ BANK = itembank.load(paths.COURSE_ROOT / "assignments" / "items" / f"{QUIZ}.yaml
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 
-def answers_for(n: int) -> tuple[dict[str, str], float]:
+def as_shown(item, canonical, student: str):
+    """A canonical answer as the letter(s) this student sees (options are shuffled per student)."""
+    if not (BANK.shuffle_options and getattr(item, "options", None)):
+        return canonical
+    return order.to_shown(canonical, order.shown_order(QUIZ, item.id, student, "".join(item.options)))
+
+
+def answers_for(n: int, student: str) -> tuple[dict[str, str], float]:
     """Student n answers the first n+2 closed items correctly; single-answer items after that with a wrong
-    option, the others left blank. Returns (answer cell sources, expected automatic score)."""
+    option, the others left blank — as letters in this student's own option order (a different order per
+    student, issue 12). Returns (answer cell sources, expected automatic score)."""
     cells, expected = {}, 0.0
     for k, item in enumerate(BANK.closed_items):
         if k < n + 2:
-            cells[item.id] = f"{item.id} = {item.answer!r}"
+            cells[item.id] = f"{item.id} = {as_shown(item, item.answer, student)!r}"
             expected += item.points
         elif item.type == "single":
-            cells[item.id] = f"{item.id} = {next(o for o in item.options if o != item.answer)!r}"
+            wrong = next(o for o in item.options if o != item.answer)
+            cells[item.id] = f"{item.id} = {as_shown(item, wrong, student)!r}"
     return cells, expected
 
 
@@ -82,7 +92,7 @@ def cycle(hub):
     for n, student in enumerate(STUDENTS):
         client.fetch(student, COURSE, QUIZ)
         nb = client.read_notebook(student, f"{QUIZ}/{QUIZ}.ipynb")
-        cells, expected[student] = answers_for(n)
+        cells, expected[student] = answers_for(n, student)
         for cell in nb["cells"]:
             gid = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
             if gid.endswith("_answer") and gid.removesuffix("_answer") in cells:

@@ -193,7 +193,12 @@ def lesson_body(nb) -> str:
     return "\n".join(parts)
 
 
+#: Links between course files that the site serves as HTML pages: the lessons and the bibliography.
+_SITE_LINK = re.compile(r"""href=(["'])([\w-]+)\.(?:ipynb|md)(#[^"']*)?\1""")
+
+
 def page(title: str, body: str, nav: list[tuple[str, str]], current: str) -> str:
+    body = _SITE_LINK.sub(lambda m: f"href={m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(1)}", body)
     here = " aria-current='page'"
     links = "".join(
         f"<li><a href='{href}'{here if href == current else ''}>{html.escape(label)}</a></li>" for href, label in nav
@@ -218,6 +223,7 @@ def build(out: Path) -> list[Path]:
     out.mkdir(parents=True)
     notebooks = [(p, nbformat.read(p, as_version=4)) for p in lesson_notebooks()]
     nav = [("index.html", "Course home")] + [(f"{p.stem}.html", _title(nb).split(" — ")[0]) for p, nb in notebooks]
+    nav.append(("bibliography.html", "Bibliography"))
     pages = []
     old = os.environ.get("JUPYTER_DATA_DIR")
     cwd = os.getcwd()
@@ -235,6 +241,10 @@ def build(out: Path) -> list[Path]:
                 os.environ.pop("JUPYTER_DATA_DIR", None)
             else:
                 os.environ["JUPYTER_DATA_DIR"] = old
+    bibliography = out / "bibliography.html"
+    bib_source = (paths.LESSONS / "bibliography.md").read_text(encoding="utf-8")
+    bibliography.write_text(page("Bibliography", markdown_html(bib_source), nav, bibliography.name), encoding="utf-8")
+    pages.append(bibliography)
     items = "".join(f"<li><a href='{p.stem}.html'>{html.escape(_title(nb))}</a></li>" for p, nb in notebooks)
     index = out / "index.html"
     intro = (

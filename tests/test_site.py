@@ -24,7 +24,9 @@ def built(tmp_path_factory):
 
 def test_site_has_a_page_per_lesson_and_nothing_from_the_network(built):
     out, pages = built
-    assert [p.name for p in pages] == ["index.html"] + [f"{p.stem}.html" for p in LESSON_NOTEBOOKS]
+    assert [p.name for p in pages] == (
+        ["index.html"] + [f"{p.stem}.html" for p in LESSON_NOTEBOOKS] + ["bibliography.html"]
+    )
     for page in pages:
         text = page.read_text()
         assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=['\"]?(https?:)?//", text), page.name

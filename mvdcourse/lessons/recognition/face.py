@@ -408,7 +408,13 @@ class FacePlayer(demo.FigureDemo):
         self._player: threading.Thread | None = None
         super().__init__([self.condition, self.frame], face_figure, face_alt, face_html, self._fb)
         self.play.observe(self._on_play, names="value")
-        self.children = [self.condition, widgets.HBox([self.play, self.frame]), self.figure, self.info]
+        self.children = [
+            self.condition,
+            widgets.HBox([self.play, self.frame]),
+            self.figure.status,
+            self.figure,
+            self.info,
+        ]
 
     def _on_play(self, change) -> None:
         self.play.description, self.play.icon = ("Pause clip", "pause") if change["new"] else ("Play clip", "play")
@@ -480,6 +486,7 @@ class WhichIsIt(widgets.VBox):
                 self.case,
                 self.vignette,
                 widgets.HBox([self.play, self.frame]),
+                self.figure.status,
                 self.figure,
                 self.answer,
                 self.button,
@@ -489,10 +496,12 @@ class WhichIsIt(widgets.VBox):
         self.case.observe(lambda _c: self._new_case(), names="value")
         self.frame.observe(lambda _c: self._draw(), names="value")
         self.button.on_click(lambda _b: self.check())
+        self.add_class("mvd-demo")
         self._new_case()
-
-    def _condition(self) -> str:
-        return next(c.condition for c in content.cases().values() if c.label == self.case.value)
+        # every frame of every case, the current case's frames first, drawn ahead once a browser shows it
+        labels = sorted(self.case.options, key=lambda label: label != self.case.value)
+        states = [(label, frame) for label in labels for frame in range(1, N_FRAMES + 1)]
+        self.figure.draw_ahead((state, self._maker(*state)) for state in states)
 
     def _new_case(self) -> None:
         case = next(c for c in content.cases().values() if c.label == self.case.value)
@@ -501,23 +510,28 @@ class WhichIsIt(widgets.VBox):
         self.feedback.value = ""
         self._draw()
 
-    def _draw(self) -> None:
-        key, frame = self._condition(), self.frame.value
+    def _maker(self, label: str, frame: int):
+        """What draws frame ``frame`` of case ``label`` (a function of its arguments only)."""
+        key = next(c.condition for c in content.cases().values() if c.label == label)
 
         def make():
             fig, data = face_figure(key, frame, self._fb)
             # the clip is unnamed: the title and alt text must not give the answer away
-            fig.axes[0].set_title(f"{self.case.value} — frame {frame} of {N_FRAMES}", fontsize=10)
+            fig.axes[0].set_title(f"{label} — frame {frame} of {N_FRAMES}", fontsize=10)
             f = clip(key)[frame - 1]
             moving = {side: _describe(f.side(side)) for side in SIDES}
             extra = " The patient is smiling on request." if f.voluntary else ""
             alt = (
-                f"Schematic face (original drawing), {self.case.value}, frame {frame} of {N_FRAMES}: "
+                f"Schematic face (original drawing), {label}, frame {frame} of {N_FRAMES}: "
                 f"{_moving_text(moving)}.{extra}"
             )
-            return fig, alt, {**data, "case": self.case.value}
+            return fig, alt, {**data, "case": label}
 
-        self.figure.draw_cached((self.case.value, frame), make)
+        return make
+
+    def _draw(self) -> None:
+        state = (self.case.value, self.frame.value)
+        self.figure.draw_cached(state, self._maker(*state))
 
     def check(self) -> str:
         if self.answer.value is None:

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -64,8 +65,9 @@ window.mvdBench = {
       (e) => !e.parentElement.closest('.widget-toggle-buttons, .widget-radio-box, .widget-checkbox, .mvd-slider'));
   },
   label(el) {
-    const l = el.querySelector('.widget-label, label') || el;
-    return (l.textContent || el.getAttribute('aria-label') || el.tagName).trim().slice(0, 40);
+    const texts = [...el.querySelectorAll('.widget-label, .widget-label-basic, label'), el]
+      .map((l) => (l.textContent || '').replace(/[\u200b\s]+/g, ' ').trim()).filter((t) => t);
+    return (texts[0] || el.tagName).slice(0, 40);
   },
   signature(name) {
     const root = this.demo(name);
@@ -153,8 +155,8 @@ def demo_cells(lesson) -> dict[str, int]:
     return found
 
 
-def change(page, demo: str, index: int) -> None:
-    """One real input event on control ``index`` of ``demo``: pick the next option, key, or click."""
+def change(page, demo: str, index: int) -> bool:
+    """One real input event on control ``index`` of ``demo``: pick the next option, key, or click (False if the control is disabled)."""
     handle = page.evaluate_handle(f"() => mvdBench.controls({json.dumps(demo)})[{index}]")
     kind = page.evaluate(
         "(e) => e.matches('.widget-toggle-buttons') ? 'toggle' : e.matches('.widget-dropdown') ? 'select'"
@@ -178,8 +180,11 @@ def change(page, demo: str, index: int) -> None:
         at_max = slider.evaluate("(s) => Number(s.value) >= Number(s.max)")
         slider.focus()
         page.keyboard.press("Home" if at_max else "ArrowRight")
-    else:
+    elif element.is_enabled():
         element.click()
+    else:
+        return False  # a disabled button (e.g. "Back" on the first step): nothing a student can do
+    return True
 
 
 SELECTED = "(o) => o.classList.contains('mod-active') || o.checked === true"
@@ -195,7 +200,9 @@ def measure_demo(page, demo: str, changes: int, timeout_ms: int) -> list[tuple[s
         first, again, unchanged, busy = [], [], 0, 0
         for _ in range(changes):
             page.evaluate(f"() => {{ mvdBench.current = {json.dumps(demo)}; mvdBench.arm({json.dumps(demo)}); }}")
-            change(page, demo, index)
+            if not change(page, demo, index):
+                unchanged += 1
+                continue
             with contextlib.suppress(PlaywrightTimeout):  # the output did not change
                 page.wait_for_function("() => mvdBench.pending.state.end !== null", timeout=timeout_ms)
             result = page.evaluate("() => mvdBench.result()")
@@ -232,6 +239,7 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="mvd-bench-"))
     shutil.copytree(paths.LESSONS, home / "course" / "lessons", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     proc, url = start_lab(home, home / "course")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
     all_first, all_again, loads = [], [], []
     print(f"\nWidget latency in Chromium: input event → output updated in the DOM ({args.changes} changes per control)")
     print("targets: p50 ≤ 100 ms, p95 ≤ 200 ms (first visits included); busy = changes that showed the busy indicator")
@@ -267,6 +275,7 @@ def main() -> None:
                             f"  {demo[:22]:<22}{label[:33]:<34}{len(first):>8}{pct(first, 0.5):>6}{pct(first, 0.95):>6}"
                             f"{len(again):>10}{pct(again, 0.5):>6}{pct(again, 0.95):>6}{unchanged:>10}{busy:>6}"
                         )
+                page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
                 page.close()
             browser.close()
     finally:

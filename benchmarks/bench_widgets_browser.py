@@ -156,7 +156,9 @@ def demo_cells(lesson) -> dict[str, int]:
 
 
 def change(page, demo: str, index: int) -> bool:
-    """One real input event on control ``index`` of ``demo``: pick the next option, key, or click (False if the control is disabled)."""
+    """One real input event on control ``index`` of ``demo``: the next option, a key or a click.
+
+    Returns False (nothing done) for a disabled button."""
     handle = page.evaluate_handle(f"() => mvdBench.controls({json.dumps(demo)})[{index}]")
     kind = page.evaluate(
         "(e) => e.matches('.widget-toggle-buttons') ? 'toggle' : e.matches('.widget-dropdown') ? 'select'"

@@ -116,10 +116,24 @@ def png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
+def rgba_png(rgba) -> bytes:
+    """PNG bytes of an RGBA pixel buffer (e.g. a canvas after blitting), encoded as :func:`png_bytes` does."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
 def img_html(fig, alt: str) -> str:
-    """An ``<img>`` tag holding the figure as PNG, with alt text; closes the figure."""
-    data = base64.b64encode(png_bytes(fig)).decode("ascii")
-    plt.close(fig)
+    """An ``<img>`` tag holding the figure as PNG, with alt text; closes the figure.
+
+    ``fig`` may also be PNG bytes already encoded (a figure stamped on a cached static layer)."""
+    if isinstance(fig, bytes):
+        data = base64.b64encode(fig).decode("ascii")
+    else:
+        data = base64.b64encode(png_bytes(fig)).decode("ascii")
+        plt.close(fig)
     return (
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
         f'style="max-width:100%;height:auto">'

@@ -358,3 +358,28 @@ def test_demos_are_zero_argument_builders_with_labelled_controls_and_a_figure():
             stack += list(getattr(c, "children", ()))
             if isinstance(c, (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.Button)):
                 assert c.description, f"unlabelled control in {build.__name__}"
+
+
+def test_sorting_board_stamped_on_its_cached_layer_is_pixel_for_pixel_the_full_drawing():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from mvdcourse import style
+    from mvdcourse.lessons.recurrence import causes
+
+    keys = list(causes.CAUSES)
+    sorts = [
+        {},
+        {keys[0]: causes.DOCUMENTED, keys[3]: causes.HYPOTHESIS},
+        {k: (causes.DOCUMENTED if i % 2 else causes.HYPOTHESIS) for i, k in enumerate(keys)},
+        {},  # back to the start: the layer keeps no trace of the previous state
+    ]
+    for assignments in sorts:
+        png, data = causes.sorter_board_png(assignments)
+        fig, full_data = causes.sorter_figure(assignments, False)
+        stamped = np.asarray(Image.open(io.BytesIO(png)))
+        drawn = np.asarray(Image.open(io.BytesIO(style.png_bytes(fig))))
+        assert stamped.shape == drawn.shape and (stamped == drawn).all()
+        assert data == full_data

@@ -233,7 +233,6 @@ class FigureDemo(widgets.VBox):
         for control in self.controls:
             control.observe(self.changed, names="value")
         self.update()
-        self.figure.draw_ahead((state, self._maker(state)) for state in self.reachable_states())
 
     def changed(self, change) -> None:
         """What a control's change does (redraw); subclasses may reset state first."""
@@ -253,21 +252,35 @@ class FigureDemo(widgets.VBox):
         return make
 
     def reachable_states(self) -> list[tuple]:
-        """Every state the controls can reach, nearest to the current one first; [] when a subclass keeps
-        state of its own (``values`` overridden), a control is unbounded, or there are too many."""
+        """The states worth drawing ahead from the current one, nearest first: every state the controls can
+        reach, or only those one change away when there are more than :data:`MAX_PRERENDER`; a typed
+        control keeps its current value. [] when a subclass keeps state of its own (``values`` overridden:
+        it may override this too)."""
         if type(self).values is not FigureDemo.values:
             return []
-        choices = [control_choices(c) for c in self.controls]
-        if any(c is None for c in choices) or math.prod(len(c) for c in choices) > MAX_PRERENDER:
-            return []
         now = self.values()
-        states = [s for s in itertools.product(*choices) if s != now]
-        return sorted(states, key=lambda s: sum(a != b for a, b in zip(s, now, strict=True)))
+        choices = [control_choices(c) or [v] for c, v in zip(self.controls, now, strict=True)]
+        if math.prod(len(c) for c in choices) <= MAX_PRERENDER:
+            states = [s for s in itertools.product(*choices) if s != now]
+            return sorted(states, key=lambda s: sum(a != b for a, b in zip(s, now, strict=True)))
+        return [(*now[:i], v, *now[i + 1 :]) for i, c in enumerate(choices) for v in c if v != now[i]]
+
+    def _look_ahead(self) -> None:
+        """Queue the states reachable from here, unless this state was itself queued from an earlier one."""
+        now = self.values()
+        if now in self._queued:
+            return
+        states = self.reachable_states()
+        self._queued = {now, *states}
+        self.figure.draw_ahead((state, self._maker(state)) for state in states)
+
+    _queued: set = frozenset()
 
     def update(self) -> None:
         values = self.values()
         self.figure.draw_cached(values, self._maker(values))
         self.info.value = self._text(*values, self._fb)
+        self._look_ahead()
 
 
 class InputDemo(FigureDemo):
@@ -317,6 +330,7 @@ class InputDemo(FigureDemo):
             return
         self.figure.draw_cached(values, self._maker(values))
         self.info.value = self._text(self.state, self._fb)
+        self._look_ahead()
 
     def _maker(self, values: tuple) -> Callable[[], tuple]:
         def make():

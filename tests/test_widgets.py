@@ -122,3 +122,29 @@ def test_demos_with_state_of_their_own_or_unbounded_controls_are_not_drawn_ahead
     assert d.reachable_states() == [] and demo.control_choices(box) is None
     wide = widgets.IntSlider(value=0, min=0, max=10_000)
     assert demo.control_choices(wide) is None
+
+
+def test_after_a_typed_change_the_states_one_choice_away_are_queued_for_drawing_ahead():
+    box = widgets.Text(value="2", description="Slope:")
+    dashed = widgets.Checkbox(value=False, description="Dashed")
+
+    def figure(state, fb):
+        return line_figure(state[0], fb)
+
+    d = demo.InputDemo(
+        [box, dashed],
+        lambda text, flag, fb: (parse(text, fb), flag),
+        figure,
+        lambda state, data: f"Line of slope {state[0]}",
+        lambda state, fb: "",
+        None,
+        errors=(BadNumber,),
+    )
+    assert d.reachable_states() == [("2", True)]  # the typed value stays; the check box may flip
+    box.value = "3"
+    assert [key for key, _make in d.figure._ahead] == [("3", True)]
+    d.figure.wait_ahead()
+    busy = []
+    d.figure.status.observe(lambda change: busy.append(change["new"]), names="busy")
+    dashed.value = True  # drawn ahead: served without the busy indicator
+    assert d.figure.alt == "Line of slope 3" and busy == []

@@ -142,6 +142,49 @@ _DRAWING = threading.RLock()
 log = logging.getLogger(__name__)
 
 
+class _DrawAhead:
+    """One background thread for the whole kernel that draws the panels' queued states, taking the next
+    state from the panel a student used last (so the demo in hand is served first)."""
+
+    def __init__(self):
+        self.panels: list[FigurePanel] = []
+        self.wake = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def add(self, panel: FigurePanel) -> None:
+        with self.wake:
+            if panel not in self.panels:
+                self.panels.append(panel)
+            self.wake.notify()
+            if not (self.thread and self.thread.is_alive()):
+                self.thread = threading.Thread(target=self._run, daemon=True, name="mvd-draw-ahead")
+                self.thread.start()
+
+    def _next(self):
+        with self.wake:
+            while True:
+                waiting = [p for p in self.panels if p._ahead]
+                if waiting:
+                    panel = max(waiting, key=lambda p: p._used)
+                    panel._busy_ahead = True
+                    return panel, panel._ahead.pop(0)
+                self.wake.wait()
+
+    def _run(self) -> None:
+        while True:
+            panel, (key, make) = self._next()
+            time.sleep(0.002)  # a student's change, waiting on the main thread, takes the lock first
+            try:
+                panel._rendered(key, make)
+            except Exception:  # a state that cannot be drawn is drawn (or explained) when it is chosen
+                log.debug("drawing %r ahead failed", key, exc_info=True)
+            finally:
+                panel._busy_ahead = False
+
+
+_AHEAD = _DrawAhead()
+
+
 class FigurePanel(widgets.HTML):
     """A widget that shows one figure with alt text and keeps the data it was drawn from.
 
@@ -156,7 +199,8 @@ class FigurePanel(widgets.HTML):
         self._cache: dict = {}
         self.status = BusyStatus()
         self._ahead: list = []
-        self._thread: threading.Thread | None = None
+        self._used = 0.0  # when a student last changed this panel
+        self._busy_ahead = False
         self.add_class("mvd-figure")
         self.status.observe(lambda _change: self._start_ahead(), names="shown")
 
@@ -177,6 +221,7 @@ class FigurePanel(widgets.HTML):
         """Draw ``make()`` → ``(fig, alt, data)``, rendering each distinct ``key`` only once.
 
         A state not in the cache yet is drawn with the busy indicator on."""
+        self._used = time.monotonic()
         entry = self._cache.get(key)
         if entry is not None:
             self.value, self.alt, self.figure_data = entry
@@ -195,24 +240,14 @@ class FigurePanel(widgets.HTML):
             self._start_ahead()
 
     def _start_ahead(self) -> None:
-        if self._ahead and not (self._thread and self._thread.is_alive()):
-            self._thread = threading.Thread(target=self._draw_ahead, daemon=True, name="mvd-draw-ahead")
-            self._thread.start()
-
-    def _draw_ahead(self) -> None:
-        while self._ahead:
-            key, make = self._ahead.pop(0)
-            time.sleep(0.002)  # a student's change, waiting on the main thread, takes the lock first
-            try:
-                self._rendered(key, make)
-            except Exception:  # a state that cannot be drawn is drawn (or explained) when it is chosen
-                log.debug("drawing %r ahead failed", key, exc_info=True)
+        _AHEAD.add(self)  # panels nobody has used yet are served in the order they were shown: top first
 
     def wait_ahead(self, timeout: float = 60.0) -> None:
         """Block until every queued state is drawn (for tests and benchmarks)."""
         self._start_ahead()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        while (self._ahead or self._busy_ahead) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 class FigureDemo(widgets.VBox):
@@ -262,8 +297,15 @@ class FigureDemo(widgets.VBox):
         choices = [control_choices(c) or [v] for c, v in zip(self.controls, now, strict=True)]
         if math.prod(len(c) for c in choices) <= MAX_PRERENDER:
             states = [s for s in itertools.product(*choices) if s != now]
-            return sorted(states, key=lambda s: sum(a != b for a, b in zip(s, now, strict=True)))
-        return [(*now[:i], v, *now[i + 1 :]) for i, c in enumerate(choices) for v in c if v != now[i]]
+        else:
+            states = [(*now[:i], v, *now[i + 1 :]) for i, c in enumerate(choices) for v in c if v != now[i]]
+        here = [c.index(v) for c, v in zip(choices, now, strict=True)]
+
+        def distance(state):  # controls changed, then how far along each control's options
+            steps = [abs(c.index(v) - h) for c, v, h in zip(choices, state, here, strict=True)]
+            return sum(step > 0 for step in steps), sum(steps)
+
+        return sorted(states, key=distance)
 
     def _look_ahead(self) -> None:
         """Queue the states reachable from here, unless this state was itself queued from an earlier one."""

@@ -92,8 +92,9 @@ class NamedSlider(anywidget.AnyWidget):
 class BusyStatus(anywidget.AnyWidget):
     """The busy indicator of one figure, and the signal that a browser shows it.
 
-    While ``busy`` is true it shows "Redrawing the figure…" over the top of the figure (a ``role=status``
-    live region) and sets ``aria-busy="true"`` on its demo (the nearest ``.mvd-demo``). When a browser first
+    While ``busy`` is true (after ``show_after`` ms, so that a quick redraw does not flicker) it shows
+    "Redrawing the figure…" over the top of the figure (a ``role=status`` live region) and sets
+    ``aria-busy="true"`` on its demo (the nearest ``.mvd-demo``). When a browser first
     renders it, it sets ``shown`` — the cue for its :class:`FigurePanel` to start drawing states ahead.
     """
 
@@ -103,14 +104,20 @@ class BusyStatus(anywidget.AnyWidget):
       const note = document.createElement("span");
       note.setAttribute("role", "status");
       el.append(note);
-      const sync = () => {
-        const busy = model.get("busy");
+      let timer = null;
+      const show = (busy) => {
         note.textContent = busy ? "Redrawing the figure…" : "";
         el.classList.toggle("mvd-busy-on", busy);
         const demo = el.closest(".mvd-demo") || el.parentElement;
         if (demo) demo.setAttribute("aria-busy", busy ? "true" : "false");
       };
-      sync();
+      // shown only when a redraw takes longer than show_after ms: a quick one must not flicker
+      const sync = () => {
+        clearTimeout(timer);
+        if (model.get("busy")) timer = setTimeout(() => show(true), model.get("show_after"));
+        else show(false);
+      };
+      show(false);
       model.on("change:busy", sync);
       if (!model.get("shown")) { model.set("shown", true); model.save_changes(); }
     }
@@ -133,6 +140,8 @@ class BusyStatus(anywidget.AnyWidget):
     """
     busy = traitlets.Bool(False).tag(sync=True)
     shown = traitlets.Bool(False).tag(sync=True)
+    #: ms a redraw may take before the indicator appears (the course's target for a control is 100 ms)
+    show_after = traitlets.Int(100).tag(sync=True)
 
 
 #: Most states a demo draws ahead of time (each is a PNG of 20–150 kB kept in memory).
@@ -221,7 +230,8 @@ class FigurePanel(widgets.HTML):
         """Draw ``make()`` → ``(fig, alt, data)``, rendering each distinct ``key`` only once.
 
         A state not in the cache yet is drawn with the busy indicator on."""
-        self._used = time.monotonic()
+        if self._cache:  # not the first drawing, made while the demo is built: a student's change
+            self._used = time.monotonic()
         entry = self._cache.get(key)
         if entry is not None:
             self.value, self.alt, self.figure_data = entry

@@ -42,7 +42,6 @@ STILL_INCOMPLETE = {
     "huh2008",
     "ionm_meta2022",
     "jns2017_babinski",
-    "life2023",
     "liu2018_atypical",
     "lsr_meta2020",
     "neurographics2015",

@@ -130,8 +130,8 @@ class BusyStatus(anywidget.AnyWidget):
       background: #fff8e1; color: #1a1a1a; border: 1px solid #8a6d00; font-size: 13px;
     }
     .mvd-busy-status span:not(:empty)::before {
-      content: ""; position: absolute; left: 8px; top: 50%; width: 12px; height: 12px; margin-top: -7px;
-      border: 2px solid #8a6d00; border-right-color: transparent; border-radius: 50%;
+      content: ""; position: absolute; left: 8px; top: 3px; width: 12px; height: 12px;
+      border: 2px solid #8a6d00; border-right-color: transparent; border-radius: 8px;
       animation: mvd-spin 0.8s linear infinite;
     }
     .mvd-demo[aria-busy="true"] .mvd-figure img { opacity: 0.55; }

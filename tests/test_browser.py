@@ -544,6 +544,7 @@ def test_a_slow_redraw_shows_the_busy_indicator_and_a_cached_one_does_not(lab, p
     page.wait_for_function(f"() => ({BUSY})() === 'true'", timeout=10_000)
     status = page.locator(".mvd-demo .mvd-busy-status [role=status]")
     assert status.text_content() == "Redrawing the figure…"
+    page.locator(".mvd-demo").screenshot(path=str(ARTIFACTS / "busy_indicator.png"))
     page.wait_for_selector(".mvd-demo img[alt='Line of slope 3']", timeout=30_000)
     page.wait_for_function(f"() => ({BUSY})() === 'false'", timeout=10_000)
     assert status.text_content() == ""

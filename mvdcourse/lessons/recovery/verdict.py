@@ -200,7 +200,6 @@ def _never_free(t: Timeline, immediate_by_day: int, convention: str, fb) -> Verd
         ),
         _share_reached(fm, fb),
         say("later_tail", fb),
-        say("failures_within", fb),
     ]
     if fm < CONVENTIONS[other][0]:
         reasons.insert(2, say("possible_by_other_convention", fb, other=other))

@@ -11,6 +11,7 @@
     mvdcourse bundle [--to FILE.zip]          offline bundle for students (lessons, released quizzes)
     mvdcourse lab                             JupyterLab for the instructor, formgrader included
     mvdcourse bibliography                    rewrite lessons/bibliography.md from assets/references.yaml
+    mvdcourse lint-items [--summary]          item-writing rules over every self-check and quiz bank
 
 Every command acts on one course directory and prints it first: ``--course FOLDER`` (before or after
 the command) when given, else the current folder when it holds ``nbgrader_config.py`` (as nbgrader's
@@ -183,6 +184,19 @@ def cmd_bibliography(args, course: Path) -> int:
 
     print(f"wrote {references.write_bibliography().relative_to(paths.COURSE_ROOT)}")
     return 0
+
+
+def cmd_lint_items(args, course: Path) -> int:
+    from . import item_lint
+
+    if args.summary:
+        print(item_lint.summary_table(item_lint.summary()))
+        return 0
+    problems = item_lint.lint_all()
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} item-writing problem(s) in {len(item_lint.all_banks())} banks")
+    return 1 if problems else 0
 
 
 # ---------------------------------------------------------------------------------------------- parser
@@ -394,6 +408,21 @@ def _add_bibliography(sub, common):
     )
 
 
+def _add_lint_items(sub, common):
+    s = _command(
+        sub,
+        common,
+        "lint-items",
+        cmd_lint_items,
+        help="check the item-writing rules over every self-check file and quiz bank",
+        description="Lists every broken item-writing rule (bank, item, rule) and exits 1 if any; "
+        "--summary prints per bank the key-position spread, the key-is-longest and always-A rates "
+        "beside chance, and the share of application items (a Markdown table). Reads this "
+        "checkout's assets/selfchecks/ and assignments/items/.",
+    )
+    s.add_argument("--summary", action="store_true", help="print the per-bank table instead of the problems")
+
+
 COMMANDS = [
     _add_build,
     _add_check,
@@ -405,6 +434,7 @@ COMMANDS = [
     _add_bundle,
     _add_lab,
     _add_bibliography,
+    _add_lint_items,
 ]
 
 

@@ -28,7 +28,6 @@ VANCOUVER = re.compile(
 # publisher pages and index records. Completing one means removing it here; a new incomplete one fails the test.
 STILL_INCOMPLETE = {
     "amr_meta2020",
-    "arqnp2017",
     "baba",
     "barker1995",
     "choi1999",

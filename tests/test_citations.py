@@ -59,7 +59,6 @@ STILL_INCOMPLETE = {
     "tofciss",
     "wei2018",
     "weidemeier2023",
-    "wn2017_atypical",
     "xinhua2015",
 }
 # Not citable (handouts, placeholders, papers that cannot be identified); no taught figure rests on them alone.

@@ -155,9 +155,13 @@ def lesson_texts(lesson: str, kind: str = "texts") -> dict[str, str]:
     return {k: t.text for k, t in lesson_records(lesson, kind, Text).items()}
 
 
-def fill(template: str, fb, **fields) -> str:
+def fill(template: str, fb=None, **fields) -> str:
     """A content text with its ``$name`` fields filled (from the student's input or a computation) and its
-    fact-base placeholders rendered."""
+    fact-base placeholders rendered (by ``fb``, the course's fact base when None)."""
+    if fb is None:
+        from . import facts
+
+        fb = facts.default()
     return fb.render(Template(template).substitute(fields))
 
 

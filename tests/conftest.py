@@ -40,6 +40,7 @@ MODULE_TIERS = {
     "test_instructor_cycle": "sandbox",
     "test_quiz_grading": "slow",
     "test_quiz_release": "slow",
+    "test_quiz_order_nbgrader": "slow",  # real nbgrader: generate, release, two students' kernels, feedback
 }
 FIXTURE_TIERS = {"executed": "slow"}  # test_notebooks: a fresh kernel runs each lesson
 

@@ -18,6 +18,7 @@ from ... import facts as factbase
 from ... import style
 from ... import widgets as demo
 from . import content
+from .content import TEXTS
 
 #: Redo findings that tie the segments to Lesson 3's "missed compression".
 MISSED_ZONE_FACTS = ("cause.missed_zone_persistent.liu2021", "cause.missed_zone_recurrent.liu2021")
@@ -98,7 +99,7 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
             fontweight="bold" if on else "normal",
             arrowprops=dict(arrowstyle="-", lw=0.6, color="#555555"),
         )
-    ax1.set_title("Facial nerve leaving the brainstem (schematic, not to scale)", fontsize=11)
+    ax1.set_title(TEXTS["rez.rez_figure"], fontsize=11)
     ax1.set_xlim(0, 8.2)
     ax1.set_ylim(0, 6)
     ax1.set_aspect("equal")
@@ -126,25 +127,20 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
 def rez_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
     sh = shares(fb)
     listing = ", ".join(f"{segment(k).name.split(' (')[0]} {v:g}%" for k, v in sh.items())
-    return (
-        f"Schematic of the facial nerve leaving the brainstem at the pontomedullary sulcus, running along "
-        f"the pons and then freely to the internal auditory meatus; the {segment(selected).name} is "
-        f"highlighted. Bar chart of primary compression sites: {listing}."
-    )
+    return content.fill(TEXTS["rez.rez_alt"], fb, name=segment(selected).name, listing=listing)
 
 
 def rez_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     fb = fb or factbase.default()
     s = segment(selected)
     zones = " and ".join(fb.cite(f) for f in MISSED_ZONE_FACTS)
-    return (
-        f"<h4 style='margin:4px 0'>{html.escape(s.name)}</h4>"
-        f"<p>{html.escape(s.where)}</p>"
-        f"<p><b>Primary compression found here: {html.escape(fb.cite(s.fact))}</b>; more than one vessel "
-        f"was involved in {html.escape(fb.cite('rez.multiple.campos2008'))}.</p>"
-        f"<p><b>Why it matters (Lesson 3):</b> at redo operations, compression zones missed the first "
-        f"time - the ventrolateral pons and the bulbopontine sulcus, that is the attached segment and the "
-        f"root exit point - were found in {html.escape(zones)} of persistent and recurrent cases.</p>"
+    return content.fill(
+        TEXTS["rez.rez_html"],
+        fb,
+        name=html.escape(s.name),
+        where=html.escape(s.where),
+        fact=html.escape(fb.cite(s.fact)),
+        zones=html.escape(zones),
     )
 
 

@@ -15,6 +15,7 @@ from ... import facts as factbase
 from ... import style
 from ... import widgets as demo
 from . import content
+from .content import TEXTS
 
 SPREAD = ("around the eye only", "spread to other facial muscles")
 RELIABILITY_FACTS = ("scale.smc.icc_round1.irr2023", "scale.smc.icc_round2.irr2023")
@@ -62,8 +63,10 @@ def severity_figure(
         )
     ax.set_xticks(range(len(grades)), [f"SMC {g.grade}" for g in grades])
     ax.set_ylim(0, 28)
-    ax.set_ylabel("HFS-7 score reported\n(higher = worse quality of life)")
-    ax.set_title(f"Quality of life by severity grade before MVD {fb.labels(grades[0].hfs7_fact)}", fontsize=10)
+    ax.set_ylabel(TEXTS["severity.severity_figure"])
+    ax.set_title(
+        content.fill(TEXTS["severity.severity_figure_2"], fb, labels=fb.labels(grades[0].hfs7_fact)), fontsize=10
+    )
     return fig, {"grade": grade, "hfs7_by_grade": values}
 
 
@@ -71,10 +74,7 @@ def severity_alt(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbas
     fb = fb or factbase.default()
     grade = smc_grade(spread, tonic_vision, disfiguring)
     pairs = ", ".join(f"grade {g.grade} {fb.fact(g.hfs7_fact).value:g}" for g in content.smc_grades().values())
-    return (
-        f"Bar chart of the HFS-7 quality-of-life score reported for each SMC severity grade before MVD: "
-        f"{pairs}. The findings entered give SMC grade {grade}, highlighted."
-    )
+    return content.fill(TEXTS["severity.severity_alt"], fb, pairs=pairs, grade=grade)
 
 
 def severity_html(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbase.FactBase | None = None) -> str:
@@ -85,22 +85,19 @@ def severity_html(spread: str, tonic_vision: bool, disfiguring: bool, fb: factba
         f"<li>grade {html.escape(x.grade)}: {html.escape(x.description)}</li>"
         for x in content.cohen_albert_grades().values()
     )
-    return (
-        f"<p><b>SMC grade {grade}</b>: {html.escape(g.criterion)} {html.escape(fb.labels(g.hfs7_fact))}. "
-        f"Patients at this grade reported an HFS-7 score of {fb.fact(g.hfs7_fact).value:g} "
-        f"({html.escape(fb.fact(g.hfs7_fact).definition.split('(')[-1].rstrip(')'))}). "
-        f"{html.escape(fb.render('{fact:scale.smc.correlation.lee2012}'))}</p>"
-        f"<p><b>How reliable is a grade?</b> Clinicians rating the same videos agreed only moderately: "
-        f"ICC {fb.fact(RELIABILITY_FACTS[0]).value:g} before and {fb.fact(RELIABILITY_FACTS[1]).value:g} "
-        f"after consensus training {html.escape(fb.labels(RELIABILITY_FACTS[0]))}. "
-        "State the scale and who rated it whenever you quote a grade.</p>"
-        f"<p><b>Grading the result after MVD.</b> Many surgical series report outcome with the Cohen-Albert "
-        f"grade <i>(definitions unverified: the course did not find them in a primary source)</i>:</p>"
-        f"<ul>{rows}</ul>"
-        f"<p>Quality of life is measured by the patient, not the clinician: "
-        f"{html.escape(fb.cite('scale.hfs7.items'))}. "
-        f"{html.escape(fb.cite('scale.hfs7.scoring'))}</p>" + demo.disclaimer_html("calculator")
-    )
+    return content.fill(
+        TEXTS["severity.severity_html"],
+        fb,
+        grade=grade,
+        criterion=html.escape(g.criterion),
+        labels=html.escape(fb.labels(g.hfs7_fact)),
+        value=f"{fb.fact(g.hfs7_fact).value:g}",
+        scale=html.escape(fb.fact(g.hfs7_fact).definition.split("(")[-1].rstrip(")")),
+        value2=f"{fb.fact(RELIABILITY_FACTS[0]).value:g}",
+        value3=f"{fb.fact(RELIABILITY_FACTS[1]).value:g}",
+        labels2=html.escape(fb.labels(RELIABILITY_FACTS[0])),
+        rows=rows,
+    ) + demo.disclaimer_html("calculator")
 
 
 class SeverityCalculator(demo.FigureDemo):

@@ -168,7 +168,7 @@ def _draw_schematic(ax, selected: str) -> list[str]:
     ax.set_ylim(0, 8)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Cerebellopontine angle (schematic, not to scale)", fontsize=11)
+    ax.set_title(TEXTS["mechanics.draw_schematic"], fontsize=11)
     return highlighted
 
 
@@ -210,8 +210,8 @@ def _draw_shares(ax, selected: str, fb: factbase.FactBase) -> dict[str, list[flo
     ax.set_yticks(range(len(keys)), [VESSELS[k].key for k in reversed(keys)])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(keys) - 0.2)
-    ax.set_xlabel("Reported share of patients (%), one mark per series")
-    ax.set_title("How often each vessel is the offender", fontsize=11)
+    ax.set_xlabel(TEXTS["mechanics.draw_shares"])
+    ax.set_title(TEXTS["mechanics.shares_title"], fontsize=11)
     return plotted
 
 
@@ -229,17 +229,13 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
 def anatomy_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
     s = vessel_summary(selected, fb)
     rng = (
-        f"reported in {s['range'][0]:g} to {s['range'][1]:g}% of patients across series"
+        content.fill(TEXTS["mechanics.vessel_range"], fb, range_1=f"{s['range'][0]:g}", range_2=f"{s['range'][1]:g}")
         if s["range"]
         else "reported as " + "; ".join(f"{r['text']} ({r['definition']})" for r in s["rows"])
         if s["rows"]
         else "no share reported"
     )
-    return (
-        f"Schematic of the cerebellopontine angle: the facial and vestibulocochlear nerves leave the "
-        f"brainstem at the root exit zone; {s['name']} is highlighted. Right: dot plot of reported "
-        f"shares of each offending vessel; {selected} is {rng}."
-    )
+    return content.fill(TEXTS["mechanics.anatomy_alt"], fb, name=s["name"], selected=selected, rng=rng)
 
 
 def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
@@ -248,10 +244,13 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     if s["range"]:
         lo, hi = s["range"]
         parts.append(
-            f"<p><b>Reported share as offending vessel: {lo:g}% to {hi:g}%</b> "
-            f"across {sum(not r['upper_bound'] for r in s['rows'])} sources — the spread reflects different "
-            "patient groups, "
-            "definitions (main offender vs any contact) and methods (surgery vs angiography).</p><ul>"
+            content.fill(
+                TEXTS["mechanics.vessel_info_html"],
+                fb,
+                lo=f"{lo:g}",
+                hi=f"{hi:g}",
+                total=sum(not r["upper_bound"] for r in s["rows"]),
+            )
         )
         for r in s["rows"]:
             parts.append(
@@ -260,9 +259,7 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
             )
         parts.append("</ul>")
     elif s["rows"]:
-        parts.append(
-            "<p><b>Reported figures</b>, each with its own definition and method, so they are not one range:</p><ul>"
-        )
+        parts.append(TEXTS["mechanics.vessel_info_html_2"])
         for r in s["rows"]:
             parts.append(
                 f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "
@@ -343,9 +340,7 @@ def monitoring_figure(lsr: str = "disappeared", time_point: str = TIME_POINTS[-1
     ax.set_ylabel("Patients with spasm still present (%)")
     ax.set_xlabel("Time after surgery")
     ax.set_title(
-        "Lateral spread response at the end of MVD and persisting spasm\n"
-        + chosen["citation"]
-        + " (pooled, 26 studies)",
+        TEXTS["mechanics.monitoring_figure"] + chosen["citation"] + " (pooled, 26 studies)",
         fontsize=11,
     )
     return fig, {"lsr": lsr, "time_point": time_point, "chosen": chosen["value"], "curves": curves}
@@ -374,10 +369,15 @@ def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = Non
     dis = [persisting_spasm("disappeared", t, fb)["text"] for t in TIME_POINTS]
     c = persisting_spasm(lsr, time_point, fb)
     when = ", ".join(TIME_POINTS[:-1]) + " and " + TIME_POINTS[-1]
-    return (
-        f"Line chart of patients with spasm still present at {when}: LSR persisted "
-        f"{', '.join(per)}; LSR disappeared {', '.join(dis)}. Highlighted: LSR {lsr} at {time_point}, "
-        f"{c['text']}."
+    return content.fill(
+        TEXTS["mechanics.monitoring_alt"],
+        fb,
+        when=when,
+        per=", ".join(per),
+        dis=", ".join(dis),
+        lsr=lsr,
+        time_point=time_point,
+        text=c["text"],
     )
 
 

@@ -148,10 +148,16 @@ def face_alt(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
     frame = check_frame(frame)
     f = clip(key)[frame - 1]
     moving = {side: describe(f.side(side)) for side in SIDES}
-    extra = " The patient is smiling on request." if f.voluntary else ""
-    return (
-        f"Schematic face (original drawing), {condition(key).name}, frame {frame} of {N_FRAMES}: "
-        f"{f.caption}. {moving_text(moving)}.{extra}"
+    extra = TEXTS["drawing.face_alt_2"] if f.voluntary else ""
+    return content.fill(
+        TEXTS["drawing.face_alt"],
+        fb,
+        name=condition(key).name,
+        frame=frame,
+        n_frames=N_FRAMES,
+        caption=f.caption,
+        moving_text=moving_text(moving),
+        extra=extra,
     )
 
 

@@ -120,7 +120,7 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
     ax2.invert_yaxis()
     ax2.set_xlim(0, 80)
     ax2.set_xlabel("Primary compression site (% of patients)")
-    ax2.set_title(f"Where the main compression was found\n{fb.labels('rez.as.campos2008')}", fontsize=10)
+    ax2.set_title(content.fill(TEXTS["rez.shares_title"], fb), fontsize=10)
     return fig, {"selected": selected, "shares": sh}
 
 

@@ -97,10 +97,15 @@ class WhichIsIt(widgets.VBox):
             fig.axes[0].set_title(f"{self.case.value} — frame {frame} of {N_FRAMES}", fontsize=10)
             f = clip(key)[frame - 1]
             moving = {side: describe(f.side(side)) for side in SIDES}
-            extra = " The patient is smiling on request." if f.voluntary else ""
-            alt = (
-                f"Schematic face (original drawing), {self.case.value}, frame {frame} of {N_FRAMES}: "
-                f"{moving_text(moving)}.{extra}"
+            extra = TEXTS["which.make_2"] if f.voluntary else ""
+            alt = content.fill(
+                TEXTS["which.make"],
+                self._fb,
+                value=self.case.value,
+                frame=frame,
+                n_frames=N_FRAMES,
+                moving_text=moving_text(moving),
+                extra=extra,
             )
             return fig, alt, {**data, "case": self.case.value}
 
@@ -108,7 +113,7 @@ class WhichIsIt(widgets.VBox):
 
     def check(self) -> str:
         if self.answer.value is None:
-            self.feedback.value = "<p role='status'>Choose a diagnosis first, then press <i>Check answer</i>.</p>"
+            self.feedback.value = TEXTS["which.check"]
             return "unanswered"
         v = verdict(self.case.value, self.answer.value, self._fb)
         mark = "✔ Correct." if v["correct"] else "✘ Not quite."

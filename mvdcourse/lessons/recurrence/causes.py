@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from ... import content, style
 from ... import facts as factbase
 from ... import widgets as demo
-from .common import _fb, ref_labels
+from .common import TEXTS, _fb, ref_labels
 
 DOCUMENTED, HYPOTHESIS, UNSORTED = "documented at redo", "hypothesis only", "unsorted"
 BINS = (UNSORTED, DOCUMENTED, HYPOTHESIS)
@@ -125,8 +125,9 @@ def _item_html(item: dict) -> str:
         parts.append(f"<br>{e(note)}")
     if ev["handout"]:
         parts.append(
-            f"<br>The handout says: “{e(ev['handout']['claim'])}” Our check: "
-            f"<i>{e(ev['handout']['verdict'])}</i> [Seed handout S1]."
+            content.fill(
+                TEXTS["causes.item_html"], None, claim=e(ev["handout"]["claim"]), verdict=e(ev["handout"]["verdict"])
+            )
         )
     return "".join(parts) + "</li>"
 
@@ -134,25 +135,19 @@ def _item_html(item: dict) -> str:
 def sort_feedback_html(result: dict) -> str:
     """Per-item feedback for a scored sort (correct and wrong first, unsorted last)."""
     if result["unsorted"] == result["total"]:
-        return (
-            "<p role='status'><b>Nothing sorted yet.</b> Choose <i>documented at redo</i> or "
-            "<i>hypothesis only</i> on at least one row, then press <i>Check my sort</i>.</p>"
-        )
+        return TEXTS["causes.sort_feedback_html_3"]
     order = {"wrong": 0, "correct": 1, "unsorted": 2}
     items = sorted(result["items"], key=lambda i: order[i["status"]])
     sorted_n = result["total"] - result["unsorted"]
-    head = (
-        f"<p role='status'><b>{result['correct']} of {sorted_n} sorted causes are right</b>"
-        f" ({result['wrong']} wrong, {result['unsorted']} not sorted yet).</p>"
+    head = content.fill(
+        TEXTS["causes.sort_feedback_html"],
+        None,
+        correct=result["correct"],
+        sorted_n=sorted_n,
+        wrong=result["wrong"],
+        unsorted=result["unsorted"],
     )
-    caveat = (
-        '<p><b>Reading the evidence.</b> "Documented at redo" means surgeons re-exploring patients '
-        "found and reported it. That is strong but not perfect evidence: only re-operated patients are "
-        "seen, series define their categories differently, and a finding at redo is an association with "
-        'failure, not proof that it caused it. "Hypothesis only" means no redo series in the course\'s '
-        "sources reports it; absence of evidence is not evidence of absence, but it must not be taught "
-        "as fact.</p>"
-    )
+    caveat = TEXTS["causes.sort_feedback_html_2"]
     return head + "<ul>" + "".join(_item_html(i) for i in items) + "</ul>" + caveat + demo.disclaimer_html("sorter")
 
 
@@ -206,7 +201,7 @@ def _draw_evidence(ax2, result: dict, keys: list[str]) -> dict[str, list[float]]
                 style="italic",
             )
     ax2.set_xlim(0, 100)
-    ax2.set_xlabel("% of redo operations with this finding (one mark per series)")
+    ax2.set_xlabel(TEXTS["causes.draw_evidence"])
     ax2.set_title("What redo series report", fontsize=11)
     ax2.tick_params(axis="y", left=False)
     return frequencies
@@ -272,7 +267,7 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
 
     frequencies = _draw_evidence(ax2, result, keys) if result else {}
     if not result:
-        ax.set_xlabel("Press “Check my sort” to see\nwhat redo series report", fontsize=9.5, color="#555555")
+        ax.set_xlabel(TEXTS["causes.sorter_figure"], fontsize=9.5, color="#555555")
     data = {
         "placed": placed,
         "checked": checked,
@@ -287,10 +282,13 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
     fb = _fb(fb)
     groups = {b: [CAUSES[k].label for k in CAUSES if assignments.get(k, UNSORTED) == b] for b in BINS}
     parts = [
-        "Sorting board of candidate causes of failure after MVD. "
-        f"Placed as documented at redo: {', '.join(groups[DOCUMENTED]) or 'none'}. "
-        f"Placed as hypothesis only: {', '.join(groups[HYPOTHESIS]) or 'none'}. "
-        f"Unsorted: {len(groups[UNSORTED])}."
+        content.fill(
+            TEXTS["causes.sorter_alt"],
+            fb,
+            groups=", ".join(groups[DOCUMENTED]) or "none",
+            groups2=", ".join(groups[HYPOTHESIS]) or "none",
+            count=len(groups[UNSORTED]),
+        )
     ]
     if checked:
         r = score_sort(assignments, fb)
@@ -302,12 +300,18 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
                 freq.append(f"{ev['label']} {lo:g}%" + (f" to {hi:g}%" if hi != lo else ""))
         hyp = [CAUSES[k].label for k in CAUSES if not CAUSES[k].documented]
         parts.append(
-            f"Checked: {r['correct']} right, {r['wrong']} wrong, {r['unsorted']} unsorted. "
-            f"Right panel, share of redo operations with each finding: {'; '.join(freq)}. "
-            f"Not reported at redo (hypotheses): {', '.join(hyp)}."
+            content.fill(
+                TEXTS["causes.sorter_alt_2"],
+                fb,
+                correct=r["correct"],
+                wrong=r["wrong"],
+                unsorted=r["unsorted"],
+                freq="; ".join(freq),
+                hyp=", ".join(hyp),
+            )
         )
     else:
-        parts.append("The evidence panel appears when the sort is checked.")
+        parts.append(TEXTS["causes.sorter_alt_3"])
     return " ".join(parts)
 
 
@@ -397,10 +401,7 @@ class CauseSorter(demo.FigureDemo):
 
 def _progress_html(assignments: Mapping[str, str]) -> str:
     n = sum(v != UNSORTED for v in assignments.values())
-    return (
-        f"<p role='status'>{n} of {len(assignments)} causes sorted. Press <i>Check my sort</i> "
-        "for feedback on each one.</p>"
-    )
+    return content.fill(TEXTS["causes.progress_html"], None, n=n, count=len(assignments))
 
 
 def cause_sorter() -> CauseSorter:

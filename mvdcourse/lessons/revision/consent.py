@@ -10,9 +10,10 @@ import html
 
 import ipywidgets as widgets
 
+from ... import content, style
 from ... import facts as factbase
-from ... import style
 from ... import widgets as demo
+from .common import TEXTS
 
 SITUATIONS = ("persistent spasm", "recurrent spasm")
 
@@ -77,8 +78,8 @@ def consent_figure(
     ax.set_yticks(range(len(rows)), [label for label, _ in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 115)
-    ax.set_xlabel("Patients (%) - a bar spans a range between series; a dot alone is one figure")
-    ax.set_title(f"Numbers to discuss before a redo for {situation} (group figures, not a prediction)", fontsize=10)
+    ax.set_xlabel(TEXTS["consent.consent_figure"])
+    ax.set_title(content.fill(TEXTS["consent.consent_figure_2"], fb, situation=situation), fontsize=10)
     return fig, {"situation": situation, "only_hearing_ear": only_hearing_ear, "vertebral": vertebral, "shown": shown}
 
 
@@ -86,8 +87,8 @@ def consent_alt(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fac
     _check(situation)
     fb = fb or factbase.default()
     rows = "; ".join(f"{label} {fb.text(fid)}" for label, fid in REDO_ROWS + TOXIN_ROWS)
-    extra = " Hearing loss is highlighted because the operated ear is the only hearing ear." if only_hearing_ear else ""
-    return f"Range chart for a redo MVD for {situation} and for botulinum toxin: {rows}.{extra}"
+    extra = TEXTS["consent.consent_alt_2"] if only_hearing_ear else ""
+    return content.fill(TEXTS["consent.consent_alt"], fb, situation=situation, rows=rows, extra=extra)
 
 
 def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: factbase.FactBase | None = None) -> str:
@@ -95,43 +96,21 @@ def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fa
     fb = fb or factbase.default()
     c = lambda fid: html.escape(fb.cite(fid))
     items = [
-        f"<li><b>What the problem is:</b> {html.escape(situation)} after a first MVD."
-        + (
-            f" In one series late re-operation for recurrence did less well: {c('redo.early_better.engh2005')}"
-            if situation == "recurrent spasm"
-            else ""
-        )
+        content.fill(TEXTS["consent.problem"], fb, situation=html.escape(situation))
+        + (content.fill(TEXTS["consent.consent_html_7"], fb) if situation == "recurrent spasm" else "")
         + "</li>",
-        f"<li><b>Option 1 - a redo MVD:</b> complete relief {c('redo.complete_range')}, any relief "
-        f"{c('redo.any_relief_range')}, no relief in {c('redo.none.almutawa2024')}; permanent facial weakness "
-        f"{c('redo.perm_facial.samsung_redo')} and permanent hearing loss {c('redo.perm_hearing.samsung_redo')} in a "
-        f"small series, up to {c('redo.perm_complications.repeat2018')} with any permanent complication in one "
-        "series.</li>",
-        f"<li><b>Option 2 - botulinum toxin:</b> response {c('bont.response_range')}, each treatment lasting "
-        f"{c('bont.duration_range')}, so injections continue for as long as the spasm does. "
-        f"{c('bont.cochrane2020')}</li>",
-        "<li><b>Option 3 - doing nothing:</b> no treatment risk; the spasm continues. It is a legitimate "
-        "choice and must be offered.</li>",
+        content.fill(TEXTS["consent.consent_html"], fb),
+        content.fill(TEXTS["consent.consent_html_2"], fb),
+        TEXTS["consent.consent_html_3"],
     ]
     if only_hearing_ear:
-        items.append(
-            f"<li><b>Only hearing ear:</b> {c('redo.only_hearing_ear')} The hearing-loss figure above "
-            "would mean deafness, not one-sided loss.</li>"
-        )
+        items.append(content.fill(TEXTS["consent.consent_html_5"], fb))
     if vertebral:
         items.append(
             f"<li><b>Vertebral artery involved:</b> {c('vessel.va_complications')} {c('redo.va_sling.statement')}</li>"
         )
-    items.append(
-        "<li><b>Check understanding:</b> ask the patient to say back what each option offers and "
-        "risks, and what matters most to them.</li>"
-    )
-    return (
-        "<p>A structured consent conversation, assembled from the fact base:</p><ol>"
-        + "".join(items)
-        + "</ol>"
-        + demo.disclaimer_html("summary")
-    )
+    items.append(TEXTS["consent.consent_html_4"])
+    return TEXTS["consent.consent_html_6"] + "".join(items) + "</ol>" + demo.disclaimer_html("summary")
 
 
 class ConsentConversation(demo.FigureDemo):

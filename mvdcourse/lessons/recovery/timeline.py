@@ -204,7 +204,7 @@ def timeline_alt(month: float, overlay: str = "none", fb: factbase.FactBase | No
         content.fill(TEXTS["timeline.timeline_alt_2"], fb, max_months=MAX_MONTHS)
         + ". ".join(parts)
         + content.fill(
-            TEXTS["timeline.timeline_alt"], fb, v=fb.text(MEDIAN_MARKER[0]), month=_fmt_months(month), reads=reads
+            TEXTS["timeline.timeline_alt"], fb, median=fb.text(MEDIAN_MARKER[0]), month=_fmt_months(month), reads=reads
         )
     )
     if overlay != "none":

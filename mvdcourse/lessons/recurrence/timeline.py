@@ -246,7 +246,7 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
             content.fill(
                 TEXTS["timeline.timeline_alt_2"],
                 fb,
-                v=fb.text(TWO_YEAR_FACT),
+                within=fb.text(TWO_YEAR_FACT),
                 two_year_fact=fb.labels(TWO_YEAR_FACT),
                 text=points[1]["text"],
                 text2=points[2]["text"],

@@ -214,7 +214,7 @@ def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.Fact
             fb,
             kinds=KINDS[kind],
             data_views=DATA_VIEWS[data],
-            v="systematic reviews and meta-analyses" if data == "pooled" else "one centre each",
+            evidence="systematic reviews and meta-analyses" if data == "pooled" else "one centre each",
         ),
         fontsize=11,
         loc="left",

@@ -192,7 +192,7 @@ def planner_alt(plan: dict) -> str:
         TEXTS["planner.planner_alt"],
         None,
         n=n,
-        v="s" if n != 1 else "",
+        plural="s" if n != 1 else "",
         date_1=plan["dates"][0].isoformat(),
         dates=plan["dates"][-1].isoformat(),
         onset_mean_days=f"{lim['onset_mean_days']:g}",

@@ -11,6 +11,7 @@ import yaml
 from mvdcourse import lessons, paths, references, selfcheck
 
 from .conftest import notebook_text
+from .lessonkit import long_functions
 
 LESSONS = pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda lesson: lesson.notebook)
 
@@ -79,3 +80,24 @@ def test_reference_list_covers_widget_facts_and_quoted_handouts(lesson, fb):
     listed = {r.id for r in references.sources_for_lesson(lesson.notebook, fb)}
     assert {src for fid in lesson.fact_ids for src in fb.fact(fid).sources} <= listed
     assert {fb.seed_claim(cid).seed for cid in lesson.seed_claim_ids} <= listed
+
+
+#: A lesson module that grows past this is split along its demos (lessons/README.md); functions stay readable.
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 400, 60
+
+
+def test_lesson_modules_and_functions_stay_small():
+    too_long = []
+    for path in sorted((paths.COURSE_ROOT / "mvdcourse" / "lessons").rglob("*.py")):
+        rel = path.relative_to(paths.COURSE_ROOT)
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_MODULE_LINES:
+            too_long.append(f"{rel}: {lines} lines (at most {MAX_MODULE_LINES}: split it along its demos)")
+        too_long += [f"{rel}: {name}() {n} lines" for name, n in long_functions(path, MAX_FUNCTION_LINES)]
+    assert too_long == []
+
+
+def test_size_check_measures_functions(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def short():\n    return 1\n\n\ndef long():\n" + "    x = 1\n" * 70 + "    return x\n")
+    assert long_functions(module, MAX_FUNCTION_LINES) == [("long", 72)]

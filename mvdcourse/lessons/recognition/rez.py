@@ -53,11 +53,8 @@ def shares(fb: factbase.FactBase | None = None) -> dict[str, float]:
     return {s.id: fb.fact(s.fact).value for s in content.segments().values()}
 
 
-def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
-    """Schematic plus bar chart, the chosen segment highlighted. Returns ``(fig, data)``."""
-    fb = fb or factbase.default()
-    segment(selected)
-    fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.4, 1]})
+def _draw_brainstem(ax1, selected: str) -> None:
+    """The schematic: pons, medulla, the nerve's segments (the chosen one highlighted), the meatus."""
     # pons (upper) and medulla (lower), lateral view; the pontomedullary sulcus between them
     ax1.add_patch(
         FancyBboxPatch((0.2, 2.3), 3.6, 3.2, boxstyle="round,pad=0.2", facecolor="#EFE6DA", edgecolor="#6B5B4B")
@@ -104,6 +101,14 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
     ax1.set_ylim(0, 6)
     ax1.set_aspect("equal")
     ax1.axis("off")
+
+
+def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
+    """Schematic plus bar chart, the chosen segment highlighted. Returns ``(fig, data)``."""
+    fb = fb or factbase.default()
+    segment(selected)
+    fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.4, 1]})
+    _draw_brainstem(ax1, selected)
     sh = shares(fb)
     keys = list(sh)
     for i, key in enumerate(keys):

@@ -270,6 +270,41 @@ def _at(point: dict) -> str:
     return f"at {point['years']:g} year{'s' if point['years'] != 1 else ''}"
 
 
+def _series_html(fb: factbase.FactBase) -> str:
+    """The other series' overall recurrence, each with its definition, and the handout's claim checked."""
+    e = html.escape
+    rows = series_rates(fb)
+    items = "".join(
+        f"<li>{e(r['text'])} {e(r['citation'])}{' (unverified)' if r['status'] == 'unverified' else ''}: "
+        f"{e(r['definition'])}; {e(r['population'])}</li>"
+        for r in rows
+    )
+    seed = fb.seed_claim(HANDOUT_RATE_CLAIM)
+    return (
+        content.fill(TEXTS["timeline.series_html"], fb, text=e(rows[0]["text"]), text2=e(rows[-1]["text"]), items=items)
+        + "".join(f"<p>Counts without a rate: {e(fb.cite(n))}</p>" for n in SERIES_NOTES)
+        + content.fill(TEXTS["timeline.timeline_html_5"], fb, claim=e(seed.claim.rstrip(".")), verdict=e(seed.verdict))
+    )
+
+
+def _risk_html(risk: str, fb: factbase.FactBase) -> str:
+    """The association a source reported for the chosen risk factor (text only: no curve was published)."""
+    e = html.escape
+    note = risk_factor_note(risk, fb)
+    if not note:
+        return TEXTS["timeline.timeline_html_4"]
+    ctx = "".join(content.fill(TEXTS["timeline.timeline_html_6"], fb, c=e(c)) for c in note["context"])
+    return content.fill(
+        TEXTS["timeline.timeline_html_3"],
+        fb,
+        name=e(note["name"]),
+        detail=e(note["detail"]),
+        citation=e(note["citation"]),
+        direction=e(note["direction"]),
+        ctx=ctx,
+    )
+
+
 def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None) -> str:
     _check_view(view, risk)
     fb = _fb(fb)
@@ -306,38 +341,8 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
             )
         )
     if view == "other series":
-        rows = series_rates(fb)
-        items = "".join(
-            f"<li>{e(r['text'])} {e(r['citation'])}{' (unverified)' if r['status'] == 'unverified' else ''}: "
-            f"{e(r['definition'])}; {e(r['population'])}</li>"
-            for r in rows
-        )
-        seed = fb.seed_claim(HANDOUT_RATE_CLAIM)
-        out.append(
-            content.fill(
-                TEXTS["timeline.series_html"], fb, text=e(rows[0]["text"]), text2=e(rows[-1]["text"]), items=items
-            )
-            + "".join(f"<p>Counts without a rate: {e(fb.cite(n))}</p>" for n in SERIES_NOTES)
-            + content.fill(
-                TEXTS["timeline.timeline_html_5"], fb, claim=e(seed.claim.rstrip(".")), verdict=e(seed.verdict)
-            )
-        )
-    note = risk_factor_note(risk, fb)
-    if note:
-        ctx = "".join(content.fill(TEXTS["timeline.timeline_html_6"], fb, c=e(c)) for c in note["context"])
-        out.append(
-            content.fill(
-                TEXTS["timeline.timeline_html_3"],
-                fb,
-                name=e(note["name"]),
-                detail=e(note["detail"]),
-                citation=e(note["citation"]),
-                direction=e(note["direction"]),
-                ctx=ctx,
-            )
-        )
-    else:
-        out.append(TEXTS["timeline.timeline_html_4"])
+        out.append(_series_html(fb))
+    out.append(_risk_html(risk, fb))
     out.append(demo.disclaimer_html("timeline"))
     return "".join(out)
 

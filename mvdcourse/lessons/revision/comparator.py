@@ -174,6 +174,20 @@ def _draw_bars(ax, ys: list[int], bars: list, missing: list[int], top: float) ->
         )
 
 
+def _arm_legend(ax) -> None:
+    """First MVD and redo: colour, hatch and bar-end marker (the second and third cue besides colour)."""
+    handles = [
+        Patch(
+            facecolor=_ARM_STYLE[a]["series"].color,
+            hatch=_ARM_STYLE[a]["hatch"],
+            edgecolor="black",
+            label=f"{_ARM_STYLE[a]['label']} ({m} at bar end)",
+        )
+        for a, m in (("first", "circle"), ("redo", "square"))
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True)
+
+
 def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.FactBase | None = None):
     """Horizontal bars per 1,000 patients, first MVD beside redo, each bar labelled with its source.
 
@@ -219,16 +233,7 @@ def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.Fact
         fontsize=11,
         loc="left",
     )
-    handles = [
-        Patch(
-            facecolor=_ARM_STYLE[a]["series"].color,
-            hatch=_ARM_STYLE[a]["hatch"],
-            edgecolor="black",
-            label=f"{_ARM_STYLE[a]['label']} ({m} at bar end)",
-        )
-        for a, m in (("first", "circle"), ("redo", "square"))
-    ]
-    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True)
+    _arm_legend(ax)
     drawn = [
         {
             "name": r["name"],

@@ -106,6 +106,23 @@ def _draw_lanes(ax, plan: dict, n: int) -> None:
             _band(ax, y, start, end, "gap", alpha=0.85)
 
 
+def _band_legend(ax, lanes_in: float) -> None:
+    """The bands (colour and hatch) and the injection marker, in one row under the date axis."""
+    handles = [
+        Patch(facecolor=v["color"], hatch=v["hatch"], edgecolor="#333333", label=v["label"]) for v in _BAND.values()
+    ]
+    handles.append(ax.plot([], [], marker="v", color="black", linestyle="none", label="injection")[0])
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3 / lanes_in - 0.02),
+        ncol=5,
+        fontsize=7.5,
+        frameon=False,
+        borderaxespad=0,
+    )
+
+
 def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     """Timeline bands per injection, plus injections per decade beside one operation. ``(fig, data)``."""
     fb = fb or factbase.default()
@@ -138,19 +155,7 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.grid(axis="y", visible=False)
     ax.set_ylim(-0.6, n - 0.4)
-    handles = [
-        Patch(facecolor=v["color"], hatch=v["hatch"], edgecolor="#333333", label=v["label"]) for v in _BAND.values()
-    ]
-    handles.append(ax.plot([], [], marker="v", color="black", linestyle="none", label="injection")[0])
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.3 / lanes_in - 0.02),
-        ncol=5,
-        fontsize=7.5,
-        frameon=False,
-        borderaxespad=0,
-    )
+    _band_legend(ax, lanes_in)
     ax.set_title(
         content.fill(
             TEXTS["planner.planner_figure"],

@@ -1,4 +1,4 @@
-"""Helpers shared by the lesson tests: reading Python string literals and measuring lesson modules.
+"""Helpers shared by the lesson tests: reading Python string literals and YAML strings, measuring modules.
 
 The control walkers the widget tests use (``controls``, ``next_values``, ``panel_texts``) live in
 :mod:`mvdcourse.widgets`, next to the widgets they walk.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+
+import ipywidgets as widgets
 
 #: A literal with this many words (HTML tags and ``{field}`` holes removed) reads as prose and belongs in
 #: ``assets/lessons/<lesson>/texts.yaml``. Six: the longest control label or short axis label in the course
@@ -98,3 +100,27 @@ def long_functions(path: Path, max_lines: int) -> list[tuple[str, int]]:
         for node in ast.walk(tree)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > max_lines
     ]
+
+
+def yaml_strings(data) -> list[str]:
+    """Every string in a loaded YAML document (mappings and lists walked), in order."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in yaml_strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in yaml_strings(v)]
+    return []
+
+
+def descendants(widget) -> list:
+    """``widget`` and every widget inside it, depth first."""
+    out = [widget]
+    for child in getattr(widget, "children", ()):
+        out += descendants(child)
+    return out
+
+
+def value_controls(widget) -> list:
+    """Every control inside ``widget`` that holds a value and has a label (typed fields included)."""
+    return [w for w in descendants(widget) if isinstance(w, widgets.ValueWidget) and hasattr(w, "description")]

@@ -8,10 +8,12 @@ import ipywidgets as widgets
 import pytest
 import yaml
 
-from mvdcourse import lessons, paths, references, selfcheck
+from mvdcourse import content, lessons, paths, references, selfcheck
+from mvdcourse.facts import FactBase
+from mvdcourse.widgets import FigurePanel, controls
 
 from .conftest import notebook_text
-from .lessonkit import long_functions
+from .lessonkit import descendants, long_functions, yaml_strings
 
 LESSONS = pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda lesson: lesson.notebook)
 
@@ -49,6 +51,24 @@ def test_module_satisfies_the_lesson_protocol(lesson, fb):
     for build in lesson.demos:
         assert (build.__doc__ or "").strip(), f"{build.__name__} needs a docstring: a notebook calls it"
         assert isinstance(build(), widgets.Widget)
+
+
+@LESSONS
+def test_every_demo_has_labelled_controls_and_a_figure_with_alt_text(lesson):
+    for build in lesson.demos:
+        demo = build()
+        unlabelled = [type(c).__name__ for _label, c in controls(demo) if not (c.description or "").strip()]
+        assert unlabelled == [], f"{build.__name__}: controls without a visible label: {unlabelled}"
+        panels = [w for w in descendants(demo) if isinstance(w, FigurePanel)]
+        assert all(len(p.alt) > 40 for p in panels), f"{build.__name__}: a figure without alt text"
+
+
+@LESSONS
+def test_fact_ids_list_every_fact_the_lesson_content_names(lesson, fb):
+    """A {fact:ID} or {value:ID} in the lesson's content files is shown by a widget: FACT_IDS must list it,
+    or the lesson's reference list would miss its source."""
+    texts = [t for path in sorted(lesson.content_dir.glob("*.yaml")) for t in yaml_strings(content.read_yaml(path))]
+    assert set(FactBase.fact_ids(*texts)) - set(lesson.fact_ids) == set()
 
 
 @LESSONS

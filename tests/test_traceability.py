@@ -7,7 +7,7 @@ import pytest
 from mvdcourse import content, paths, selfcheck, traceability
 
 from .conftest import LESSON_NOTEBOOKS, notebook_text
-from .lessonkit import prose_literals, python_string_literals
+from .lessonkit import prose_literals, python_string_literals, yaml_strings
 
 
 def test_scanner_flags_numbers_missing_from_the_fact_base(fb):
@@ -45,16 +45,6 @@ def test_every_number_in_lesson_content_files_is_in_the_fact_base(path, fb):
             continue
         problems += [str(f) for f in traceability.untraceable(rendered, fb)]
     assert problems == [], f"{path}:\n" + "\n".join(problems)
-
-
-def yaml_strings(data) -> list[str]:
-    if isinstance(data, str):
-        return [data]
-    if isinstance(data, dict):
-        return [s for v in data.values() for s in yaml_strings(v)]
-    if isinstance(data, list):
-        return [s for v in data for s in yaml_strings(v)]
-    return []
 
 
 #: Figure-like strings allowed in Python, each for a reason that is not clinical.

@@ -157,12 +157,14 @@ def lesson_texts(lesson: str, kind: str = "texts") -> dict[str, str]:
 
 def fill(template: str, fb=None, **fields) -> str:
     """A content text with its ``$name`` fields filled (from the student's input or a computation) and its
-    fact-base placeholders rendered (by ``fb``, the course's fact base when None)."""
+    fact-base placeholders rendered (by ``fb``, the course's fact base when None). Numbers are written as the
+    fact base writes them (``91.1``, ``12``)."""
     if fb is None:
         from . import facts
 
         fb = facts.default()
-    return fb.render(Template(template).substitute(fields))
+    shown = {k: f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in fields.items()}
+    return fb.render(Template(template).substitute(shown))
 
 
 def lesson_files() -> list[Path]:

@@ -173,7 +173,7 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
 def anatomy_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
     s = vessel_summary(selected, fb)
     rng = (
-        content.fill(TEXTS["mechanics.vessel_range"], fb, range_1=f"{s['range'][0]:g}", range_2=f"{s['range'][1]:g}")
+        content.fill(TEXTS["mechanics.vessel_range"], fb, range_1=s["range"][0], range_2=s["range"][1])
         if s["range"]
         else "reported as " + "; ".join(f"{r['text']} ({r['definition']})" for r in s["rows"])
         if s["rows"]
@@ -191,8 +191,8 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
             content.fill(
                 TEXTS["mechanics.vessel_info_html"],
                 fb,
-                lo=f"{lo:g}",
-                hi=f"{hi:g}",
+                lo=lo,
+                hi=hi,
                 total=sum(not r["upper_bound"] for r in s["rows"]),
             )
         )

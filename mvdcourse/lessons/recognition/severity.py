@@ -91,10 +91,10 @@ def severity_html(spread: str, tonic_vision: bool, disfiguring: bool, fb: factba
         grade=grade,
         criterion=html.escape(g.criterion),
         labels=html.escape(fb.labels(g.hfs7_fact)),
-        value=f"{fb.fact(g.hfs7_fact).value:g}",
+        value=fb.fact(g.hfs7_fact).value,
         scale=html.escape(fb.fact(g.hfs7_fact).definition.split("(")[-1].rstrip(")")),
-        value2=f"{fb.fact(RELIABILITY_FACTS[0]).value:g}",
-        value3=f"{fb.fact(RELIABILITY_FACTS[1]).value:g}",
+        value2=fb.fact(RELIABILITY_FACTS[0]).value,
+        value3=fb.fact(RELIABILITY_FACTS[1]).value,
         labels2=html.escape(fb.labels(RELIABILITY_FACTS[0])),
         rows=rows,
     ) + demo.disclaimer_html("calculator")

@@ -140,7 +140,7 @@ def classifier_alt(v: Verdict, data: dict, convention: str = "1 year") -> str:
     return content.fill(
         TEXTS["classifier.classifier_alt"],
         None,
-        follow_up_months=f"{data['follow_up_months']:g}",
+        follow_up_months=data["follow_up_months"],
         segs=segs,
         convention=convention,
         category=v.category,

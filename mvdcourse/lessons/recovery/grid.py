@@ -310,6 +310,11 @@ def grid_figure(source: str = "seed", add_up: bool = False, fb: factbase.FactBas
     return fig, data
 
 
+def _totals(d: dict) -> dict:
+    """The grid's row and column totals as text fields: ``row_total_1`` .. ``col_total_3``."""
+    return {f"{axis}_total_{i}": v for axis in ("row", "col") for i, v in enumerate(d[f"{axis}_totals"], start=1)}
+
+
 def grid_alt(source: str, add_up: bool = False, fb: factbase.FactBase | None = None) -> str:
     fb = _fb(fb)
     d = grid_data(source, fb)
@@ -318,16 +323,7 @@ def grid_alt(source: str, add_up: bool = False, fb: factbase.FactBase | None = N
         listed = "; ".join(f"{n} {t} ({axis})" for n, _, t, axis in d["listed"])
         text = head + content.fill(TEXTS["grid.grid_alt_2"], fb, listed=listed)
     else:
-        text = head + content.fill(
-            TEXTS["grid.grid_alt_3"],
-            fb,
-            col_total_1=f"{d['col_totals'][0]:g}",
-            col_total_2=f"{d['col_totals'][1]:g}",
-            col_total_3=f"{d['col_totals'][2]:g}",
-            row_total_1=f"{d['row_totals'][0]:g}",
-            row_total_2=f"{d['row_totals'][1]:g}",
-            row_total_3=f"{d['row_totals'][2]:g}",
-        )
+        text = head + content.fill(TEXTS["grid.grid_alt_3"], fb, **_totals(d))
     if add_up:
         text += (
             TEXTS["grid.sums_alt"] + "; ".join(f"{k.replace(chr(10), ' ')} {v:g}%" for k, v in d["sums"].items()) + "."
@@ -343,31 +339,20 @@ def grid_html(source: str, add_up: bool = False, fb: factbase.FactBase | None = 
     parts = [f"<p>{text.replace('&lt;i&gt;', '<i>').replace('&lt;/i&gt;', '</i>')}</p>"]
     if source == "series":
         c = d["consistency"]
-        parts.append(
-            content.fill(
-                TEXTS["grid.grid_html"],
-                fb,
-                col_total_1=f"{d['col_totals'][0]:g}",
-                col_total_2=f"{d['col_totals'][1]:g}",
-                cured_columns=f"{c['cured_columns']:g}",
-                row_total_1=f"{d['row_totals'][0]:g}",
-                row_total_2=f"{d['row_totals'][1]:g}",
-                complete_plus_recurred=f"{c['complete_plus_recurred']:g}",
-            )
-        )
+        parts.append(content.fill(TEXTS["grid.grid_html"], fb, **_totals(d), **c))
     if add_up:
         if source == "seed":
             taken = ", ".join(html.escape(t) for _, _, t, _ in d["listed"])
-            parts.append(content.fill(TEXTS["grid.grid_html_2"], fb, sums=f"{d['sums'][SEED_SUM_KEY]:g}", taken=taken))
+            parts.append(content.fill(TEXTS["grid.grid_html_2"], fb, sums=d["sums"][SEED_SUM_KEY], taken=taken))
         else:
             s = d["sums"]
             parts.append(
                 content.fill(
                     TEXTS["grid.grid_html_3"],
                     fb,
-                    final_outcome__rows=f"{s['Final outcome (rows)']:g}",
-                    time_to_cure__columns=f"{s['Time to cure (columns)']:g}",
-                    mixed_like_the_handout=f"{s['Mixed like the handout']:g}",
+                    final_outcome__rows=s["Final outcome (rows)"],
+                    time_to_cure__columns=s["Time to cure (columns)"],
+                    mixed_like_the_handout=s["Mixed like the handout"],
                 )
             )
     return "".join(parts)

@@ -165,9 +165,7 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
             content.fill(
                 TEXTS["causes.sorter_alt_2"],
                 fb,
-                correct=r["correct"],
-                wrong=r["wrong"],
-                unsorted=r["unsorted"],
+                **r,
                 freq="; ".join(freq),
                 hyp=", ".join(hyp),
             )

@@ -250,8 +250,8 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
                 two_year_fact=fb.labels(TWO_YEAR_FACT),
                 text=points[1]["text"],
                 text2=points[2]["text"],
-                years=f"{points[1]['years']:g}",
-                years2=f"{points[2]['years']:g}",
+                years=points[1]["years"],
+                years2=points[2]["years"],
             )
         )
     note = risk_factor_note(risk, fb)
@@ -332,11 +332,11 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
                 TEXTS["timeline.timeline_html_2"],
                 fb,
                 two_year_fact=e(fb.cite(TWO_YEAR_FACT)),
-                edge=f"{edge:g}",
+                edge=edge,
                 text=e(p2["text"]),
                 text2=e(p5["text"]),
-                years=f"{p2['years']:g}",
-                years2=f"{p5['years']:g}",
+                years=p2["years"],
+                years2=p5["years"],
                 citation=e(p5["citation"]),
             )
         )

@@ -157,13 +157,7 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     ax.set_ylim(-0.6, n - 0.4)
     _band_legend(ax, lanes_in)
     ax.set_title(
-        content.fill(
-            TEXTS["planner.planner_figure"],
-            fb,
-            onset_mean_days=f"{lim['onset_mean_days']:g}",
-            effect_low_weeks=f"{lim['effect_low_weeks']:g}",
-            effect_high_weeks=f"{lim['effect_high_weeks']:g}",
-        ),
+        content.fill(TEXTS["planner.planner_figure"], fb, **lim),
         fontsize=10,
         loc="left",
     )
@@ -200,9 +194,9 @@ def planner_alt(plan: dict) -> str:
         plural="s" if n != 1 else "",
         date_1=plan["dates"][0].isoformat(),
         dates=plan["dates"][-1].isoformat(),
-        onset_mean_days=f"{lim['onset_mean_days']:g}",
-        effect_low_weeks=f"{lim['effect_low_weeks']:g}",
-        effect_high_weeks=f"{lim['effect_high_weeks']:g}",
+        onset_mean_days=lim["onset_mean_days"],
+        effect_low_weeks=lim["effect_low_weeks"],
+        effect_high_weeks=lim["effect_high_weeks"],
         possible=gaps["possible"],
         likely=gaps["likely"],
         per_decade_usual_1=plan["per_decade_usual"][0],

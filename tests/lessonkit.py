@@ -20,6 +20,9 @@ PROSE_WORDS = 6
 #: Keyword arguments whose value is a control's label, not a text a panel shows.
 LABEL_KEYWORDS = {"description", "tooltip", "tooltips", "placeholder"}
 
+#: Widget factories (mvdcourse.widgets) whose string arguments are labels.
+LABEL_CALLS = {"checkbox", "choice_buttons"}
+
 #: Calls whose string argument is a pattern, not prose.
 PATTERN_CALLS = {"compile", "match", "fullmatch", "search", "sub", "findall"}
 
@@ -57,6 +60,8 @@ def _exempt(tree: ast.AST) -> set[int]:
             inside = [node.value]
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") in PATTERN_CALLS:
             inside = node.args[:1]
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") in LABEL_CALLS:
+            inside = node.args
         elif isinstance(node, ast.JoinedStr):  # judged whole, not part by part
             inside = node.values
         out |= {id(m) for n in inside for m in ast.walk(n)}
@@ -72,8 +77,8 @@ def prose_literals(path: Path, min_words: int = PROSE_WORDS) -> list[tuple[int, 
     """(line, text) of every string literal in a module that reads as prose (``min_words`` or more words).
 
     An f-string counts as one literal (its holes as ``{}``). Not counted: docstrings, ``raise`` messages,
-    control labels (``description=``, ``tooltip(s)=``, ``placeholder=``), patterns passed to ``re`` and strings
-    without a space (ids, paths).
+    control labels (``description=``, ``tooltip(s)=``, ``placeholder=``, ``demo.checkbox(...)``), patterns
+    passed to ``re`` and strings without a space (ids, paths).
     """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     exempt = _exempt(tree)

@@ -48,12 +48,7 @@ class FacePlayer(demo.FigureDemo):
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
         names = [(condition(k).name, k) for k in CLIPS]
-        self.condition = widgets.ToggleButtons(
-            options=names,
-            value="typical_hfs",
-            description="Condition:",
-            style={"description_width": "initial", "button_width": "auto"},
-        )
+        self.condition = demo.choice_buttons(names, "Condition:", value="typical_hfs")
         self.play, self.frame = player_controls()
         self._player: threading.Thread | None = None
         super().__init__([self.condition, self.frame], face_figure, face_alt, face_html, self._fb)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Polygon
 
@@ -154,11 +153,8 @@ class RezExplorer(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        self.segment = widgets.ToggleButtons(
-            options=[(s.name.split(" (")[0], s.id) for s in content.segments().values()],
-            value="as",
-            description="Segment:",
-            style={"description_width": "initial", "button_width": "auto"},
+        self.segment = demo.choice_buttons(
+            [(s.name.split(" (")[0], s.id) for s in content.segments().values()], "Segment:", value="as"
         )
         super().__init__([self.segment], rez_figure, rez_alt, rez_html, self._fb)
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
-
 from ... import facts as factbase
 from ... import style
 from ... import widgets as demo
@@ -105,21 +103,9 @@ class SeverityCalculator(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        self.spread = widgets.ToggleButtons(
-            options=list(SPREAD),
-            value=SPREAD[0],
-            description="Spasm:",
-            style={"description_width": "initial", "button_width": "auto"},
-        )
-        self.tonic = widgets.Checkbox(
-            value=False,
-            description="Frequent tonic spasms that interfere with vision",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.disfiguring = widgets.Checkbox(
-            value=False, description="Disfiguring asymmetry", indent=False, layout=widgets.Layout(width="auto")
-        )
+        self.spread = demo.choice_buttons(list(SPREAD), "Spasm:")
+        self.tonic = demo.checkbox("Frequent tonic spasms that interfere with vision")
+        self.disfiguring = demo.checkbox("Disfiguring asymmetry")
         super().__init__(
             [self.spread, self.tonic, self.disfiguring], severity_figure, severity_alt, severity_html, self._fb
         )

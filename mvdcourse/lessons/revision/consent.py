@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
-
 from ... import content, style
 from ... import facts as factbase
 from ... import widgets as demo
@@ -94,7 +92,6 @@ def consent_alt(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fac
 def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: factbase.FactBase | None = None) -> str:
     _check(situation)
     fb = fb or factbase.default()
-    c = lambda fid: html.escape(fb.cite(fid))
     items = [
         content.fill(TEXTS["consent.problem"], fb, situation=html.escape(situation))
         + (content.fill(TEXTS["consent.consent_html_7"], fb) if situation == "recurrent spasm" else "")
@@ -106,9 +103,7 @@ def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fa
     if only_hearing_ear:
         items.append(content.fill(TEXTS["consent.consent_html_5"], fb))
     if vertebral:
-        items.append(
-            f"<li><b>Vertebral artery involved:</b> {c('vessel.va_complications')} {c('redo.va_sling.statement')}</li>"
-        )
+        items.append(content.fill(TEXTS["consent.vertebral"], fb))
     items.append(TEXTS["consent.consent_html_4"])
     return TEXTS["consent.consent_html_6"] + "".join(items) + "</ol>" + demo.disclaimer_html("summary")
 
@@ -118,24 +113,9 @@ class ConsentConversation(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        self.situation = widgets.ToggleButtons(
-            options=list(SITUATIONS),
-            value=SITUATIONS[0],
-            description="Situation:",
-            style={"description_width": "initial", "button_width": "auto"},
-        )
-        self.only_ear = widgets.Checkbox(
-            value=False,
-            description="The operated ear is the only hearing ear",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.vertebral = widgets.Checkbox(
-            value=False,
-            description="The vertebral artery is involved",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
+        self.situation = demo.choice_buttons(list(SITUATIONS), "Situation:")
+        self.only_ear = demo.checkbox("The operated ear is the only hearing ear")
+        self.vertebral = demo.checkbox("The vertebral artery is involved")
         super().__init__(
             [self.situation, self.only_ear, self.vertebral], consent_figure, consent_alt, consent_html, self._fb
         )

@@ -121,3 +121,12 @@ def test_size_check_measures_functions(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def short():\n    return 1\n\n\ndef long():\n" + "    x = 1\n" * 70 + "    return x\n")
     assert long_functions(module, MAX_FUNCTION_LINES) == [("long", 72)]
+
+
+@LESSONS
+def test_every_text_a_module_names_exists_and_every_text_is_used(lesson):
+    """TEXTS["id"] in the lesson's modules and the ids of its texts.yaml are the same set (no typo, no dead text)."""
+    package = paths.COURSE_ROOT / "mvdcourse" / "lessons" / lesson.module
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted(package.rglob("*.py")))
+    named = set(re.findall(r'TEXTS\["([^"]+)"\]', source))
+    assert named == set(content.lesson_texts(lesson.notebook))

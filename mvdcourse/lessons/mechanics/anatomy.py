@@ -112,7 +112,7 @@ def _draw_schematic(ax, selected: str) -> list[str]:
     ax.set_ylim(0, 8)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(TEXTS["mechanics.draw_schematic"], fontsize=11)
+    ax.set_title(TEXTS["mechanics.schematic_title"], fontsize=11)
     return highlighted
 
 
@@ -154,7 +154,7 @@ def _draw_shares(ax, selected: str, fb: factbase.FactBase) -> dict[str, list[flo
     ax.set_yticks(range(len(keys)), [VESSELS[k].key for k in reversed(keys)])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(keys) - 0.2)
-    ax.set_xlabel(TEXTS["mechanics.draw_shares"])
+    ax.set_xlabel(TEXTS["mechanics.shares_x_label"])
     ax.set_title(TEXTS["mechanics.shares_title"], fontsize=11)
     return plotted
 
@@ -203,7 +203,7 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
             )
         parts.append("</ul>")
     elif s["rows"]:
-        parts.append(TEXTS["mechanics.vessel_info_html_2"])
+        parts.append(TEXTS["mechanics.vessel_figures_html"])
         for r in s["rows"]:
             parts.append(
                 f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "

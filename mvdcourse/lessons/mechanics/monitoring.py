@@ -60,7 +60,7 @@ def monitoring_figure(lsr: str = "disappeared", time_point: str = TIME_POINTS[-1
     ax.set_ylabel("Patients with spasm still present (%)")
     ax.set_xlabel("Time after surgery")
     ax.set_title(
-        TEXTS["mechanics.monitoring_figure"] + chosen["citation"] + " (pooled, 26 studies)",
+        TEXTS["mechanics.monitoring_title"] + chosen["citation"] + " (pooled, 26 studies)",
         fontsize=11,
     )
     return fig, {"lsr": lsr, "time_point": time_point, "chosen": chosen["value"], "curves": curves}

@@ -148,7 +148,7 @@ def face_alt(key: str, frame: int, fb: factbase.FactBase | None = None) -> str:
     frame = check_frame(frame)
     f = clip(key)[frame - 1]
     moving = {side: describe(f.side(side)) for side in SIDES}
-    extra = TEXTS["drawing.face_alt_2"] if f.voluntary else ""
+    extra = TEXTS["drawing.smiling"] if f.voluntary else ""
     return content.fill(
         TEXTS["drawing.face_alt"],
         fb,

@@ -95,7 +95,7 @@ def _draw_brainstem(ax1, selected: str) -> None:
             fontweight="bold" if on else "normal",
             arrowprops=dict(arrowstyle="-", lw=0.6, color="#555555"),
         )
-    ax1.set_title(TEXTS["rez.rez_figure"], fontsize=11)
+    ax1.set_title(TEXTS["rez.schematic_title"], fontsize=11)
     ax1.set_xlim(0, 8.2)
     ax1.set_ylim(0, 6)
     ax1.set_aspect("equal")

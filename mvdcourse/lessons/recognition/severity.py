@@ -61,10 +61,8 @@ def severity_figure(
         )
     ax.set_xticks(range(len(grades)), [f"SMC {g.grade}" for g in grades])
     ax.set_ylim(0, 28)
-    ax.set_ylabel(TEXTS["severity.severity_figure"])
-    ax.set_title(
-        content.fill(TEXTS["severity.severity_figure_2"], fb, labels=fb.labels(grades[0].hfs7_fact)), fontsize=10
-    )
+    ax.set_ylabel(TEXTS["severity.y_label"])
+    ax.set_title(content.fill(TEXTS["severity.title"], fb, labels=fb.labels(grades[0].hfs7_fact)), fontsize=10)
     return fig, {"grade": grade, "hfs7_by_grade": values}
 
 

@@ -97,9 +97,9 @@ class WhichIsIt(widgets.VBox):
             fig.axes[0].set_title(f"{self.case.value} — frame {frame} of {N_FRAMES}", fontsize=10)
             f = clip(key)[frame - 1]
             moving = {side: describe(f.side(side)) for side in SIDES}
-            extra = TEXTS["which.make_2"] if f.voluntary else ""
+            extra = TEXTS["which.smiling"] if f.voluntary else ""
             alt = content.fill(
-                TEXTS["which.make"],
+                TEXTS["which.alt"],
                 self._fb,
                 value=self.case.value,
                 frame=frame,
@@ -113,7 +113,7 @@ class WhichIsIt(widgets.VBox):
 
     def check(self) -> str:
         if self.answer.value is None:
-            self.feedback.value = TEXTS["which.check"]
+            self.feedback.value = TEXTS["which.choose_first"]
             return "unanswered"
         v = verdict(self.case.value, self.answer.value, self._fb)
         mark = "✔ Correct." if v["correct"] else "✘ Not quite."

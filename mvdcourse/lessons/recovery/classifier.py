@@ -87,7 +87,7 @@ def _draw_nothing(ax) -> None:
     ax.text(
         0.5,
         0.5,
-        TEXTS["classifier.draw_nothing"],
+        TEXTS["classifier.nothing_to_draw"],
         ha="center",
         va="center",
         transform=ax.transAxes,
@@ -135,10 +135,10 @@ def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "
 
 def classifier_alt(v: Verdict, data: dict, convention: str = "1 year") -> str:
     if v.category == "invalid":
-        return TEXTS["classifier.classifier_alt_2"]
+        return TEXTS["classifier.alt_empty"]
     segs = "; ".join(f"{n} from month {a:g} to {b:g}" for n, a, b in data["segments"])
     return content.fill(
-        TEXTS["classifier.classifier_alt"],
+        TEXTS["classifier.alt"],
         None,
         follow_up_months=data["follow_up_months"],
         segs=segs,

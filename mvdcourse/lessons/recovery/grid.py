@@ -73,9 +73,9 @@ def grid_data(source: str = "seed", fb: factbase.FactBase | None = None) -> dict
     if source == "seed":
         listed = [(name, fb.seed_claim(cid).value, fb.seed_claim(cid).text(), axis) for name, cid, axis in SEED_LIST]
         cells[(0, 0)] = "complete resolution"
-        cells[(0, 1)] = TEXTS["grid.grid_data"]
+        cells[(0, 1)] = TEXTS["grid.double_counted"]
         cells[(1, 0)] = "not in the list"
-        cells[(1, 1)] = TEXTS["grid.grid_data_2"]
+        cells[(1, 1)] = TEXTS["grid.delayed_cure_only"]
         cells[(2, 2)] = "significant improvement; no improvement"
         total = round(sum(v for _, v, _, _ in listed), 1)
         sums = {SEED_SUM_KEY: total}
@@ -293,9 +293,9 @@ def grid_figure(source: str = "seed", add_up: bool = False, fb: factbase.FactBas
         ax.set_position([0.01, 0.0, 0.98, 0.93])
     _draw_grid(ax, d, fb)
     title = (
-        TEXTS["grid.grid_figure"]
+        TEXTS["grid.seed_title"]
         if source == "seed"
-        else content.fill(TEXTS["grid.grid_figure_2"], fb, series_rows_1=fb.labels(SERIES_ROWS[0]))
+        else content.fill(TEXTS["grid.series_title"], fb, series_rows_1=fb.labels(SERIES_ROWS[0]))
     )
     ax.set_title(title, fontsize=10.5)
     data = {
@@ -318,12 +318,12 @@ def _totals(d: dict) -> dict:
 def grid_alt(source: str, add_up: bool = False, fb: factbase.FactBase | None = None) -> str:
     fb = _fb(fb)
     d = grid_data(source, fb)
-    head = TEXTS["grid.grid_alt"]
+    head = TEXTS["grid.alt_axes"]
     if source == "seed":
         listed = "; ".join(f"{n} {t} ({axis})" for n, _, t, axis in d["listed"])
-        text = head + content.fill(TEXTS["grid.grid_alt_2"], fb, listed=listed)
+        text = head + content.fill(TEXTS["grid.alt_seed"], fb, listed=listed)
     else:
-        text = head + content.fill(TEXTS["grid.grid_alt_3"], fb, **_totals(d))
+        text = head + content.fill(TEXTS["grid.alt_series"], fb, **_totals(d))
     if add_up:
         text += (
             TEXTS["grid.sums_alt"] + "; ".join(f"{k.replace(chr(10), ' ')} {v:g}%" for k, v in d["sums"].items()) + "."
@@ -339,16 +339,16 @@ def grid_html(source: str, add_up: bool = False, fb: factbase.FactBase | None = 
     parts = [f"<p>{text.replace('&lt;i&gt;', '<i>').replace('&lt;/i&gt;', '</i>')}</p>"]
     if source == "series":
         c = d["consistency"]
-        parts.append(content.fill(TEXTS["grid.grid_html"], fb, **_totals(d), **c))
+        parts.append(content.fill(TEXTS["grid.consistency_html"], fb, **_totals(d), **c))
     if add_up:
         if source == "seed":
             taken = ", ".join(html.escape(t) for _, _, t, _ in d["listed"])
-            parts.append(content.fill(TEXTS["grid.grid_html_2"], fb, sums=d["sums"][SEED_SUM_KEY], taken=taken))
+            parts.append(content.fill(TEXTS["grid.seed_sum_html"], fb, sums=d["sums"][SEED_SUM_KEY], taken=taken))
         else:
             s = d["sums"]
             parts.append(
                 content.fill(
-                    TEXTS["grid.grid_html_3"],
+                    TEXTS["grid.series_sums_html"],
                     fb,
                     final_outcome__rows=s["Final outcome (rows)"],
                     time_to_cure__columns=s["Time to cure (columns)"],

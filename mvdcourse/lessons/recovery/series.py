@@ -114,7 +114,7 @@ def reported_share(series_key: str, month: float, fb: factbase.FactBase | None =
     else:
         text = f"at least {fb.text(p['fact'])} (last published point: {p['label']})"
     if last and s.tail_fact and value < 100:
-        text += content.fill(TEXTS["series.reported_share"], fb, tail=fb.text(s.tail_fact))
+        text += content.fill(TEXTS["series.tail_later"], fb, tail=fb.text(s.tail_fact))
     return {
         "series": series_key,
         "month": month,

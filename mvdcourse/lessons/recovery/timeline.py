@@ -177,8 +177,8 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
     ax.set_ylim(0, 112)
     ax.set_yticks([0, 20, 40, 60, 80, 100])
     ax.set_ylabel("Eventual cures already spasm-free (%)")
-    ax.set_xlabel(TEXTS["timeline.timeline_figure"])
-    ax.set_title(TEXTS["timeline.timeline_figure_2"], fontsize=10.5)
+    ax.set_xlabel(TEXTS["timeline.x_label"])
+    ax.set_title(TEXTS["timeline.title"], fontsize=10.5)
     data = {
         "month": month,
         "overlay": overlay,
@@ -201,10 +201,10 @@ def timeline_alt(month: float, overlay: str = "none", fb: factbase.FactBase | No
         f"{CURE_SERIES[k].name} {r['text']}" for k, r in ((k, reported_share(k, month, fb)) for k in CURE_SERIES)
     )
     text = (
-        content.fill(TEXTS["timeline.timeline_alt_2"], fb, max_months=MAX_MONTHS)
+        content.fill(TEXTS["timeline.alt_steps"], fb, max_months=MAX_MONTHS)
         + ". ".join(parts)
         + content.fill(
-            TEXTS["timeline.timeline_alt"], fb, median=fb.text(MEDIAN_MARKER[0]), month=_fmt_months(month), reads=reads
+            TEXTS["timeline.alt_marker"], fb, median=fb.text(MEDIAN_MARKER[0]), month=_fmt_months(month), reads=reads
         )
     )
     if overlay != "none":
@@ -223,11 +223,11 @@ def timeline_html(month: float, overlay: str = "none", fb: factbase.FactBase | N
             f"<li><b>[{html.escape(s.name)}]</b>, {html.escape(s.population)}{approx}: {html.escape(r['text'])}.</li>"
         )
     parts = [
-        content.fill(TEXTS["timeline.timeline_html_2"], fb, month=html.escape(_fmt_months(month)))
+        content.fill(TEXTS["timeline.shares_at_html"], fb, month=html.escape(_fmt_months(month)))
         + "".join(rows)
         + "</ul>",
-        TEXTS["timeline.timeline_html_3"]
-        + html.escape(fb.render(content.fill(TEXTS["timeline.timeline_html_4"], fb)))
+        TEXTS["timeline.read_as_at_least_html"]
+        + html.escape(fb.render(content.fill(TEXTS["timeline.medians"], fb)))
         + ".</p>",
     ]
     if overlay != "none":
@@ -235,7 +235,7 @@ def timeline_html(month: float, overlay: str = "none", fb: factbase.FactBase | N
         c = fb.seed_claim(b.claim)
         parts.append(
             content.fill(
-                TEXTS["timeline.timeline_html"],
+                TEXTS["timeline.claim_html"],
                 fb,
                 claim=html.escape(b.claim),
                 claim2=html.escape(c.claim),

@@ -134,17 +134,17 @@ def _item_html(item: dict) -> str:
 def sort_feedback_html(result: dict) -> str:
     """Per-item feedback for a scored sort (correct and wrong first, unsorted last)."""
     if result["unsorted"] == result["total"]:
-        return TEXTS["causes.sort_feedback_html_3"]
+        return TEXTS["causes.nothing_sorted_html"]
     order = {"wrong": 0, "correct": 1, "unsorted": 2}
     items = sorted(result["items"], key=lambda i: order[i["status"]])
     sorted_n = result["total"] - result["unsorted"]
     head = content.fill(
-        TEXTS["causes.sort_feedback_html"],
+        TEXTS["causes.score_html"],
         None,
         correct=result["correct"],
         sorted_n=sorted_n,
         wrong=result["wrong"],
         unsorted=result["unsorted"],
     )
-    caveat = TEXTS["causes.sort_feedback_html_2"]
+    caveat = TEXTS["causes.reading_html"]
     return head + "<ul>" + "".join(_item_html(i) for i in items) + "</ul>" + caveat + demo.disclaimer_html("sorter")

@@ -63,7 +63,7 @@ def _draw_evidence(ax2, result: dict, keys: list[str]) -> dict[str, list[float]]
                 style="italic",
             )
     ax2.set_xlim(0, 100)
-    ax2.set_xlabel(TEXTS["causes.draw_evidence"])
+    ax2.set_xlabel(TEXTS["causes.evidence_x_label"])
     ax2.set_title("What redo series report", fontsize=11)
     ax2.tick_params(axis="y", left=False)
     return frequencies
@@ -129,7 +129,7 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
 
     frequencies = _draw_evidence(ax2, result, keys) if result else {}
     if not result:
-        ax.set_xlabel(TEXTS["causes.sorter_figure"], fontsize=9.5, color="#555555")
+        ax.set_xlabel(TEXTS["causes.press_check"], fontsize=9.5, color="#555555")
     data = {
         "placed": placed,
         "checked": checked,
@@ -145,7 +145,7 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
     groups = {b: [CAUSES[k].label for k in CAUSES if assignments.get(k, UNSORTED) == b] for b in BINS}
     parts = [
         content.fill(
-            TEXTS["causes.sorter_alt"],
+            TEXTS["causes.alt_board"],
             fb,
             groups=", ".join(groups[DOCUMENTED]) or "none",
             groups2=", ".join(groups[HYPOTHESIS]) or "none",
@@ -163,7 +163,7 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
         hyp = [CAUSES[k].label for k in CAUSES if not CAUSES[k].documented]
         parts.append(
             content.fill(
-                TEXTS["causes.sorter_alt_2"],
+                TEXTS["causes.alt_checked"],
                 fb,
                 **r,
                 freq="; ".join(freq),
@@ -171,7 +171,7 @@ def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factba
             )
         )
     else:
-        parts.append(TEXTS["causes.sorter_alt_3"])
+        parts.append(TEXTS["causes.alt_unchecked"])
     return " ".join(parts)
 
 

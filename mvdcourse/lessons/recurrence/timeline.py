@@ -118,7 +118,7 @@ def _draw_series(ax2, rows: list[dict], points: list[dict], on: bool, fb: factba
     ax2.set_xticks(range(0, int(ax2.get_xlim()[1]) + 1, 2))
     ax2.set_ylim(-0.6, len(rows) + 0.6)
     ax2.set_xlabel("Recurrence reported (%)")
-    ax2.set_title(TEXTS["timeline.draw_series"], fontsize=10.5, color="black" if on else "#555555")
+    ax2.set_title(TEXTS["timeline.series_panel_title"], fontsize=10.5, color="black" if on else "#555555")
     return on, seed
 
 
@@ -209,7 +209,7 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
     ax.set_xticks(range(0, 6))
     ax.set_xlabel("Years since a successful MVD")
     ax.set_ylabel("Cumulative recurrence (%)")
-    ax.set_title(TEXTS["timeline.timeline_figure"], fontsize=11)
+    ax.set_title(TEXTS["timeline.title"], fontsize=11)
 
     on, seed = _draw_series(ax2, rows, points, view == "other series", fb)
     data = {
@@ -234,7 +234,7 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     pts = ", ".join(f"{p['text']} {_at(p)}" for p in points)
     parts = [
         content.fill(
-            TEXTS["timeline.timeline_alt"],
+            TEXTS["timeline.alt_curve"],
             fb,
             population=points[0]["population"],
             citation=points[0]["citation"],
@@ -244,7 +244,7 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     if view == "two-year mark":
         parts.append(
             content.fill(
-                TEXTS["timeline.timeline_alt_2"],
+                TEXTS["timeline.alt_two_year"],
                 fb,
                 within=fb.text(TWO_YEAR_FACT),
                 two_year_fact=fb.labels(TWO_YEAR_FACT),
@@ -256,7 +256,7 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
         )
     note = risk_factor_note(risk, fb)
     if note:
-        parts.append(content.fill(TEXTS["timeline.timeline_alt_3"], fb, short=note["short"], citation=note["citation"]))
+        parts.append(content.fill(TEXTS["timeline.alt_risk"], fb, short=note["short"], citation=note["citation"]))
     series = ", ".join(f"{r['label']} {r['text']}" for r in rows)
     parts.append(
         content.fill(TEXTS["timeline.series_alt"], fb, series=series, text=rows[0]["text"], text2=rows[-1]["text"])
@@ -283,7 +283,9 @@ def _series_html(fb: factbase.FactBase) -> str:
     return (
         content.fill(TEXTS["timeline.series_html"], fb, text=e(rows[0]["text"]), text2=e(rows[-1]["text"]), items=items)
         + "".join(f"<p>Counts without a rate: {e(fb.cite(n))}</p>" for n in SERIES_NOTES)
-        + content.fill(TEXTS["timeline.timeline_html_5"], fb, claim=e(seed.claim.rstrip(".")), verdict=e(seed.verdict))
+        + content.fill(
+            TEXTS["timeline.series_differ_html"], fb, claim=e(seed.claim.rstrip(".")), verdict=e(seed.verdict)
+        )
     )
 
 
@@ -292,10 +294,10 @@ def _risk_html(risk: str, fb: factbase.FactBase) -> str:
     e = html.escape
     note = risk_factor_note(risk, fb)
     if not note:
-        return TEXTS["timeline.timeline_html_4"]
-    ctx = "".join(content.fill(TEXTS["timeline.timeline_html_6"], fb, c=e(c)) for c in note["context"])
+        return TEXTS["timeline.choose_risk_html"]
+    ctx = "".join(content.fill(TEXTS["timeline.pooled_for_scale"], fb, c=e(c)) for c in note["context"])
     return content.fill(
-        TEXTS["timeline.timeline_html_3"],
+        TEXTS["timeline.risk_html"],
         fb,
         name=e(note["name"]),
         detail=e(note["detail"]),
@@ -313,7 +315,7 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
     p1, p2, p5 = points
     out = [
         content.fill(
-            TEXTS["timeline.timeline_html"],
+            TEXTS["timeline.curve_html"],
             fb,
             text=e(p1["text"]),
             at=_at(p1),
@@ -329,7 +331,7 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
         edge = _edge_years(fb)
         out.append(
             content.fill(
-                TEXTS["timeline.timeline_html_2"],
+                TEXTS["timeline.two_year_html"],
                 fb,
                 two_year_fact=e(fb.cite(TWO_YEAR_FACT)),
                 edge=edge,
@@ -358,8 +360,8 @@ class RecurrenceTimeline(demo.FigureDemo):
             description="Show:",
             tooltips=[
                 TEXTS["timeline.curve_tooltip"],
-                TEXTS["timeline.RecurrenceTimeline"],
-                TEXTS["timeline.RecurrenceTimeline_2"],
+                TEXTS["timeline.two_year_tooltip"],
+                TEXTS["timeline.series_tooltip"],
             ],
             style={"description_width": "initial"},
         )

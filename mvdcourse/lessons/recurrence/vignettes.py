@@ -73,7 +73,7 @@ def grade_vignette(case: str, choice: str | None, fb: factbase.FactBase | None =
     if choice is None:
         return {
             "status": "unanswered",
-            "html": TEXTS["vignettes.grade_vignette_2"],
+            "html": TEXTS["vignettes.choose_first"],
         }
     if choice not in v.options:
         offered = ", ".join(v.options)
@@ -87,7 +87,7 @@ def grade_vignette(case: str, choice: str | None, fb: factbase.FactBase | None =
             if k != v.answer
         )
         body = content.fill(
-            TEXTS["vignettes.grade_vignette"], fb, answer=html.escape(answer), explanation=explanation, others=others
+            TEXTS["vignettes.right"], fb, answer=html.escape(answer), explanation=explanation, others=others
         )
         status = "correct"
     else:
@@ -154,7 +154,7 @@ def vignette_figure(case: str, fb: factbase.FactBase | None = None):
     ax.set_xlim(-0.3, x + 0.3)
     ax.set_ylim(-0.95, 0.95)
     ax.axis("off")
-    ax.set_title(content.fill(TEXTS["vignettes.vignette_figure"], fb, title=v.title), fontsize=11)
+    ax.set_title(content.fill(TEXTS["vignettes.title"], fb, title=v.title), fontsize=11)
     return fig, {"case": case, "timeline": [[e.kind, e.label] for e in v.timeline]}
 
 

@@ -219,7 +219,7 @@ def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.Fact
     ax.set_ylim(-0.7, n - 0.3)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(
-        TEXTS["comparator.risk_figure"],
+        TEXTS["comparator.x_label"],
         fontsize=9.5,
     )
     ax.set_title(
@@ -290,7 +290,7 @@ def _risk_table(rows: list[dict]) -> str:
                     "Redo MVD",
                     "no figure found",
                     "—",
-                    TEXTS["comparator.risk_table_2"],
+                    TEXTS["comparator.not_reported"],
                 )
             )
     out.append("</tbody></table>")
@@ -304,7 +304,7 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
     other = "single" if data == "pooled" else "pooled"
     out = [
         content.fill(
-            TEXTS["comparator.risk_text"],
+            TEXTS["comparator.intro_html"],
             fb,
             kinds=_esc(KINDS[kind]),
             data_views=_esc(DATA_VIEWS[data].lower()),
@@ -316,10 +316,10 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
     for n in notes:
         out.append(f"<p>Note: {_esc(n)}</p>")
     if kind == "permanent":
-        out.append(content.fill(TEXTS["comparator.risk_text_2"], fb, wang_sample=WANG_SAMPLE))
+        out.append(content.fill(TEXTS["comparator.understated_html"], fb, wang_sample=WANG_SAMPLE))
     else:
-        out.append(content.fill(TEXTS["comparator.risk_text_3"], fb))
-    out.append(content.fill(TEXTS["comparator.risk_text_4"], fb) + demo.disclaimer_html("comparator"))
+        out.append(content.fill(TEXTS["comparator.no_transient_redo_html"], fb))
+    out.append(content.fill(TEXTS["comparator.heterogeneity_html"], fb) + demo.disclaimer_html("comparator"))
     return "".join(out)
 
 
@@ -333,8 +333,8 @@ class RiskComparator(demo.FigureDemo):
             value="permanent",
             description="Compare:",
             tooltips=[
-                TEXTS["comparator.RiskComparator"],
-                TEXTS["comparator.RiskComparator_2"],
+                TEXTS["comparator.permanent_tooltip"],
+                TEXTS["comparator.transient_tooltip"],
             ],
             style={"description_width": "initial"},
         )

@@ -76,8 +76,8 @@ def consent_figure(
     ax.set_yticks(range(len(rows)), [label for label, _ in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 115)
-    ax.set_xlabel(TEXTS["consent.consent_figure"])
-    ax.set_title(content.fill(TEXTS["consent.consent_figure_2"], fb, situation=situation), fontsize=10)
+    ax.set_xlabel(TEXTS["consent.x_label"])
+    ax.set_title(content.fill(TEXTS["consent.title"], fb, situation=situation), fontsize=10)
     return fig, {"situation": situation, "only_hearing_ear": only_hearing_ear, "vertebral": vertebral, "shown": shown}
 
 
@@ -85,7 +85,7 @@ def consent_alt(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fac
     _check(situation)
     fb = fb or factbase.default()
     rows = "; ".join(f"{label} {fb.text(fid)}" for label, fid in REDO_ROWS + TOXIN_ROWS)
-    extra = TEXTS["consent.consent_alt_2"] if only_hearing_ear else ""
+    extra = TEXTS["consent.alt_only_ear"] if only_hearing_ear else ""
     return content.fill(TEXTS["consent.consent_alt"], fb, situation=situation, rows=rows, extra=extra)
 
 
@@ -94,18 +94,18 @@ def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fa
     fb = fb or factbase.default()
     items = [
         content.fill(TEXTS["consent.problem"], fb, situation=html.escape(situation))
-        + (content.fill(TEXTS["consent.consent_html_7"], fb) if situation == "recurrent spasm" else "")
+        + (content.fill(TEXTS["consent.late_redo"], fb) if situation == "recurrent spasm" else "")
         + "</li>",
-        content.fill(TEXTS["consent.consent_html"], fb),
-        content.fill(TEXTS["consent.consent_html_2"], fb),
-        TEXTS["consent.consent_html_3"],
+        content.fill(TEXTS["consent.option_redo"], fb),
+        content.fill(TEXTS["consent.option_toxin"], fb),
+        TEXTS["consent.option_nothing"],
     ]
     if only_hearing_ear:
-        items.append(content.fill(TEXTS["consent.consent_html_5"], fb))
+        items.append(content.fill(TEXTS["consent.only_hearing_ear"], fb))
     if vertebral:
         items.append(content.fill(TEXTS["consent.vertebral"], fb))
-    items.append(TEXTS["consent.consent_html_4"])
-    return TEXTS["consent.consent_html_6"] + "".join(items) + "</ol>" + demo.disclaimer_html("summary")
+    items.append(TEXTS["consent.check_understanding"])
+    return TEXTS["consent.intro"] + "".join(items) + "</ol>" + demo.disclaimer_html("summary")
 
 
 class ConsentConversation(demo.FigureDemo):

@@ -29,7 +29,7 @@ from .schedule import (
 ONE_REDO = "One redo MVD"  # the planner is for patients who already had a first MVD
 
 _BAND = {  # colour + hatch + label: never colour alone
-    "onset": dict(color=style.OKABE_ITO["sky_blue"], hatch="....", label=TEXTS["planner.module"]),
+    "onset": dict(color=style.OKABE_ITO["sky_blue"], hatch="....", label=TEXTS["planner.band_building"]),
     "effect": dict(color=style.OKABE_ITO["bluish_green"], hatch="", label="effect expected"),
     "wear_off": dict(color=style.OKABE_ITO["yellow"], hatch="\\\\\\", label="wearing off (average duration ends)"),
     "gap": dict(color=style.OKABE_ITO["vermillion"], hatch="xx", label="beyond the average durations"),
@@ -68,8 +68,8 @@ def _draw_decade(ax2, plan: dict, lim: dict) -> None:
     ax2.set_xlim(0, max(r[1] for r in rows) + 9)
     ax2.set_ylim(-0.6, len(rows) - 0.4)
     ax2.grid(axis="y", visible=False)
-    ax2.set_xlabel(TEXTS["planner.draw_decade"])
-    ax2.set_title(TEXTS["planner.draw_decade_2"], fontsize=10, loc="left")
+    ax2.set_xlabel(TEXTS["planner.decade_x_label"])
+    ax2.set_title(TEXTS["planner.decade_title"], fontsize=10, loc="left")
 
 
 def _band(ax, y: float, start, end, key: str, **kwargs) -> None:
@@ -157,7 +157,7 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     ax.set_ylim(-0.6, n - 0.4)
     _band_legend(ax, lanes_in)
     ax.set_title(
-        content.fill(TEXTS["planner.planner_figure"], fb, **lim),
+        content.fill(TEXTS["planner.title"], fb, **lim),
         fontsize=10,
         loc="left",
     )
@@ -174,7 +174,7 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
 
 def planner_error_figure(message: str):
     """A placeholder drawn when the dates cannot be planned (so no stale plan stays on screen)."""
-    fig = demo.blank_figure(TEXTS["planner.planner_error_figure"])
+    fig = demo.blank_figure(TEXTS["planner.nothing_drawn"])
     return fig, {"dates": [], "gaps": [], "valid": False, "error": message}
 
 
@@ -183,7 +183,7 @@ def planner_alt(plan: dict) -> str:
     n = len(plan["dates"])
     gaps = {s: sum(1 for g in plan["gaps"] if g["status"] == s) for s in ("covered", "possible", "likely")}
     yours = (
-        content.fill(TEXTS["planner.planner_alt_2"], None, per_decade_yours=plan["per_decade_yours"])
+        content.fill(TEXTS["planner.alt_per_decade"], None, per_decade_yours=plan["per_decade_yours"])
         if plan["per_decade_yours"]
         else ""
     )
@@ -211,9 +211,9 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
     lo, hi = plan["per_decade_usual"]
     items = []
     words = {
-        "covered": TEXTS["planner.planner_text"],
-        "possible": TEXTS["planner.planner_text_2"],
-        "likely": content.fill(TEXTS["planner.planner_text_3"], fb),
+        "covered": TEXTS["planner.gap_covered"],
+        "possible": TEXTS["planner.gap_possible"],
+        "likely": content.fill(TEXTS["planner.gap_likely"], fb),
     }
     for g in plan["gaps"]:
         items.append(
@@ -223,13 +223,13 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
         )
     gap_html = f"<ul>{''.join(items)}</ul>" if items else TEXTS["planner.one_date"]
     yours = (
-        content.fill(TEXTS["planner.planner_text_4"], fb, per_decade_yours=plan["per_decade_yours"])
+        content.fill(TEXTS["planner.per_decade_yours"], fb, per_decade_yours=plan["per_decade_yours"])
         if plan["per_decade_yours"]
         else ""
     )
     return (
         content.fill(
-            TEXTS["planner.planner_text_6"],
+            TEXTS["planner.how_drawn_html"],
             fb,
             onset_fact=_esc(fb.cite(ONSET_FACT)),
             duration_fact=_esc(fb.cite(DURATION_FACT)),
@@ -243,7 +243,7 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
             yours=yours,
         )
         + demo.disclaimer_html("planner")
-        + TEXTS["planner.planner_text_5"]
+        + TEXTS["planner.not_a_schedule"]
     )
 
 

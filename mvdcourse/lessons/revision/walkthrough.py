@@ -87,7 +87,7 @@ class RevisionCase:
         for c in self.step.choices:
             if c.key == key:
                 return c
-        valid = ", ".join(c.key for c in self.step.choices) or TEXTS["walkthrough.choice"]
+        valid = ", ".join(c.key for c in self.step.choices) or TEXTS["walkthrough.last_step"]
         raise ValueError(f"'{key}' is not an option at the step \"{self.step.title}\"; the options are: {valid}")
 
     def select(self, key: str) -> Choice:
@@ -174,7 +174,7 @@ class RevisionCase:
                 )
             )
         elif not v["at_end"]:
-            parts.append(TEXTS["walkthrough.html"])
+            parts.append(TEXTS["walkthrough.choose_option"])
         if v["at_end"]:
             rows = "".join(
                 f"<li><b>{_esc(s['step'])}</b> — {_esc(s['choice'])}. "

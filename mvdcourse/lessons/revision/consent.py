@@ -76,6 +76,7 @@ def consent_figure(
     ax.set_yticks(range(len(rows)), [label for label, _ in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 115)
+    # two lines each: the row labels leave too little width for one line (it was clipped in the browser)
     ax.set_xlabel(TEXTS["consent.x_label"])
     ax.set_title(content.fill(TEXTS["consent.title"], fb, situation=situation), fontsize=10)
     return fig, {"situation": situation, "only_hearing_ear": only_hearing_ear, "vertebral": vertebral, "shown": shown}

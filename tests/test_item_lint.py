@@ -103,34 +103,23 @@ def test_a_planted_flawed_item_fails_with_its_id_and_rule(tmp_path, change, rule
 
 
 def test_bank_rules_catch_key_position_longest_key_recall_and_multiple_select(tmp_path):
+    def entry(item_id, kind, options, key, explanations):
+        return item_lint.Entry(
+            "b", item_id, kind, "stem " * 30, "Which?", options, {key}, explanations, "recall", "A take-home line."
+        )
+
     entries = [
-        item_lint.Entry(
-            "b",
+        entry(
             f"i{n}",
             "single",
-            "stem " * 30,
-            "Which?",
             ["aa", "bb", "cc", "dddd"],
-            {0},
+            0,
             ["explanation one", "explanation two", "explanation three", "explanation four"],
-            "recall",
-            "A take-home line.",
         )
         for n in range(4)
     ]
     entries += [
-        item_lint.Entry(
-            "b",
-            f"m{n}",
-            "multiple",
-            "stem " * 30,
-            "Which?",
-            ["aa", "bb", "cc", "dd"],
-            {3},
-            ["expl one a", "expl two b", "expl three", "expl four"],
-            "recall",
-            "A take-home line.",
-        )
+        entry(f"m{n}", "multiple", ["aa", "bb", "cc", "dd"], 3, ["expl one a", "expl two b", "expl three", "expl four"])
         for n in range(2)
     ]
     rules = {p.rule for p in item_lint.lint_bank("b", entries) if p.item == "*"}

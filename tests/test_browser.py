@@ -351,6 +351,16 @@ def test_self_check_answer_survives_a_kernel_restart(lab, page):
     page.screenshot(path=str(ARTIFACTS / "selfcheck_after_restart.png"))
 
 
+def _wait_for_new_figure(page, index: int, before: str) -> None:
+    """Wait until the notebook's ``index``-th figure shows another image than ``before``."""
+    page.wait_for_function(
+        "([i, b]) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][i]"
+        ".getAttribute('src') !== b",
+        arg=[index, before],
+        timeout=30_000,
+    )
+
+
 def _figure_srcs(page) -> list:
     return page.evaluate(
         "() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
@@ -411,12 +421,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     dropdown = page.locator(".jp-Notebook .widget-dropdown select").first
     dropdown.scroll_into_view_if_needed()
     dropdown.select_option(label="Case C")
-    page.wait_for_function(
-        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][1]"
-        ".getAttribute('src') !== b",
-        arg=before,
-        timeout=30_000,
-    )
+    _wait_for_new_figure(page, 1, before)
     exercise = page.locator(".jp-Notebook .widget-vbox:has(> .widget-dropdown)").first
     exercise.get_by_role("radio", name="Typical hemifacial spasm", exact=True).check()
     exercise.locator("button:has-text('Check answer')").click()
@@ -428,12 +433,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     button = page.locator(".jp-Notebook .widget-toggle-buttons button:has-text('Root exit point')").first
     button.scroll_into_view_if_needed()
     button.click()
-    page.wait_for_function(
-        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][2]"
-        ".getAttribute('src') !== b",
-        arg=before,
-        timeout=30_000,
-    )
+    _wait_for_new_figure(page, 2, before)
     assert "Root exit point (RExP) is highlighted" in _figure_alts(page)[2]
 
     # 4. Severity calculator: tick a finding, the grade changes
@@ -441,12 +441,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     box = page.locator(".jp-Notebook .widget-checkbox:has-text('Disfiguring asymmetry') input").first
     box.scroll_into_view_if_needed()
     box.check()
-    page.wait_for_function(
-        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][3]"
-        ".getAttribute('src') !== b",
-        arg=before,
-        timeout=30_000,
-    )
+    _wait_for_new_figure(page, 3, before)
     assert "SMC grade IV, highlighted" in _figure_alts(page)[3]
     page.screenshot(path=str(ARTIFACTS / "00_severity.png"))
     assert page.errors == [], page.errors

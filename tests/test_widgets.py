@@ -148,3 +148,19 @@ def test_after_a_typed_change_the_states_one_choice_away_are_queued_for_drawing_
     d.figure.status.observe(lambda change: busy.append(change["new"]), names="busy")
     dashed.value = True  # drawn ahead: served without the busy indicator
     assert d.figure.alt == "Line of slope 3" and busy == []
+
+
+def test_figure_fingerprint_tells_apart_what_figures_show():
+    """The fast tier compares fingerprints instead of PNGs (tests/conftest.py): the same figure gives the same
+    fingerprint, a figure that shows other data or text another one."""
+    from mvdcourse.lessons import mechanics
+
+    from .conftest import figure_fingerprint
+
+    def fingerprint(vessel):
+        return figure_fingerprint(mechanics.anatomy_figure(vessel)[0])
+
+    assert fingerprint("AICA") == fingerprint("AICA") != fingerprint("VA")
+    line = line_figure(1, None)[0]
+    steeper = line_figure(2, None)[0]
+    assert figure_fingerprint(line) != figure_fingerprint(steeper)

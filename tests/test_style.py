@@ -50,3 +50,31 @@ def test_sorting_board_stamped_on_its_cached_layer_is_pixel_for_pixel_the_full_d
         drawn = np.asarray(Image.open(io.BytesIO(style.png_bytes(fig))))
         assert stamped.shape == drawn.shape and (stamped == drawn).all()
         assert data == full_data
+
+
+def test_recovery_timeline_drawn_on_its_cached_layer_is_pixel_for_pixel_the_full_drawing():
+    """Lesson 2's timeline fast path (one cached layer per overlay, the month drawn on it) draws exactly what
+    a full drawing does, for months with and without readings, on either side of the label's flip, and
+    after other months (the layer keeps no trace of them)."""
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from mvdcourse import style
+    from mvdcourse.lessons.recovery import timeline
+
+    overlays = [key for _label, key in timeline.OVERLAY_OPTIONS]
+    assert len(overlays) >= 3
+    every_month = range(timeline.MAX_MONTHS + 1)
+    for overlay, months in ((overlays[0], every_month), (overlays[1], range(0, 37, 5)), (overlays[-1], (6, 0, 24, 6))):
+        for month in months:
+            png, data = timeline.timeline_png(month, overlay)
+            fig, full_data = timeline.timeline_figure(month, overlay)
+            stamped = np.asarray(Image.open(io.BytesIO(png)))
+            drawn = np.asarray(Image.open(io.BytesIO(style.png_bytes(fig))))
+            plt.close(fig)
+            assert stamped.shape == drawn.shape, (overlay, month)
+            assert (stamped == drawn).all(), (overlay, month, int((stamped != drawn).any(axis=2).sum()))
+            assert data == full_data

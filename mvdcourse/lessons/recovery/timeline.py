@@ -10,6 +10,9 @@ import html
 import math
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 from ... import content, style
@@ -146,11 +149,46 @@ def _draw_markers(ax, fb: factbase.FactBase) -> None:
         )
 
 
-def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBase | None = None):
-    """Step plot of the cumulative share of eventual cures, read off at ``month``. Returns ``(fig, data)``."""
+def _draw_month(ax, month: float, readings: dict) -> list:
+    """The month's reading: dashed line, one ring per series where it reads off a value, the month's label.
+    Returns those artists (a ring whose series gives no value is drawn invisible, so that the cached
+    layer of :class:`_TimelineLayer` holds one ring per series)."""
+    line = ax.axvline(month, color="#333333", lw=1.2, linestyle=(0, (2, 2)), zorder=2)
+    rings = [
+        ax.plot(
+            [month],
+            [math.nan],
+            marker="o",
+            markersize=11,
+            markerfacecolor="none",
+            markeredgecolor=style.SERIES[i].color,
+            mew=2,
+            zorder=5,
+        )[0]
+        for i in range(len(readings))
+    ]
+    label = ax.text(month, 2, "", fontsize=9, va="bottom")
+    artists = [line, *rings, label]
+    _set_month(artists, month, readings)
+    return artists
+
+
+def _set_month(artists: list, month: float, readings: dict) -> None:
+    """Move the artists of :func:`_draw_month` to ``month``."""
+    line, *rings, label = artists
+    line.set_xdata([month, month])
+    for ring, r in zip(rings, readings.values(), strict=True):
+        ring.set_data([month], [math.nan if r["value"] is None else r["value"]])
+        ring.set_visible(r["value"] is not None)
+    label.set_x(month)
+    label.set_text(f" {_fmt_months(month)}")
+    label.set_horizontalalignment("left" if month < 24 else "right")
+
+
+def _timeline(month: float, overlay: str, fb: factbase.FactBase):
+    """The full drawing: ``(fig, data, month artists)``."""
     if overlay != "none" and overlay not in SEED_BANDS:
         raise ValueError(f"unknown overlay '{overlay}'; choose none or one of {', '.join(SEED_BANDS)}")
-    fb = _fb(fb)
     readings = {k: reported_share(k, month, fb) for k in CURE_SERIES}
     # Fixed margins instead of a layout engine: this figure is redrawn on every slider step, and a
     # layout pass (an extra full draw) would double the cost. The margins fit the fixed labels.
@@ -160,26 +198,17 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
     band = _draw_band(ax, overlay, fb)
     curves = _draw_curves(ax, fb)
     _draw_markers(ax, fb)
-    ax.axvline(month, color="#333333", lw=1.2, linestyle=(0, (2, 2)), zorder=2)
-    for i, (_key, r) in enumerate(readings.items()):
-        if r["value"] is not None:
-            ax.plot(
-                [month],
-                [r["value"]],
-                marker="o",
-                markersize=11,
-                markerfacecolor="none",
-                markeredgecolor=style.SERIES[i].color,
-                mew=2,
-                zorder=5,
-            )
-    ax.text(month, 2, f" {_fmt_months(month)}", fontsize=9, va="bottom", ha="left" if month < 24 else "right")
+    artists = _draw_month(ax, month, readings)
     ax.set_ylim(0, 112)
     ax.set_yticks([0, 20, 40, 60, 80, 100])
     ax.set_ylabel("Eventual cures already spasm-free (%)")
     ax.set_xlabel(TEXTS["timeline.x_label"])
     ax.set_title(TEXTS["timeline.title"], fontsize=10.5)
-    data = {
+    return fig, _timeline_data(month, overlay, fb, readings, band, curves), artists
+
+
+def _timeline_data(month, overlay, fb, readings, band, curves) -> dict:
+    return {
         "month": month,
         "overlay": overlay,
         "band": band,
@@ -187,7 +216,85 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
         "readings": {k: r["value"] for k, r in readings.items()},
         "median_days": fb.fact(MEDIAN_MARKER[0]).value,
     }
+
+
+def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBase | None = None):
+    """Step plot of the cumulative share of eventual cures, read off at ``month``. Returns ``(fig, data)``."""
+    fig, data, _artists = _timeline(month, overlay, _fb(fb))
     return fig, data
+
+
+class _TimelineLayer:
+    """One overlay's figure drawn once without the month's artists, and once only up to them (axes, band,
+    grid). A month restores the second, draws its artists and, in the full drawing's order, every artist
+    stacked above them that comes near them, and keeps those pixels only around its artists; everywhere
+    else the first drawing is already right. The curves' labels, whose text is the costly part, are thus
+    redrawn only where the month line crosses them. The pixels are those of :func:`timeline_figure`."""
+
+    #: pixels around an artist's extent that its drawing may still touch (antialiasing, a marker's edge)
+    PAD = 4
+
+    def __init__(self, overlay: str, fb: factbase.FactBase):
+        self.fig, data, self.month_artists = _timeline(0, overlay, fb)
+        self.band, self.curves = data["band"], data["curves"]
+        plt.close(self.fig)  # kept here, not by pyplot (which warns past 20 open figures) ...
+        canvas = FigureCanvasAgg(self.fig)  # ... on a canvas of its own
+        self.ax = self.fig.axes[0]
+        # Axes.draw's order: its children but the patch, stably sorted by zorder
+        order = sorted((a for a in self.ax.get_children() if a is not self.ax.patch), key=lambda a: a.zorder)
+        self.above = order[min(order.index(a) for a in self.month_artists) :]
+        for artist in self.above:
+            artist.set_animated(True)
+        canvas.draw()
+        self.background = canvas.copy_from_bbox(self.fig.bbox)
+        static = [a for a in self.above if a not in self.month_artists]
+        for artist in static:
+            self.ax.draw_artist(artist)
+        self.static = np.array(canvas.buffer_rgba())
+        renderer = canvas.get_renderer()
+        self.reach = {a: self._extents(a, renderer) for a in static}
+
+    @classmethod
+    def _extents(cls, artist, renderer) -> list:
+        """Where ``artist`` draws, in display pixels (a text's box too), padded by :data:`PAD`."""
+        patch = getattr(artist, "get_bbox_patch", lambda: None)()
+        boxes = [artist.get_window_extent(renderer)] + ([patch.get_window_extent(renderer)] if patch else [])
+        return [box.padded(cls.PAD) for box in boxes]
+
+    def png(self, month: float, readings: dict) -> bytes:
+        canvas = self.fig.canvas
+        renderer = canvas.get_renderer()
+        _set_month(self.month_artists, month, readings)
+        regions = [box for a in self.month_artists if a.get_visible() for box in self._extents(a, renderer)]
+        canvas.restore_region(self.background)
+        for artist in self.above:
+            near = artist not in self.reach or any(b.overlaps(r) for b in self.reach[artist] for r in regions)
+            if near:
+                self.ax.draw_artist(artist)
+        drawn = np.asarray(canvas.buffer_rgba())
+        out = self.static.copy()
+        height, width = out.shape[:2]
+        for r in regions:
+            cols = slice(max(0, math.floor(r.x0)), min(width, math.ceil(r.x1)))
+            rows = slice(max(0, height - math.ceil(r.y1)), min(height, height - math.floor(r.y0)))
+            out[rows, cols] = drawn[rows, cols]
+        return style.rgba_png(out)
+
+
+_LAYERS: dict[tuple[int, str], _TimelineLayer] = {}
+
+
+def timeline_png(month: float = 6, overlay: str = "none", fb: factbase.FactBase | None = None) -> tuple[bytes, dict]:
+    """:func:`timeline_figure` as PNG bytes and its data, from the overlay's cached layer (one full drawing
+    per overlay, then a few milliseconds a month)."""
+    if overlay != "none" and overlay not in SEED_BANDS:
+        raise ValueError(f"unknown overlay '{overlay}'; choose none or one of {', '.join(SEED_BANDS)}")
+    fb = _fb(fb)
+    key = (id(fb), overlay)
+    layer = _LAYERS.get(key) or _LAYERS.setdefault(key, _TimelineLayer(overlay, fb))
+    readings = {k: reported_share(k, month, fb) for k in CURE_SERIES}
+    data = _timeline_data(month, overlay, fb, readings, layer.band, layer.curves)
+    return layer.png(month, readings), data
 
 
 def timeline_alt(month: float, overlay: str = "none", fb: factbase.FactBase | None = None) -> str:
@@ -260,7 +367,7 @@ class TimelineExplorer(demo.FigureDemo):
             description="Overlay a handout claim:",
             style={"description_width": "initial"},
         )
-        super().__init__([self.month, self.overlay], timeline_figure, timeline_alt, timeline_html, self._fb)
+        super().__init__([self.month, self.overlay], timeline_png, timeline_alt, timeline_html, self._fb)
 
 
 def timeline_explorer() -> TimelineExplorer:

@@ -27,7 +27,8 @@ def test_series_styles_differ_in_colour_marker_and_linestyle():
 
 
 def test_sorting_board_stamped_on_its_cached_layer_is_pixel_for_pixel_the_full_drawing():
-    """The cause sorter's static-layer fast path (Lesson 3) draws exactly what a full drawing does."""
+    """The cause sorter's static-layer fast path (Lesson 3) draws exactly what a full drawing does, before and
+    after "Check my sort"."""
     import io
 
     import numpy as np
@@ -43,13 +44,14 @@ def test_sorting_board_stamped_on_its_cached_layer_is_pixel_for_pixel_the_full_d
         {k: (causes.DOCUMENTED if i % 2 else causes.HYPOTHESIS) for i, k in enumerate(keys)},
         {},  # back to the start: the layer keeps no trace of the previous state
     ]
-    for assignments in sorts:
-        png, data = sorter.sorter_board_png(assignments)
-        fig, full_data = sorter.sorter_figure(assignments, False)
-        stamped = np.asarray(Image.open(io.BytesIO(png)))
-        drawn = np.asarray(Image.open(io.BytesIO(style.png_bytes(fig))))
-        assert stamped.shape == drawn.shape and (stamped == drawn).all()
-        assert data == full_data
+    for checked in (False, True):  # the board alone, then with its ✔/✘/? marks and the evidence panel
+        for assignments in sorts:
+            png, data = sorter.sorter_board_png(assignments, checked=checked)
+            fig, full_data = sorter.sorter_figure(assignments, checked)
+            stamped = np.asarray(Image.open(io.BytesIO(png)))
+            drawn = np.asarray(Image.open(io.BytesIO(style.png_bytes(fig))))
+            assert stamped.shape == drawn.shape and (stamped == drawn).all(), (checked, assignments)
+            assert data == full_data
 
 
 def test_recovery_timeline_drawn_on_its_cached_layer_is_pixel_for_pixel_the_full_drawing():

@@ -21,6 +21,13 @@ _BIN_STYLE = {
     UNSORTED: dict(marker="o", color=style.GREY, fill=False),
 }
 
+#: the mark beside each cause once the sort is checked
+_GLYPHS = {
+    "correct": ("✔", style.OKABE_ITO["bluish_green"]),
+    "wrong": ("✘", style.OKABE_ITO["vermillion"]),
+    "unsorted": ("?", "#555555"),
+}
+
 
 def _draw_evidence(ax2, result: dict, keys: list[str]) -> dict[str, list[float]]:
     """The frequencies reported at redo for each cause, one mark per series; return them by cause."""
@@ -113,12 +120,7 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
             zorder=3,
         )
         if result:
-            status = result["items"][i]["status"]
-            glyph, colour = {
-                "correct": ("✔", style.OKABE_ITO["bluish_green"]),
-                "wrong": ("✘", style.OKABE_ITO["vermillion"]),
-                "unsorted": ("?", "#555555"),
-            }[status]
+            glyph, colour = _GLYPHS[result["items"][i]["status"]]
             ax.text(2.45, y, glyph, va="center", ha="center", fontsize=13, color=colour, fontweight="bold")
     ax.set_xticks([0, 1, 2], ["hypothesis\nonly", "unsorted", "documented\nat redo"], fontsize=9.5)
     ax.xaxis.tick_top()
@@ -141,20 +143,26 @@ def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: fac
 
 
 class _BoardLayer:
-    """The unchecked sorting board drawn once without its markers (the static layer: axes, labels, grid);
-    a state restores that layer, stamps its twelve markers on it and encodes the PNG, in a few
-    milliseconds instead of a full drawing. The pixels are those of :func:`sorter_figure`."""
+    """The board (with the evidence panel once checked) drawn once without its marks (the static layer:
+    axes, labels, grid, evidence); a state restores that layer, stamps its twelve markers (and, checked,
+    its twelve ✔/✘/? marks) on it and encodes the PNG, in a few milliseconds instead of a full drawing.
+    The pixels are those of :func:`sorter_figure`."""
 
-    def __init__(self, fb: factbase.FactBase):
-        self.fig, _data = sorter_figure({}, False, fb)
+    def __init__(self, fb: factbase.FactBase, checked: bool = False):
+        self.fb, self.checked = fb, checked
+        self.fig, data = sorter_figure({}, checked, fb)
+        self.frequencies = data["frequencies"]
         self.ax = self.fig.axes[0]
         self.markers = list(self.ax.lines)  # one per cause, in CAUSES order: the board's only lines
-        for line in self.markers:
-            line.set_animated(True)
+        self.glyphs = list(self.ax.texts)  # checked: one per cause, in CAUSES order: the board's only texts
+        moving = set(self.markers + self.glyphs)
+        self.stamped = [a for a in self.ax.get_children() if a in moving]  # in the full drawing's order
+        for artist in self.stamped:
+            artist.set_animated(True)
         self.fig.canvas.draw()
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
-    def png(self, assignments: Mapping[str, str]) -> bytes:
+    def png(self, assignments: Mapping[str, str]) -> tuple[bytes, dict]:
         canvas = self.fig.canvas
         canvas.restore_region(self.background)
         for key, line in zip(CAUSES, self.markers, strict=True):
@@ -164,20 +172,34 @@ class _BoardLayer:
             line.set_marker(s["marker"])
             line.set_markeredgecolor(s["color"])
             line.set_markerfacecolor(s["color"] if s["fill"] else "white")
-            self.ax.draw_artist(line)
-        return style.rgba_png(np.asarray(canvas.buffer_rgba()))
+        result = score_sort(assignments, self.fb) if self.checked else None
+        for item, text in zip(result["items"] if result else (), self.glyphs, strict=True):
+            glyph, colour = _GLYPHS[item["status"]]
+            text.set_text(glyph)
+            text.set_color(colour)
+        for artist in self.stamped:
+            self.ax.draw_artist(artist)
+        data = {
+            "placed": {k: assignments.get(k, UNSORTED) for k in CAUSES},
+            "checked": self.checked,
+            "frequencies": self.frequencies,
+            "score": {k: result[k] for k in ("correct", "wrong", "unsorted")} if result else None,
+        }
+        return style.rgba_png(np.asarray(canvas.buffer_rgba())), data
 
 
-_BOARDS: dict[int, _BoardLayer] = {}
+_BOARDS: dict[tuple[int, bool], _BoardLayer] = {}
 
 
-def sorter_board_png(assignments: Mapping[str, str], fb: factbase.FactBase | None = None) -> tuple[bytes, dict]:
-    """The unchecked board as PNG bytes and the data :func:`sorter_figure` returns, from the cached layer."""
+def sorter_board_png(
+    assignments: Mapping[str, str], fb: factbase.FactBase | None = None, checked: bool = False
+) -> tuple[bytes, dict]:
+    """The board as PNG bytes and the data :func:`sorter_figure` returns, from the cached layer."""
     check_assignments(assignments)
     fb = _fb(fb)
-    layer = _BOARDS.get(id(fb)) or _BOARDS.setdefault(id(fb), _BoardLayer(fb))
-    data = {"placed": {k: assignments.get(k, UNSORTED) for k in CAUSES}, "checked": False}
-    return layer.png(assignments), {**data, "frequencies": {}, "score": None}
+    key = (id(fb), checked)
+    layer = _BOARDS.get(key) or _BOARDS.setdefault(key, _BoardLayer(fb, checked))
+    return layer.png(assignments)
 
 
 def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factbase.FactBase | None = None) -> str:
@@ -260,9 +282,8 @@ class CauseSorter(demo.FigureDemo):
 
     @staticmethod
     def _figure(placed: tuple, checked: bool, fb):
-        if not checked:  # the board alone: stamped on its cached static layer
-            return sorter_board_png(dict(zip(CAUSES, placed)), fb)
-        return sorter_figure(dict(zip(CAUSES, placed)), checked, fb)
+        """The board (and the evidence once checked), stamped on its cached static layer."""
+        return sorter_board_png(dict(zip(CAUSES, placed)), fb, checked)
 
     @staticmethod
     def _alt(placed: tuple, checked: bool, fb) -> str:

@@ -204,6 +204,22 @@ def test_sorter_gives_per_item_feedback_with_frequencies_and_sources():
     assert all(t.value == rec.UNSORTED for t in w.toggles.values())
 
 
+def test_sorter_draws_the_checked_sort_ahead_so_check_shows_it_without_redrawing():
+    w = rec.cause_sorter()
+    assert w.reachable_states() == []  # nothing sorted: Check draws no figure
+    w.figure.status.shown = True  # what the browser's view of the busy indicator reports when it renders
+    w.toggles["elongation"].value = rec.HYPOTHESIS
+    placed = tuple(t.value for t in w.toggles.values())
+    assert w.reachable_states() == [(placed, True)]
+    w.figure.wait_ahead()
+    busy = []
+    w.figure.status.observe(lambda change: busy.append(change["new"]), names="busy")
+    w.check_button.click()
+    assert busy == [] and w.figure.figure_data["score"] == {"correct": 1, "wrong": 0, "unsorted": 11}
+    assert "1 right, 0 wrong, 11 unsorted" in w.figure.alt and shown_in_img(w.figure)
+    assert w.reachable_states() == []
+
+
 def test_every_sorter_control_is_labelled():
     w = rec.cause_sorter()
     assert [t.description for t in w.toggles.values()] == [c.label for c in rec.CAUSES.values()]

@@ -280,6 +280,12 @@ class CauseSorter(demo.FigureDemo):
     def values(self) -> tuple:
         return tuple(t.value for t in self.toggles.values()), self.checked
 
+    def reachable_states(self) -> list[tuple]:
+        """The current sort checked: drawn ahead, "Check my sort" only swaps the image (the first one
+        drawn ahead also builds the checked layer)."""
+        placed, checked = self.values()
+        return [] if checked or set(placed) == {UNSORTED} else [(placed, True)]
+
     @staticmethod
     def _figure(placed: tuple, checked: bool, fb):
         """The board (and the evidence once checked), stamped on its cached static layer."""

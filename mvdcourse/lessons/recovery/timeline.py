@@ -208,6 +208,7 @@ def _timeline(month: float, overlay: str, fb: factbase.FactBase):
 
 
 def _timeline_data(month, overlay, fb, readings, band, curves) -> dict:
+    """What the figure shows, as :func:`timeline_figure` returns it."""
     return {
         "month": month,
         "overlay": overlay,
@@ -225,11 +226,12 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
 
 
 class _TimelineLayer:
-    """One overlay's figure drawn once without the month's artists, and once only up to them (axes, band,
-    grid). A month restores the second, draws its artists and, in the full drawing's order, every artist
-    stacked above them that comes near them, and keeps those pixels only around its artists; everywhere
-    else the first drawing is already right. The curves' labels, whose text is the costly part, are thus
-    redrawn only where the month line crosses them. The pixels are those of :func:`timeline_figure`."""
+    """One overlay's figure drawn once up to the month's artists (axes, grid, band: the background), then
+    completed without them (the static layer). The month line lies under the curves and labels, so a month
+    restores the background, draws its artists and, in the full drawing's order, the artists stacked above
+    them that come near them, and takes only the pixels around its artists from that drawing, the rest from
+    the static layer. Texts, the costly part, are thus redrawn only where the month crosses them. The
+    pixels are those of :func:`timeline_figure` (tests/test_style.py)."""
 
     #: pixels around an artist's extent that its drawing may still touch (antialiasing, a marker's edge)
     PAD = 4

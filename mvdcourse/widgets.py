@@ -20,7 +20,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from . import style
+from . import keyboard, style
 
 
 class NamedSlider(anywidget.AnyWidget):
@@ -117,7 +117,8 @@ class FigureDemo(widgets.VBox):
         self._draw, self._alt, self._text, self._fb = figure, alt, text, fb
         self.figure = FigurePanel()
         self.info = widgets.HTML()
-        super().__init__([*self.controls, *buttons, self.figure, self.info, *extra])
+        self.info.add_class("mvd-live")  # announced when it changes
+        super().__init__([*self.controls, *buttons, self.figure, self.info, *extra, keyboard.support()])
         for control in self.controls:
             control.observe(self.changed, names="value")
         self.update()

@@ -4,10 +4,13 @@
   widgets, figures and self-checks a cell makes, never its Python.
 - The Setup cell no longer asks the student to run it by hand (Run All Cells does).
 - The cell after the title says how to use the lesson: Run All Cells, and what to do after a restart.
+- Every code cell starts with a comment saying what it shows: a folded cell shows its first line as its
+  preview, which should read "# Self-check 3: the question appears below", not Python.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -27,12 +30,34 @@ SETUP_OLD = "Run this cell first. It loads"
 SETUP_NEW = "The folded cell below loads"
 
 
+def preview_line(source: str, before: str) -> str:
+    """The comment a folded code cell shows: what its output is (``before``: the markdown cell above it)."""
+    check = re.search(r"selfcheck\.ask\([^,]+,\s*(\d+)\)", source)
+    demo = re.search(r"Interactive demo (\d+\.\d+)", before)
+    if check:
+        return f"# Self-check {check.group(1)}: the question appears below"
+    if "references.for_lesson" in source:
+        return "# The reference list appears below"
+    if source.lstrip().startswith(("from ", "import ")):
+        return "# Setup: loads this lesson's demos (nothing to do here)"
+    if demo:
+        return f"# Interactive demo {demo.group(1)}: its controls and figure appear below"
+    return "# Folded code: what it draws appears below"
+
+
 def format_notebook(nb: nbformat.NotebookNode) -> bool:
     """Apply the format in place; returns whether anything changed."""
     changed = False
     for cell in nb.cells:
         if cell.cell_type == "code" and not cell.metadata.get("jupyter", {}).get("source_hidden"):
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            changed = True
+    before = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            before = cell.source
+        elif not cell.source.startswith("# "):
+            cell.source = preview_line(cell.source, before) + "\n" + cell.source
             changed = True
     for cell in nb.cells:
         if cell.cell_type == "markdown" and SETUP_OLD in cell.source:

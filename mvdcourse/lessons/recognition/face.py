@@ -475,6 +475,7 @@ class WhichIsIt(widgets.VBox):
             description="Check answer", icon="check", tooltip="Show whether the chosen diagnosis fits the clip, and why"
         )
         self.feedback = widgets.HTML()
+        self.feedback.add_class("mvd-live")  # announced (mvdcourse.keyboard)
         super().__init__(
             [
                 self.case,

@@ -193,6 +193,7 @@ class CaseVignettes(demo.FigureDemo):
             tooltip="Show whether the chosen cause is the most likely, and why",
         )
         self.feedback = widgets.HTML()
+        self.feedback.add_class("mvd-live")  # announced (mvdcourse.keyboard)
         self.choice.observe(lambda change: self._clear_feedback(), names="value")
         self.check_button.on_click(lambda _b: self.check())
         extra = (self.choice, self.check_button, self.feedback, widgets.HTML(demo.disclaimer_html("case exercise")))

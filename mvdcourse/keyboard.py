@@ -15,7 +15,8 @@ invisible widget, :func:`support`, put into every demo and self-check, fixes thi
 * panels marked ``mvd-live`` (self-check feedback, a demo's text panel) are polite live regions, so a
   change is announced;
 * a visible focus ring (3 px, 4.8:1 against white) on every control; toggle-button and description labels
-  wrap instead of being cut off, and anything still cut off gets its full text as a tooltip.
+  wrap instead of being cut off, and anything still cut off (a text box's hint included) gets its full
+  text as a tooltip.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ function enhance() {
     if (c.tagName === "BUTTON") fullText(c);
   }
   for (const label of document.querySelectorAll(".jupyter-widgets .widget-label")) fullText(label);
+  for (const box of document.querySelectorAll(".jupyter-widgets :is(input, textarea)[placeholder]")) {
+    if (box.placeholder && !box.title) box.title = box.placeholder;  // the full hint, however narrow the box
+  }
   for (const panel of document.querySelectorAll(".mvd-live")) setAttr(panel, "aria-live", "polite");
 }
 
@@ -119,6 +123,8 @@ _CSS = f"""
 .jupyter-widgets button.widget-toggle-button {{ white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); line-height: 1.25; padding-top: 3px; padding-bottom: 3px; }}
 .widget-toggle-buttons .widget-toggle-button {{ text-overflow: clip; }}
+.jupyter-widgets.widget-checkbox {{ height: auto; }}
+.jupyter-widgets.widget-checkbox .widget-label-basic {{ white-space: normal; height: auto; line-height: 1.3; }}
 """
 
 

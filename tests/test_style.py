@@ -24,3 +24,21 @@ def test_series_styles_differ_in_colour_marker_and_linestyle():
     for attr in ("color", "marker", "linestyle"):
         values = [getattr(s, attr) for s in style.SERIES]
         assert len(set(map(str, values))) == len(values), attr
+
+
+@pytest.mark.parametrize("width_in", [6.0, 11.0])
+def test_small_figure_text_is_raised_to_11_px_as_shown(width_in):
+    """Text set in 6 pt, in a figure that is or is not scaled down to the notebook's width, reaches 11 px."""
+    import re
+
+    fig, ax = style.new_figure(width_in, 3)
+    ax.plot([0, 1], [0, 1])
+    label = ax.text(0.5, 0.5, "tiny label", fontsize=6)
+    ax.axis("off")
+    tag = style.img_html(fig, "a line and a tiny label")
+    shown_scale = min(1.0, style.SHOWN_WIDTH_PX / (width_in * style.RC["savefig.dpi"]))
+    smallest = float(re.search(r'data-min-font-px="([\d.]+)"', tag).group(1))
+    assert smallest * shown_scale >= style.MIN_TEXT_PX - 0.1
+    assert label.get_fontsize() * style.RC["savefig.dpi"] / 72 * shown_scale >= style.MIN_TEXT_PX - 0.1
+    # texts of an axis that is switched off are not counted
+    assert all(t.get_text() != "0.0" for t in style.drawn_texts(fig))

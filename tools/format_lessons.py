@@ -5,7 +5,7 @@
 - The Setup cell no longer asks the student to run it by hand (Run All Cells does).
 - The cell after the title says how to use the lesson: Run All Cells, and what to do after a restart.
 - Every code cell starts with a comment saying what it shows: a folded cell shows its first line as its
-  preview, which should read "# Self-check 3: the question appears below", not Python.
+  preview, which should read "# Self-check 3", not Python.
 """
 
 from __future__ import annotations
@@ -31,18 +31,19 @@ SETUP_NEW = "The folded cell below loads"
 
 
 def preview_line(source: str, before: str) -> str:
-    """The comment a folded code cell shows: what its output is (``before``: the markdown cell above it)."""
+    """The comment a folded code cell shows, short enough for a narrow window: what its output is
+    (``before``: the markdown cell above it)."""
     check = re.search(r"selfcheck\.ask\([^,]+,\s*(\d+)\)", source)
     demo = re.search(r"Interactive demo (\d+\.\d+)", before)
     if check:
-        return f"# Self-check {check.group(1)}: the question appears below"
+        return f"# Self-check {check.group(1)}"
     if "references.for_lesson" in source:
-        return "# The reference list appears below"
+        return "# Reference list"
     if source.lstrip().startswith(("from ", "import ")):
-        return "# Setup: loads this lesson's demos (nothing to do here)"
+        return "# Setup (loads the lesson)"
     if demo:
-        return f"# Interactive demo {demo.group(1)}: its controls and figure appear below"
-    return "# Folded code: what it draws appears below"
+        return f"# Interactive demo {demo.group(1)}"
+    return "# Folded code"
 
 
 def format_notebook(nb: nbformat.NotebookNode) -> bool:
@@ -56,9 +57,13 @@ def format_notebook(nb: nbformat.NotebookNode) -> bool:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             before = cell.source
-        elif not cell.source.startswith("# "):
-            cell.source = preview_line(cell.source, before) + "\n" + cell.source
-            changed = True
+        else:
+            first, _, rest = cell.source.partition("\n")
+            code = rest if first.startswith("# ") else cell.source
+            line = preview_line(code, before)
+            if first != line:
+                cell.source = line + "\n" + code
+                changed = True
     for cell in nb.cells:
         if cell.cell_type == "markdown" and SETUP_OLD in cell.source:
             cell.source = cell.source.replace(SETUP_OLD, SETUP_NEW)

@@ -178,7 +178,7 @@ class CaseVignettes(demo.FigureDemo):
             value=next(iter(VIGNETTES)),
             description="Case:",
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="32em"),
+            layout=widgets.Layout(width="32em", max_width="100%"),
         )
         self.choice = widgets.RadioButtons(
             options=vignette_options(self.case.value),

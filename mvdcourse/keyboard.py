@@ -123,6 +123,7 @@ _CSS = f"""
 .jupyter-widgets button.widget-toggle-button {{ white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); line-height: 1.25; padding-top: 3px; padding-bottom: 3px; }}
 .widget-toggle-buttons .widget-toggle-button {{ text-overflow: clip; }}
+.jupyter-widgets.widget-toggle-buttons > div {{ display: flex; flex-wrap: wrap; align-items: stretch; }}
 .jupyter-widgets.widget-checkbox {{ height: auto; }}
 .jupyter-widgets.widget-checkbox .widget-label-basic {{ white-space: normal; height: auto; line-height: 1.3; }}
 """

@@ -131,11 +131,11 @@ def operate(pg, group: dict, commit: dict | None = None) -> str:
         assert pg.evaluate(IN_GROUP, commit["k"]), f"Tab from {group} does not reach its button {commit}"
         pg.keyboard.press("Enter")
     try:
-        pg.wait_for_function(f"(b) => ({OUTPUT_OF})({k}) !== b", arg=before, timeout=5_000)
+        pg.wait_for_function(f"(b) => ({OUTPUT_OF})({k}) !== b", arg=before, timeout=15_000)
         pg.wait_for_function(IDLE, timeout=30_000)  # let the rest of the update (e.g. new options) arrive
         pg.wait_for_timeout(200)
         return "output"
-    except Exception:  # no change within 5 s: see whether the state changed
+    except Exception:  # no change within 15 s: see whether the state changed
         return "state" if pg.evaluate(STATE_OF, k) != state else ""
 
 
@@ -251,8 +251,11 @@ def test_widgets_are_named_announced_legible_and_uncut(student, lesson):
         assert "[pressed]" in toggles, toggles
 
     # a radio group is one Tab stop: Tab from its first option leaves the group
-    first = student.locator(".jp-Notebook .mvd-selfcheck input[type=radio]").first
-    first.focus()
+    # (the group's Tab stop: its chosen option, or its first if none is chosen yet)
+    student.evaluate(
+        "() => { const box = document.querySelector('.jp-Notebook .mvd-selfcheck .widget-radio-box');"
+        " (box.querySelector('input:checked') || box.querySelector('input')).focus(); }"
+    )
     student.keyboard.press("Tab")
     assert student.evaluate("() => document.activeElement.type") != "radio", "Tab stays inside the radio group"
     ring = student.evaluate(FOCUS_RING)  # the Check button, reached by Tab: its focus ring
@@ -277,8 +280,10 @@ def test_widgets_are_named_announced_legible_and_uncut(student, lesson):
         assert student.evaluate(CUT_OFF) == [], f"cut off at {width} px: {student.evaluate(CUT_OFF)}"
         wide = student.evaluate(OVERFLOWING)
         assert wide == [], f"widgets wider than the notebook at {width} px: {wide}"
-        outputs = student.locator(".jp-Notebook .jp-Cell:has(.jupyter-widgets img[data-min-font-px])")
-        for i in range(outputs.count()):
-            outputs.nth(i).scroll_into_view_if_needed()
-            outputs.nth(i).screenshot(path=str(ARTIFACTS / f"{lesson.notebook}_demo{i + 1}_{width}px.png"))
+        # what a student sees of each demo: the window scrolled to the demo's cell
+        demos = student.locator(".jp-Notebook .jp-Cell:has(.jupyter-widgets img[data-min-font-px])")
+        for i in range(demos.count()):
+            demos.nth(i).evaluate("cell => cell.scrollIntoView({block: 'start'})")
+            student.wait_for_timeout(300)
+            student.screenshot(path=str(ARTIFACTS / f"{lesson.notebook}_demo{i + 1}_{width}px.png"))
     assert student.errors == [], student.errors

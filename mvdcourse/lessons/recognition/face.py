@@ -392,7 +392,28 @@ def _player_controls():
     return play, frame
 
 
-class FacePlayer(demo.FigureDemo):
+class _PlaysClip:
+    """Play clip / Pause clip: while ``self.play`` is pressed, a thread steps ``self.frame`` through the clip
+    (in a thread, so the kernel stays responsive). Call :meth:`_watch_play` once the controls exist."""
+
+    def _watch_play(self) -> None:
+        self._player: threading.Thread | None = None
+        self.play.observe(self._on_play, names="value")
+
+    def _on_play(self, change) -> None:
+        self.play.description, self.play.icon = ("Pause clip", "pause") if change["new"] else ("Play clip", "play")
+        if change["new"] and not (self._player and self._player.is_alive()):
+            self._player = threading.Thread(target=self._advance, daemon=True)
+            self._player.start()
+
+    def _advance(self) -> None:
+        while self.play.value:
+            time.sleep(FRAME_SECONDS)
+            if self.play.value:
+                self.frame.value = self.frame.value % N_FRAMES + 1
+
+
+class FacePlayer(_PlaysClip, demo.FigureDemo):
     """Choose a condition, then press Play clip (or move the Frame slider) to watch its clip."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -405,23 +426,9 @@ class FacePlayer(demo.FigureDemo):
             style={"description_width": "initial", "button_width": "auto"},
         )
         self.play, self.frame = _player_controls()
-        self._player: threading.Thread | None = None
         super().__init__([self.condition, self.frame], face_figure, face_alt, face_html, self._fb)
-        self.play.observe(self._on_play, names="value")
+        self._watch_play()
         self.children = [self.condition, widgets.HBox([self.play, self.frame]), self.figure, self.info]
-
-    def _on_play(self, change) -> None:
-        self.play.description, self.play.icon = ("Pause clip", "pause") if change["new"] else ("Play clip", "play")
-        if change["new"] and not (self._player and self._player.is_alive()):
-            self._player = threading.Thread(target=self._advance, daemon=True)
-            self._player.start()
-
-    def _advance(self) -> None:
-        """Step through the clip while Play is pressed (in a thread, so the kernel stays responsive)."""
-        while self.play.value:
-            time.sleep(FRAME_SECONDS)
-            if self.play.value:
-                self.frame.value = self.frame.value % N_FRAMES + 1
 
 
 def face_player() -> FacePlayer:
@@ -449,7 +456,7 @@ def verdict(case_label: str, answer: str, fb: factbase.FactBase | None = None) -
     return {"correct": False, "text": why}
 
 
-class WhichIsIt(widgets.VBox):
+class WhichIsIt(_PlaysClip, widgets.VBox):
     """An unnamed clip: watch it, choose the diagnosis, press Check, read the reasoning."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -489,6 +496,7 @@ class WhichIsIt(widgets.VBox):
         )
         self.case.observe(lambda _c: self._new_case(), names="value")
         self.frame.observe(lambda _c: self._draw(), names="value")
+        self._watch_play()
         self.button.on_click(lambda _b: self.check())
         self._new_case()
 

@@ -42,3 +42,31 @@ def test_small_figure_text_is_raised_to_11_px_as_shown(width_in):
     assert label.get_fontsize() * style.RC["savefig.dpi"] / 72 * shown_scale >= style.MIN_TEXT_PX - 0.1
     # texts of an axis that is switched off are not counted
     assert all(t.get_text() != "0.0" for t in style.drawn_texts(fig))
+
+
+def test_every_demo_figure_shows_text_of_at_least_11_px():
+    """Every demo's first figure, at the width JupyterLab shows it (the browser test measures it for real)."""
+    import base64
+    import re
+    import struct
+
+    from mvdcourse.lessons import LESSONS
+    from mvdcourse.widgets import FigurePanel
+
+    def panels(w):
+        if isinstance(w, FigurePanel):
+            yield w
+        for child in getattr(w, "children", ()):
+            yield from panels(child)
+
+    seen = 0
+    for lesson in LESSONS:
+        for build in lesson.demos:
+            for panel in panels(build()):
+                png = base64.b64decode(re.search(r"base64,([^\"]+)", panel.value).group(1))
+                width = struct.unpack(">I", png[16:20])[0]
+                smallest = float(re.search(r'data-min-font-px="([\d.]+)"', panel.value).group(1))
+                shown = smallest * min(1.0, style.SHOWN_WIDTH_PX / width)
+                assert shown >= style.MIN_TEXT_PX - 0.1, (lesson.notebook, build.__name__, width, smallest)
+                seen += 1
+    assert seen >= 15

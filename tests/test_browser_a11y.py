@@ -298,7 +298,8 @@ def test_widgets_are_named_announced_legible_and_uncut(student, lesson):
         # what a student sees of each demo: the window scrolled to the demo's cell
         demos = student.locator(".jp-Notebook .jp-Cell:has(.jupyter-widgets img[data-min-font-px])")
         for i in range(demos.count()):
-            demos.nth(i).evaluate("cell => cell.scrollIntoView({block: 'start'})")
-            student.wait_for_timeout(300)
+            for _ in range(2):  # cells above are measured as they render: scroll again once they are
+                demos.nth(i).evaluate("cell => cell.scrollIntoView({block: 'start'})")
+                student.wait_for_timeout(400)
             student.screenshot(path=str(ARTIFACTS / f"{lesson.notebook}_demo{i + 1}_{width}px.png"))
     assert student.errors == [], student.errors

@@ -111,6 +111,8 @@ def operate(pg, group: dict, commit: dict | None = None) -> str:
     its ``commit`` button and press Enter); returns 'output' if the cell's output changed, 'state' if only
     the control did, '' if nothing changed."""
     k = group["k"]
+    pg.wait_for_function(IDLE, timeout=30_000)  # the previous control's update has fully arrived
+    pg.wait_for_timeout(300)
     start = pg.evaluate(FOCUS_BEFORE, k)
     pg.keyboard.press("Tab")
     landed = pg.evaluate("() => document.activeElement.outerHTML.slice(0, 160)")

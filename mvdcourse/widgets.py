@@ -269,3 +269,19 @@ def panel_texts(widget) -> list[str]:
     for child in getattr(widget, "children", ()):
         out += panel_texts(child)
     return out
+
+
+def choice_buttons(options, description: str, value=None) -> widgets.ToggleButtons:
+    """Labelled toggle buttons, each as wide as its text; ``value`` defaults to the first option."""
+    first = options[0][1] if isinstance(options[0], tuple) else options[0]
+    return widgets.ToggleButtons(
+        options=options,
+        value=first if value is None else value,
+        description=description,
+        style={"description_width": "initial", "button_width": "auto"},
+    )
+
+
+def checkbox(description: str) -> widgets.Checkbox:
+    """A labelled checkbox, unticked, whose whole label shows (no indent, width to fit)."""
+    return widgets.Checkbox(value=False, description=description, indent=False, layout=widgets.Layout(width="auto"))

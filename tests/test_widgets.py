@@ -65,3 +65,19 @@ def test_input_demo_shows_the_lesson_error_or_a_generic_one_never_a_traceback():
     assert "could not be read (RuntimeError: unlucky)" in d.info.value and "Traceback" not in d.info.value
     box.value = "3"
     assert d.state == 3 and d.info.value == "<p>slope 3</p>"
+
+
+def test_figure_fingerprint_tells_apart_what_figures_show():
+    """The fast tier compares fingerprints instead of PNGs (tests/conftest.py): the same figure gives the same
+    fingerprint, a figure that shows other data or text another one."""
+    from mvdcourse.lessons import mechanics
+
+    from .conftest import figure_fingerprint
+
+    def fingerprint(vessel):
+        return figure_fingerprint(mechanics.anatomy_figure(vessel)[0])
+
+    assert fingerprint("AICA") == fingerprint("AICA") != fingerprint("VA")
+    line = line_figure(1, None)[0]
+    steeper = line_figure(2, None)[0]
+    assert figure_fingerprint(line) != figure_fingerprint(steeper)

@@ -120,7 +120,7 @@ export default { render };
 _CSS = f"""
 .jupyter-widgets :is(button, input, select, textarea):focus-visible {{
   outline: 3px solid {FOCUS_RING} !important; outline-offset: 2px; }}
-.jupyter-widgets button.widget-toggle-button {{ white-space: normal; height: auto;
+.widget-toggle-buttons button.widget-toggle-button {{ white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); line-height: 1.25; padding-top: 3px; padding-bottom: 3px; }}
 .widget-toggle-buttons .widget-toggle-button {{ text-overflow: clip; }}
 .jupyter-widgets.widget-toggle-buttons > div {{ display: flex; flex-wrap: wrap; align-items: stretch; }}

@@ -506,3 +506,51 @@ def test_self_check_options_wrap_without_overlap_from_700_to_1600_px(lab, page):
         assert page.evaluate(OVERLAPPING_OPTIONS) == 0, f"self-check options overlap at {width} px"
         checks.nth(1).scroll_into_view_if_needed()
         checks.nth(1).screenshot(path=str(ARTIFACTS / f"selfcheck_{width}px.png"))
+
+
+SLOW_DEMO = """\
+import time
+import ipywidgets as w
+from mvdcourse import style, widgets as demo
+
+def figure(s, fb):
+    time.sleep(1.5)  # a slow state, so that the busy indicator stays up long enough to see
+    fig, ax = style.new_figure(3, 2)
+    ax.plot([0, 1], [0, s])
+    return fig, {}
+
+slope = w.ToggleButtons(options=[1, 2, 3], description="Slope:")
+demo.FigureDemo([slope], figure, lambda s, fb: f"Line of slope {s}", lambda s, fb: f"<p>slope {s}</p>", None)
+"""
+BUSY = "() => document.querySelector('.mvd-demo')?.getAttribute('aria-busy')"
+
+
+def test_a_slow_redraw_shows_the_busy_indicator_and_a_cached_one_does_not(lab, page):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SLOW_DEMO)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    body = {"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(nb))}
+    assert page.request.put(f"{lab}/api/contents/busy_demo.ipynb?token={TOKEN}", data=body).ok
+    open_notebook(page, f"{lab}/lab/tree/busy_demo.ipynb?reset&token={TOKEN}")
+    run_all(page)
+    page.wait_for_selector(".mvd-demo img[alt='Line of slope 1']", timeout=60_000)
+    page.locator(".mvd-demo .widget-toggle-buttons button", has_text="3").click()  # not drawn yet
+    page.wait_for_function(f"() => ({BUSY})() === 'true'", timeout=10_000)
+    status = page.locator(".mvd-demo .mvd-busy-status [role=status]")
+    assert status.text_content() == "Redrawing the figure…"
+    page.locator(".mvd-demo").screenshot(path=str(ARTIFACTS / "busy_indicator.png"))
+    page.wait_for_selector(".mvd-demo img[alt='Line of slope 3']", timeout=30_000)
+    page.wait_for_function(f"() => ({BUSY})() === 'false'", timeout=10_000)
+    assert status.text_content() == ""
+    page.wait_for_function(IDLE, timeout=30_000)
+    page.wait_for_timeout(4000)  # state 2 is drawn ahead meanwhile
+    page.evaluate(
+        "() => { window.busySeen = false; new MutationObserver(() => { if (document.querySelector("
+        "'.mvd-demo[aria-busy=\"true\"]')) window.busySeen = true; }).observe(document.body,"
+        " {subtree: true, attributes: true}); }"
+    )
+    page.locator(".mvd-demo .widget-toggle-buttons button", has_text="2").click()
+    page.wait_for_selector(".mvd-demo img[alt='Line of slope 2']", timeout=10_000)
+    assert page.evaluate("() => window.busySeen") is False, "a state drawn ahead showed the busy indicator"
+    assert page.errors == [], page.errors

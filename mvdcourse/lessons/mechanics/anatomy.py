@@ -164,7 +164,7 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
     if selected not in VESSELS:
         raise ValueError(f"unknown vessel '{selected}'; choose one of {', '.join(VESSELS)}")
     fb = fb or factbase.default()
-    fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.45, 1]})
+    fig, (ax1, ax2) = style.placed_figure(11, 4.2, (0.046, 0.119, 0.452, 0.824), (0.613, 0.119, 0.37, 0.824))
     highlighted = _draw_schematic(ax1, selected)
     shares = _draw_shares(ax2, selected, fb)
     return fig, {"selected": selected, "highlighted": highlighted, "shares": shares}

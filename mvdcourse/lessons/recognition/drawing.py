@@ -95,7 +95,7 @@ def face_figure(key: str = "typical_hfs", frame: int = 1, fb: factbase.FactBase 
     """One frame (1..N_FRAMES) of one condition as a schematic face. Returns ``(fig, data)``."""
     frame = check_frame(frame)
     f = clip(key)[frame - 1]
-    fig, ax = style.new_figure(6.2, 5.4)
+    fig, ax = style.placed_figure(6.2, 5.4, (0.197, 0.008, 0.606, 0.915))
     ax.add_patch(Ellipse((0, -0.15), 2.0, 2.55, facecolor=SKIN, edgecolor="#6B5B4B", lw=2, zorder=0))
     ax.add_patch(
         Polygon(

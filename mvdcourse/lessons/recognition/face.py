@@ -49,7 +49,13 @@ class FacePlayer(PlaysClip, demo.FigureDemo):
         self.play, self.frame = player_controls()
         super().__init__([self.condition, self.frame], face_figure, face_alt, face_html, self._fb)
         self._watch_play()
-        self.children = [self.condition, widgets.HBox([self.play, self.frame]), self.figure, self.info]
+        self.children = [
+            self.condition,
+            widgets.HBox([self.play, self.frame]),
+            self.figure.status,
+            self.figure,
+            self.info,
+        ]
 
 
 def face_player() -> FacePlayer:

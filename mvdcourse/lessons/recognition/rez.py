@@ -106,7 +106,7 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
     """Schematic plus bar chart, the chosen segment highlighted. Returns ``(fig, data)``."""
     fb = fb or factbase.default()
     segment(selected)
-    fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.4, 1]})
+    fig, (ax1, ax2) = style.placed_figure(11, 4.2, (0.035, 0.119, 0.408, 0.781), (0.651, 0.119, 0.336, 0.781))
     _draw_brainstem(ax1, selected)
     sh = shares(fb)
     keys = list(sh)

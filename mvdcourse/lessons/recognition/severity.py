@@ -44,7 +44,7 @@ def severity_figure(
     fb = fb or factbase.default()
     grade = smc_grade(spread, tonic_vision, disfiguring)
     grades = list(content.smc_grades().values())
-    fig, ax = style.new_figure(7, 3.6)
+    fig, ax = style.placed_figure(7, 3.6, (0.109, 0.081, 0.885, 0.854))
     values = []
     for i, g in enumerate(grades):
         v = fb.fact(g.hfs7_fact).value

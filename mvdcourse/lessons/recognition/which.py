@@ -68,6 +68,7 @@ class WhichIsIt(PlaysClip, widgets.VBox):
                 self.case,
                 self.vignette,
                 widgets.HBox([self.play, self.frame]),
+                self.figure.status,
                 self.figure,
                 self.answer,
                 self.button,
@@ -78,10 +79,12 @@ class WhichIsIt(PlaysClip, widgets.VBox):
         self.frame.observe(lambda _c: self._draw(), names="value")
         self._watch_play()
         self.button.on_click(lambda _b: self.check())
+        self.add_class("mvd-demo")
         self._new_case()
-
-    def _condition(self) -> str:
-        return next(c.condition for c in content.cases().values() if c.label == self.case.value)
+        # every frame of every case, the current case's frames first, drawn ahead once a browser shows it
+        labels = sorted(self.case.options, key=lambda label: label != self.case.value)
+        states = [(label, frame) for label in labels for frame in range(1, N_FRAMES + 1)]
+        self.figure.draw_ahead((state, self._maker(*state)) for state in states)
 
     def _new_case(self) -> None:
         case = next(c for c in content.cases().values() if c.label == self.case.value)
@@ -90,28 +93,33 @@ class WhichIsIt(PlaysClip, widgets.VBox):
         self.feedback.value = ""
         self._draw()
 
-    def _draw(self) -> None:
-        key, frame = self._condition(), self.frame.value
+    def _maker(self, label: str, frame: int):
+        """What draws frame ``frame`` of case ``label`` (a function of its arguments only, for any thread)."""
+        key = next(c.condition for c in content.cases().values() if c.label == label)
 
         def make():
             fig, data = face_figure(key, frame, self._fb)
             # the clip is unnamed: the title and alt text must not give the answer away
-            fig.axes[0].set_title(f"{self.case.value} — frame {frame} of {N_FRAMES}", fontsize=10)
+            fig.axes[0].set_title(f"{label} — frame {frame} of {N_FRAMES}", fontsize=10)
             f = clip(key)[frame - 1]
             moving = {side: describe(f.side(side)) for side in SIDES}
             extra = TEXTS["which.smiling"] if f.voluntary else ""
             alt = content.fill(
                 TEXTS["which.alt"],
                 self._fb,
-                value=self.case.value,
+                value=label,
                 frame=frame,
                 n_frames=N_FRAMES,
                 moving_text=moving_text(moving),
                 extra=extra,
             )
-            return fig, alt, {**data, "case": self.case.value}
+            return fig, alt, {**data, "case": label}
 
-        self.figure.draw_cached((self.case.value, frame), make)
+        return make
+
+    def _draw(self) -> None:
+        state = (self.case.value, self.frame.value)
+        self.figure.draw_cached(state, self._maker(*state))
 
     def check(self) -> str:
         if self.answer.value is None:

@@ -292,6 +292,10 @@ class BotoxPlanner(demo.InputDemo):
     def values(self) -> tuple:
         return (self.dates.value,)
 
+    def reachable_states(self) -> list[tuple]:
+        """The example schedules: what the Example menu reaches in one step (drawn ahead)."""
+        return [(dates,) for dates in EXAMPLES.values() if (dates,) != self.values()]
+
     def changed(self, change) -> None:
         if change["owner"] is self.example:
             if change["new"] in EXAMPLES:

@@ -159,6 +159,18 @@ def feedback_text(item, result: dict) -> str:
     )
 
 
+_BANKS: dict = {}
+
+
+def _bank(path: Path) -> itembank.Assignment:
+    """The item bank at ``path``, loaded once per process and again only when the file changes."""
+    stamp = path.stat().st_mtime_ns
+    cached = _BANKS.get(path)
+    if cached is None or cached[0] != stamp:
+        _BANKS[path] = cached = (stamp, itembank.load(path))
+    return cached[1]
+
+
 class GradeClosedForm(NbGraderPreprocessor):
     """Score closed-form quiz items from answer literals and the instructor's key."""
 
@@ -168,7 +180,7 @@ class GradeClosedForm(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         assignment = resources["nbgrader"]["assignment"]
-        bank = itembank.load(Path(self.items_dir) / f"{assignment}.yaml")
+        bank = _bank(Path(self.items_dir) / f"{assignment}.yaml")
         fb = factbase.default()
         cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
         student = resources["nbgrader"].get("student") or ""

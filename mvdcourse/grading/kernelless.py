@@ -104,12 +104,19 @@ class Worker:
         return result
 
     def _pipeline(self, nb_json: dict, student: str) -> str:
-        """nbgrader's sanitize steps, then its autograde steps (no Execute, no gradebook writes)."""
+        """nbgrader's sanitize steps, then its autograde steps (no Execute, no gradebook writes).
+
+        As nbgrader's exporter runs them, less its defensive deep copies and its re-validation of the
+        notebook ``precheck`` validated; the notebook is written and read back between the phases, as
+        nbgrader does through the autograded folder."""
         text = json.dumps(nb_json)
         for exporter in self.exporters:
+            nb = notebook_node(text)
             resources = resources_for(self.assignment, student, self.coursedir.db_url)
-            with steps.lend(self.gradebook):
-                text, _ = exporter.from_notebook_node(notebook_node(text), resources)
+            with steps.lend(self.gradebook), steps.checked_schemas():
+                for step in exporter._preprocessors:
+                    nb, resources = step(nb, resources)
+            text = notebook_text(nb)
         return text
 
     def _write(self, folder: Path, dest: Path, text: str, student: str) -> None:
@@ -121,8 +128,8 @@ class Worker:
         dest.mkdir(parents=True)
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.assignment))
         ignore = self.coursedir.ignore + ["*.ipynb"]
-        for root, names in ((folder, ignore), (source, ignore)):
-            for name in find_all_files(str(root), names):
+        for root in (folder, source):
+            for name in find_all_files(str(root), ignore):
                 target = dest / os.path.relpath(name, root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.unlink(missing_ok=True)
@@ -137,6 +144,14 @@ def notebook_node(text: str):
     from nbformat.v4 import nbjson
 
     return nbjson.reads(text)
+
+
+def notebook_text(nb) -> str:
+    """The notebook as nbconvert's NotebookExporter writes it (nbformat 4 JSON), without re-validating it."""
+    from nbformat.v4 import nbjson
+
+    text = nbjson.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def resources_for(assignment: str, student: str, db_url: str) -> dict:
@@ -165,15 +180,16 @@ def grade_one(job: tuple[str, str]) -> Result:
 
 
 class FlushOnCommit:
-    """A session whose ``commit`` is a flush (objects expired, so computed scores reload): nbgrader's
-    steps commit after each cell; the batch commits once."""
+    """A session whose ``commit`` is a flush, or nothing while ``deferred``: nbgrader's steps commit after
+    each cell; the batch commits once."""
 
     def __init__(self, session):
         self.session = session
+        self.deferred = False
 
     def commit(self):
-        self.session.flush()
-        self.session.expire_all()
+        if not self.deferred:
+            self.session.flush()
 
     def __getattr__(self, name):
         return getattr(self.session, name)
@@ -244,5 +260,13 @@ class GradebookBatch:
             gb.update_or_create_submission(a, r.student)
         nb = notebook_node(r.notebook)
         resources = resources_for(a, r.student, self.coursedir.db_url)
-        for writer in self.writers:
-            nb, resources = writer(nb, resources)
+        session = self.session()
+        for writer in self.writers:  # each step's rows are written at its end, as one flush
+            self.gb.db.deferred = True
+            try:
+                with session.no_autoflush:
+                    nb, resources = writer(nb, resources)
+            finally:
+                self.gb.db.deferred = False
+            session.flush()
+            session.expire_all()  # as after nbgrader's commits: totals (the late penalty's base) reload

@@ -82,13 +82,13 @@ def read_notebook(raw: bytes) -> tuple[dict | None, str]:
     if major > 4:
         return None, f"notebook format {major} is newer than this course supports (4); save it with Jupyter 4 or later"
     ids_repaired = major == 4 and _repair_ids(data)  # before nbformat would repair them with random ids
-    try:
-        nb = nbformat.reads(json.dumps(data), as_version=4)  # converts nbformat 3
+    try:  # validated once (nbformat.reads and .writes would validate again, only to log)
+        nb = nbformat.convert(nbformat.reader.reads(json.dumps(data)), 4)  # converts nbformat 3
         nbformat.validator.normalize(nb)
         nbformat.validate(nb)
     except Exception as exc:
         return None, f"the notebook structure is invalid ({str(exc).splitlines()[0][:200]})"
-    out = json.loads(nbformat.writes(nb))
+    out = json.loads(nbformat.v4.nbjson.writes(nb))
     if major == 3:
         out.setdefault("metadata", {})["mvdcourse_converted_from"] = 3
         seen: set = set()

@@ -114,6 +114,39 @@ class LentForReading(Lent):
         return self._cached("find_notebook", *key)
 
 
+class CheckedSchemas:
+    """``jsonschema`` as nbgrader's cell-metadata check calls it (``validate(instance, schema)``), with each
+    schema checked once instead of once per cell (most of the time ``nbgrader autograde`` spends scoring)."""
+
+    def __init__(self):
+        self._validators: dict = {}
+
+    def validate(self, instance, schema) -> None:
+        import jsonschema
+
+        key = json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(key)
+        if validator is None:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validator = self._validators[key] = cls(schema)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+SCHEMAS = CheckedSchemas()
+
+
+@contextmanager
+def checked_schemas():
+    """Within the block, nbgrader's metadata check validates with schemas checked once per process."""
+    import nbgrader.nbgraderformat.common as common
+
+    with mock.patch.object(common, "jsonschema", SCHEMAS):
+        yield
+
+
 #: nbgrader modules whose steps open the gradebook themselves (``Gradebook(db_url)`` per notebook).
 OPENERS = (
     "nbgrader.preprocessors.overwritecells",

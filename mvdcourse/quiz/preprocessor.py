@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from nbformat.v4 import new_output
+from nbformat import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
@@ -199,15 +199,24 @@ class GradeClosedForm(NbGraderPreprocessor):
             if check is None:  # nbgrader re-inserts deleted grade cells before this step; be safe anyway
                 self.log.warning("%s: grade cell %s_check missing", assignment, item.id)
                 continue
-            check.outputs = [
-                new_output(
-                    "display_data",
-                    data={"text/html": feedback_html(item, result, fb), "text/plain": feedback_text(item, result)},
+            check.outputs = [  # as nbformat's new_output makes them, without validating our own outputs each time
+                from_dict(
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {
+                            "text/html": feedback_html(item, result, fb),
+                            "text/plain": feedback_text(item, result),
+                        },
+                    }
                 ),
-                new_output(
-                    "execute_result",
-                    data={"text/plain": repr(float(result["earned"]))},
-                    execution_count=check.get("execution_count"),
+                from_dict(
+                    {
+                        "output_type": "execute_result",
+                        "metadata": {},
+                        "data": {"text/plain": repr(float(result["earned"]))},
+                        "execution_count": check.get("execution_count"),
+                    }
                 ),
             ]
             check.metadata["mvdcourse"] = {

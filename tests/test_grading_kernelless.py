@@ -90,6 +90,7 @@ def paths(tmp_path_factory):
         out[course] = batch.grade(course, A, limits=FAST, regrade=True, execute=not first)
         assert feedback.generate(course, A)["success"]
         export(course, course_mod.db_url(course), course / "g.csv", course / "i.csv")
+        course_mod.nbgrader(course, "export", "--to", str(course / "nbgrader-grades.csv"))
     return ex, kl, out[ex], out[kl]
 
 
@@ -246,6 +247,7 @@ def test_feedback_is_identical_but_for_what_running_adds(paths):
 
 
 def test_exports_are_identical_but_for_runtime_statuses(paths):
+    """``mvdcourse export`` (grades and items) and nbgrader's own ``nbgrader export``."""
     ex, kl, _, _ = paths
 
     def rows(course, name):
@@ -259,6 +261,8 @@ def test_exports_are_identical_but_for_runtime_statuses(paths):
             assert (a["status"], b["status"]) == ("graded", RUNTIME[a["student_id"]])
             a, b = {**a, "status": "", "reason": ""}, {**b, "status": "", "reason": ""}
         assert a == b
+    nbgrader_rows = [sorted((c / "nbgrader-grades.csv").read_text().splitlines()) for c in (kl, ex)]
+    assert nbgrader_rows[0] == nbgrader_rows[1] and len(nbgrader_rows[0]) == len(g_kl) - 3  # malformed: no row
     assert (kl / "grading" / f"{A}-tamper-report.csv").read_text() == (
         ex / "grading" / f"{A}-tamper-report.csv"
     ).read_text()

@@ -71,6 +71,28 @@ class Verification(_Strict):
 # Fields a librarian needs to find a paper; `missing()` names them in these words.
 REQUIRED = ("authors", "title", "journal", "year", "PMID or DOI")
 
+# One Vancouver author: surname, then up to three initials ("Barker FG 2nd", "Baizabal-Carvallo JF").
+AUTHOR = re.compile(r"^\S+(?: \S+)*? [A-Z]{1,3}(?: (?:2nd|3rd|Jr|Sr))?$")
+MAX_AUTHORS = 3  # the file lists the first three, then "et al."
+
+
+def author_problem(authors: str, note: str | None) -> str | None:
+    """What is wrong with an author list, in a sentence, or None when it is Vancouver: the first three, then et al."""
+    names = [n.strip() for n in authors.split(",")]
+    et_al = names[-1] == "et al."
+    names = names[:-1] if et_al else names
+    bad = [n for n in names if not AUTHOR.match(n)]
+    if bad or not names:
+        return f"authors: write each as 'Surname Initials' separated by commas (not {', '.join(bad) or 'empty'})"
+    if len(names) > MAX_AUTHORS:
+        return f"authors: give the first {MAX_AUTHORS} authors, then 'et al.' ({len(names)} are listed)"
+    if et_al and len(names) < MAX_AUTHORS and "author" not in (note or "").lower():
+        return (
+            f"authors: only {len(names)} listed before 'et al.'; add the first {MAX_AUTHORS}, or say in 'note' "
+            "that the other authors were not seen"
+        )
+    return None
+
 
 class Reference(_Strict):
     """One source, rendered in Vancouver style and linked to PubMed or doi.org, never to a mirror."""
@@ -94,6 +116,8 @@ class Reference(_Strict):
 
     @model_validator(mode="after")
     def _complete_or_explained(self) -> Reference:
+        if self.authors and (problem := author_problem(self.authors, self.note)):
+            raise ValueError(problem)
         missing = self.missing()
         if self.incomplete and self.unidentifiable:
             raise ValueError("give 'incomplete' or 'unidentifiable', not both")

@@ -452,6 +452,44 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     assert page.errors == [], page.errors
 
 
+CONSENT_FIGURE = (
+    "() => { const i = [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
+    ".find(i => i.getAttribute('alt').startsWith('Range chart for a redo MVD'));"
+    " return i ? [i.getAttribute('src'), i.getAttribute('alt')] : null; }"
+)
+
+
+def test_lesson_four_consent_conversation_reacts_to_each_control(lab, page):
+    """The consent demo in a real browser: ticking the only-hearing-ear box and switching the situation
+    redraw the chart (new picture, new alt text) and add the caveats to the conversation."""
+    open_notebook(page, f"{lab}/lab/tree/lessons/04_revision.ipynb?reset&token={TOKEN}")
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+    page.wait_for_function(IDLE, timeout=60_000)
+    assert page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    src, alt = page.evaluate(CONSENT_FIGURE)
+    assert "persistent spasm" in alt and "only hearing ear" not in alt
+    demo = page.locator(".jp-Notebook .widget-vbox:has(.widget-checkbox:has-text('only hearing ear'))").last
+    assert "Only hearing ear:" not in demo.inner_text()
+
+    box = demo.locator(".widget-checkbox:has-text('The operated ear is the only hearing ear') input")
+    box.scroll_into_view_if_needed()
+    box.check()
+    page.wait_for_function(f"(s) => ({CONSENT_FIGURE})()[0] !== s", arg=src, timeout=30_000)
+    src, alt = page.evaluate(CONSENT_FIGURE)
+    assert "Hearing loss is highlighted because the operated ear is the only hearing ear" in alt
+    demo.locator("text=Only hearing ear:").wait_for(timeout=30_000)
+
+    demo.locator(".widget-toggle-buttons button:has-text('recurrent spasm')").click()
+    page.wait_for_function(f"(s) => ({CONSENT_FIGURE})()[0] !== s", arg=src, timeout=30_000)
+    assert "for recurrent spasm" in page.evaluate(CONSENT_FIGURE)[1]
+    demo.locator("text=late re-operation for recurrence did less well").wait_for(timeout=30_000)
+    page.wait_for_function(IDLE, timeout=30_000)
+    demo.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "04_consent.png"))
+    assert page.errors == [], page.errors
+
+
 # Option rows that overlap, or whose text spills out of its row: a wrapped option printed over the next.
 OVERLAPPING_OPTIONS = """() => { let n = 0;
   for (const box of document.querySelectorAll('.jp-Notebook .mvd-selfcheck .widget-radio-box')) {

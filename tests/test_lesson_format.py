@@ -70,3 +70,11 @@ def test_students_see_no_python_and_are_told_to_run_all(path):
     note = cells[1].source
     assert cells[1].cell_type == "markdown" and "Run All Cells" in note and "restarted" in note
     assert not any("Run this cell first" in c.source for c in cells)
+
+
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+def test_self_checks_are_numbered_in_the_order_a_student_meets_them(path):
+    numbers = [
+        int(n) for n in re.findall(r'selfcheck\.ask\("[a-z0-9_]+", (\d+)\)', "\n".join(notebook_text(path, "code")))
+    ]
+    assert numbers == list(range(1, len(numbers) + 1))

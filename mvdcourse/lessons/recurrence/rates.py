@@ -25,8 +25,8 @@ SERIES_NOTES = ("recurrence.later_recurrences.auger1986",)  # series that give c
 HANDOUT_RATE_CLAIM = "S1-03"  # "Recurrence occurs in 2% to 3% of cases."
 
 #: The two-year landmark: most recurrences early, but they keep accruing (reference §4).
-#: The series usually quoted for "86% within 2 years" could not be identified (references.yaml:
-#: recurrence_neurosurgery), so the landmark rests on Barker 1995 and the Chang 2012 curve.
+#: The series usually quoted for "86% within 2 years" (Payner 1996, references.yaml: recurrence_neurosurgery)
+#: was identified only on 2026-12-07; the landmark still rests on Barker 1995 and the Chang 2012 curve.
 TWO_YEAR_FACT = "first_mvd.failures_within_24mo.barker1995"
 LANDMARK_FACTS = (TWO_YEAR_FACT, "recurrence.long_term_divergence.lee2022")
 

@@ -77,8 +77,9 @@ def consent_figure(
     ax.set_yticks(range(len(rows)), [label for label, _ in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 115)
-    ax.set_xlabel("Patients (%) - a bar spans a range between series; a dot alone is one figure")
-    ax.set_title(f"Numbers to discuss before a redo for {situation} (group figures, not a prediction)", fontsize=10)
+    # two lines each: the row labels leave too little width for one line (it was clipped in the browser)
+    ax.set_xlabel("Patients (%): a bar spans a range between series;\na dot alone is one figure")
+    ax.set_title(f"Numbers to discuss before a redo for {situation}\n(group figures, not a prediction)", fontsize=10)
     return fig, {"situation": situation, "only_hearing_ear": only_hearing_ear, "vertebral": vertebral, "shown": shown}
 
 

@@ -225,9 +225,8 @@ class GradebookBatch:
 
         for attempt in range(attempts):
             try:
-                with steps.lend(steps.Lent(self.gb)):
-                    for r in results:
-                        self._store(r)
+                for r in results:
+                    self._store(r)
                 self.session.commit()
                 return {}
             except OperationalError as exc:
@@ -241,8 +240,7 @@ class GradebookBatch:
         errors = {}
         for r in results:
             try:
-                with steps.lend(steps.Lent(self.gb)):
-                    self._store(r)
+                self._store(r)
                 self.session.commit()
             except Exception as exc:
                 self.session.rollback()
@@ -262,9 +260,10 @@ class GradebookBatch:
         resources = resources_for(a, r.student, self.coursedir.db_url)
         session = self.session()
         for writer in self.writers:  # each step's rows are written at its end, as one flush
+            lent = steps.LentForWriting(self.gb, a, a, r.student)
             self.gb.db.deferred = True
             try:
-                with session.no_autoflush:
+                with session.no_autoflush, steps.lend(lent):
                     nb, resources = writer(nb, resources)
             finally:
                 self.gb.db.deferred = False

@@ -114,6 +114,40 @@ class LentForReading(Lent):
         return self._cached("find_notebook", *key)
 
 
+class LentForWriting(Lent):
+    """A lent gradebook that answers nbgrader's per-cell ``find_grade`` / ``find_comment`` for one submitted
+    notebook from two queries (all its grades, all its comments, with their cells) instead of one query per
+    cell; the objects are the same ones those lookups return. Anything else goes to the gradebook."""
+
+    def __init__(self, gb, notebook: str, assignment: str, student: str):
+        from nbgrader.api import Comment, Grade
+        from sqlalchemy.orm import joinedload
+
+        super().__init__(gb)
+        self._key = (notebook, assignment, student)
+        sub = gb.find_submission_notebook(notebook, assignment, student)
+        self._rows = {
+            "find_grade": {
+                g.cell.name: g
+                for g in gb.db.query(Grade).options(joinedload(Grade.cell)).filter(Grade.notebook_id == sub.id)
+            },
+            "find_comment": {
+                c.cell.name: c
+                for c in gb.db.query(Comment).options(joinedload(Comment.cell)).filter(Comment.notebook_id == sub.id)
+            },
+        }
+
+    def _row(self, kind: str, cell: str, *key):
+        found = self._rows[kind].get(cell) if key == self._key else None
+        return found if found is not None else getattr(self._gb, kind)(cell, *key)
+
+    def find_grade(self, cell: str, *key):
+        return self._row("find_grade", cell, *key)
+
+    def find_comment(self, cell: str, *key):
+        return self._row("find_comment", cell, *key)
+
+
 class CheckedSchemas:
     """``jsonschema`` as nbgrader's cell-metadata check calls it (``validate(instance, schema)``), with each
     schema checked once instead of once per cell (most of the time ``nbgrader autograde`` spends scoring)."""

@@ -1,17 +1,23 @@
 """``mvdcourse grade ASSIGNMENT``: grade a whole class; every submission ends with exactly one outcome.
 
-1. **Check** each submission in the grader (no student code runs): malformed files are recorded as
+1. **Choose the path** (``steps.kernel_reason``): a quiz whose graded cells are all closed-form or graded
+   by hand is graded **without a kernel** (``kernelless``): no student code runs anywhere. Any other quiz,
+   or ``--execute``, takes the **executed** path below. Both give the same scores and outcomes
+   (``tests/test_grading_kernelless.py``), except the runtime statuses only a run can have.
+2. **Check** each submission in the grader (no student code runs): malformed files are recorded as
    ``malformed``; tampered course cells are repaired from the released copy and listed.
-2. **Run** each repaired notebook in its own bubblewrap sandbox, then **score and store** it with
-   nbgrader's own autograde pipeline, replaying the sandbox's outputs instead of executing again
+3. Executed path: **run** each repaired notebook in its own bubblewrap sandbox, then **score and store** it
+   with nbgrader's own autograde pipeline, replaying the sandbox's outputs instead of executing again
    (closed-form items are scored from answer literals against the key). One worker process per core
-   does both; each writes its own submission's rows. SQLite gradebooks are switched to write-ahead
-   logging and a write that meets "database is locked" is retried, so no row is lost (tested).
-3. **Flag** hand grades whose free-text answer changed since they were given (``handgrades``).
-4. **Record** the outcome in the ledger at once (``grading/<assignment>.jsonl``): a run that is
-   interrupted keeps every finished result and resumes with the rest; unchanged submissions graded
-   against an unchanged key are not graded twice; ``--regrade`` resumes the same way. Manual grades and
-   comments in the gradebook are never overwritten by re-grading.
+   does both; each writes its own submission's rows. Kernel-less path: one worker per core checks and
+   scores; this process stores the scores, many submissions per transaction. SQLite gradebooks are
+   switched to write-ahead logging and a write that meets "database is locked" is retried, so no row is
+   lost (tested).
+4. **Flag** hand grades whose free-text answer changed since they were given (``handgrades``).
+5. **Record** the outcome in the ledger as soon as it is stored (``grading/<assignment>.jsonl``): a run
+   that is interrupted keeps every finished result and resumes with the rest; unchanged submissions
+   graded against an unchanged key are not graded twice; ``--regrade`` resumes the same way. Manual
+   grades and comments in the gradebook are never overwritten by re-grading.
 """
 
 from __future__ import annotations

@@ -211,6 +211,8 @@ class GradebookBatch:
         self.writers = [
             step(config=cfg) for step in steps.autograde_steps(cfg) if getattr(step, "__name__", "") in WRITERS
         ]
+        source = self.gb.find_notebook(assignment, assignment)
+        self.cell_ids = [c.id for c in source.grade_cells + source.solution_cells + source.task_cells]
 
     def close(self) -> None:
         self.gb.db = self.session
@@ -259,8 +261,8 @@ class GradebookBatch:
         nb = notebook_node(r.notebook)
         resources = resources_for(a, r.student, self.coursedir.db_url)
         session = self.session()
+        lent = steps.LentForWriting(self.gb, a, a, r.student, self.cell_ids)
         for writer in self.writers:  # each step's rows are written at its end, as one flush
-            lent = steps.LentForWriting(self.gb, a, a, r.student)
             self.gb.db.deferred = True
             try:
                 with session.no_autoflush, steps.lend(lent):

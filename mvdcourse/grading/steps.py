@@ -119,23 +119,18 @@ class LentForWriting(Lent):
     notebook from two queries (all its grades, all its comments, with their cells) instead of one query per
     cell; the objects are the same ones those lookups return. Anything else goes to the gradebook."""
 
-    def __init__(self, gb, notebook: str, assignment: str, student: str):
+    def __init__(self, gb, notebook: str, assignment: str, student: str, cell_ids: list[str]):
         from nbgrader.api import Comment, Grade
         from sqlalchemy.orm import joinedload
 
         super().__init__(gb)
         self._key = (notebook, assignment, student)
         sub = gb.find_submission_notebook(notebook, assignment, student)
-        self._rows = {
-            "find_grade": {
-                g.cell.name: g
-                for g in gb.db.query(Grade).options(joinedload(Grade.cell)).filter(Grade.notebook_id == sub.id)
-            },
-            "find_comment": {
-                c.cell.name: c
-                for c in gb.db.query(Comment).options(joinedload(Comment.cell)).filter(Comment.notebook_id == sub.id)
-            },
-        }
+        self._rows = {}
+        for kind, row in (("find_grade", Grade), ("find_comment", Comment)):
+            query = gb.db.query(row).options(joinedload(row.cell))  # by (cell, notebook): nbgrader's unique index
+            found = query.filter(row.cell_id.in_(cell_ids), row.notebook_id == sub.id)
+            self._rows[kind] = {r.cell.name: r for r in found}
 
     def _row(self, kind: str, cell: str, *key):
         found = self._rows[kind].get(cell) if key == self._key else None

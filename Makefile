@@ -21,7 +21,7 @@ help:
 	@echo "make test-fast  the edit-test loop: no browser, no sandbox, no kernels or nbgrader (under a minute)"
 	@echo "make lint    ruff lint and format check (LINT_PATHS=... to check part of the tree)"
 	@echo "make format  ruff format + safe fixes on LINT_PATHS"
-	@echo "make bench   print lesson execution time, kernel memory and widget update times"
+	@echo "make bench   print lesson execution time, kernel memory, widget update times in-process and in Chromium"
 	@echo "make bench-grading  grade a simulated class of 100: plain nbgrader, executed and kernel-less; then 1,000 kernel-less"
 	@echo "make bench-report   time and memory to build the item-analysis report for 200, 1000, 5000 students"
 	@echo "make hub     a whole class on this server: JupyterHub + nbgrader exchange + PostgreSQL (as root; make hub-down)"
@@ -84,6 +84,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lessons.py
+	$(BIN)/python benchmarks/bench_widgets_browser.py
 
 # A whole class on one server (deploy/): JupyterHub, local users, nbgrader exchange, PostgreSQL gradebook.
 # Run as root. HUB_STATE keeps everything (users' homes aside); `make hub-down` stops it, data kept.

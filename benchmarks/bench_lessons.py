@@ -16,6 +16,7 @@ Usage: python benchmarks/bench_lessons.py [--repeats N] [lesson-name ...]
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -31,11 +32,16 @@ sys.path.insert(0, str(ROOT))
 from mvdcourse import lessons  # noqa: E402
 from mvdcourse.widgets import controls, next_values  # noqa: E402
 
-PEAK_RSS = "import resource, sys\nprint('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+PEAK_RSS = (
+    "import resource\nu = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "print('PEAK_RSS_KB', u.ru_maxrss, 'CPU_S', u.ru_utime + u.ru_stime)"
+)
 
 
-def execute(path: Path) -> tuple[float, float, float]:
-    """(wall seconds incl. kernel start, seconds executing cells, kernel peak RSS in MB)."""
+def execute(path: Path) -> tuple[float, float, float, float]:
+    """(wall seconds incl. kernel start, seconds executing cells, kernel peak RSS in MB, kernel CPU seconds).
+
+    The kernel's CPU time (start-up included) depends far less on what else the machine runs than wall time."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(new_code_cell(PEAK_RSS))
     client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
@@ -46,8 +52,8 @@ def execute(path: Path) -> tuple[float, float, float]:
             client.execute_cell(cell, index)
         t2 = time.perf_counter()
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-    kb = int(re.search(r"PEAK_RSS_KB (\d+)", text).group(1))
-    return t2 - t0, t2 - t1, kb / 1024
+    found = re.search(r"PEAK_RSS_KB (\d+) CPU_S ([\d.]+)", text)
+    return t2 - t0, t2 - t1, int(found.group(1)) / 1024, float(found.group(2))
 
 
 def time_control(control, repeats: int) -> list[float]:
@@ -75,10 +81,11 @@ def main() -> None:
     books = [lesson for lesson in lessons.LESSONS if not args.lessons or lesson.notebook in args.lessons]
 
     print("Lesson execution (fresh kernel, headless)          targets: < 5 s, < 200 MB")
-    print(f"{'lesson':<22}{'wall incl. kernel start':>24}{'cells only':>12}{'kernel peak RSS':>18}")
+    print(f"{'lesson':<22}{'wall incl. kernel start':>24}{'cells only':>12}{'kernel CPU':>12}{'kernel peak RSS':>18}")
     for lesson in books:
-        wall, cells, mb = execute(lesson.notebook_path)
-        print(f"{lesson.notebook:<22}{wall:>22.2f} s{cells:>10.2f} s{mb:>15.0f} MB")
+        wall, cells, mb, cpu = execute(lesson.notebook_path)
+        print(f"{lesson.notebook:<22}{wall:>22.2f} s{cells:>10.2f} s{cpu:>10.2f} s{mb:>15.0f} MB")
+    print(f"(1-min load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
     print(f"\nWidget control -> output updated ({args.repeats} changes each)   target: median < 100 ms")
     print(f"{'lesson':<16}{'demo':<24}{'control':<32}{'first':>9}{'median':>9}{'p95':>9}{'max':>9}")

@@ -11,6 +11,7 @@
     mvdcourse bundle [--to FILE.zip]          offline bundle for students (lessons, released quizzes)
     mvdcourse lab                             JupyterLab for the instructor, formgrader included
     mvdcourse bibliography                    rewrite lessons/bibliography.md from assets/references.yaml
+    mvdcourse lint-items [--summary]          item-writing rules over every self-check and quiz bank
 
 Every command acts on one course directory and prints it first: ``--course FOLDER`` (before or after
 the command) when given, else the current folder when it holds ``nbgrader_config.py`` (as nbgrader's
@@ -185,11 +186,35 @@ def cmd_bibliography(args, course: Path) -> int:
     return 0
 
 
+def cmd_lint_items(args, course: Path) -> int:
+    from . import item_lint
+
+    if args.summary:
+        print(item_lint.summary_table(item_lint.summary()))
+        return 0
+    problems = item_lint.lint_all()
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} item-writing problem(s) in {len(item_lint.all_banks())} banks")
+    return 1 if problems else 0
+
+
 # ---------------------------------------------------------------------------------------------- parser
 
 
-def _command(sub, common, name: str, func, help: str, description: str | None = None):
-    """Register one subcommand: it accepts --course too, and its --help shows every default."""
+#: How a subcommand names the assignments it works on (``_command``'s ``assignment``).
+ASSIGNMENT_ARGS = {
+    "one": ("assignment", {}),
+    "optional": ("assignment", {"nargs": "?"}),
+    "any": ("assignments", {"nargs": "*", "help": "quizzes to {name} (default: all)"}),
+}
+
+
+def _command(sub, common, name: str, func, help: str, description: str | None = None, assignment: str | None = None):
+    """Register one subcommand: it accepts --course too, and its --help shows every default.
+
+    ``assignment``: "one" (a required ASSIGNMENT), "optional" or "any" (zero or more; default all).
+    """
     s = sub.add_parser(
         name,
         parents=[common],
@@ -198,23 +223,26 @@ def _command(sub, common, name: str, func, help: str, description: str | None = 
         description=description or help[:1].upper() + help[1:] + ".",
     )
     s.set_defaults(func=func)
+    if assignment:
+        dest, extra = ASSIGNMENT_ARGS[assignment]
+        s.add_argument(dest, metavar="ASSIGNMENT", **{k: v.format(name=name) for k, v in extra.items()})
     return s
 
 
 def _add_build(sub, common):
-    s = _command(
+    _command(
         sub,
         common,
         "build",
         cmd_build,
         help="regenerate source notebooks from the item banks",
         description="Write source/<quiz>/<quiz>.ipynb from items/<quiz>.yaml (all quizzes by default).",
+        assignment="any",
     )
-    s.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="quizzes to build (default: all)")
 
 
 def _add_check(sub, common):
-    s = _command(
+    _command(
         sub,
         common,
         "check",
@@ -224,8 +252,8 @@ def _add_check(sub, common):
         "passes none of them, the release holds no key, explanation or mark scheme, "
         "and feedback (the configured step and any files already generated) holds "
         "no mark scheme.",
+        assignment="any",
     )
-    s.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="quizzes to check (default: all)")
 
 
 def _add_demo_class(sub, common):
@@ -236,8 +264,8 @@ def _add_demo_class(sub, common):
         cmd_demo_class,
         help="write simulated submissions to try grading",
         description="Write N simulated submissions into submitted/<student>/<ASSIGNMENT>/.",
+        assignment="one",
     )
-    s.add_argument("assignment", metavar="ASSIGNMENT")
     s.add_argument("-n", "--students", type=int, default=24, help="number of simulated students")
     s.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same class)")
     s.add_argument(
@@ -261,8 +289,8 @@ def _add_grade(sub, common):
         "a hand grade whose answer changed is flagged for review. A quiz whose graded answers "
         "are all plain values (or graded by hand) is graded without running any notebook; "
         "any other quiz runs every notebook in the bubblewrap sandbox.",
+        assignment="one",
     )
-    s.add_argument("assignment", metavar="ASSIGNMENT")
     s.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     s.add_argument("--workers", type=int, default=0, help="parallel workers (0: one per core)")
     s.add_argument(
@@ -296,8 +324,8 @@ def _add_feedback(sub, common):
         description="Run nbgrader generate_feedback, then scan every feedback file: a file "
         "holding a mark scheme, hidden test or another student's id is deleted and "
         "reported. Refuses while answers still await hand grading unless --partial.",
+        assignment="one",
     )
-    s.add_argument("assignment", metavar="ASSIGNMENT")
     s.add_argument(
         "--partial",
         action="store_true",
@@ -336,16 +364,17 @@ def _add_export(sub, common):
 
 
 def _add_report(sub, common):
-    s = sub.add_parser(
+    s = _command(
+        sub,
+        common,
         "report",
-        parents=[common],
-        formatter_class=Formatter,
+        cmd_report,
         help="item analysis, reliability and mastery by objective, for instructors",
         description="Write reports/ASSIGNMENT-report.html (self-contained, plots with alt text), "
         "-report.json and CSV tables: item difficulty and discrimination with flags, "
         "distractors, KR-20 or alpha, mastery by objective and lesson, per student.",
+        assignment="optional",
     )
-    s.add_argument("assignment", nargs="?", metavar="ASSIGNMENT")
     s.add_argument("--all", action="store_true", help="one report per graded assignment")
     s.add_argument("--out", metavar="FOLDER", help="folder for the report files (default: reports/ in the course)")
     s.add_argument(
@@ -359,7 +388,6 @@ def _add_report(sub, common):
     )
     s.add_argument("--too-easy", type=float, default=0.90, metavar="P", help="flag items with difficulty above P")
     s.add_argument("--too-hard", type=float, default=0.30, metavar="P", help="flag items with difficulty below P")
-    s.set_defaults(func=cmd_report)
 
 
 def _add_bundle(sub, common):
@@ -401,6 +429,21 @@ def _add_bibliography(sub, common):
     )
 
 
+def _add_lint_items(sub, common):
+    s = _command(
+        sub,
+        common,
+        "lint-items",
+        cmd_lint_items,
+        help="check the item-writing rules over every self-check file and quiz bank",
+        description="Lists every broken item-writing rule (bank, item, rule) and exits 1 if any; "
+        "--summary prints per bank the key-position spread, the key-is-longest and always-A rates "
+        "beside chance, and the share of application items (a Markdown table). Reads this "
+        "checkout's assets/selfchecks/ and assignments/items/.",
+    )
+    s.add_argument("--summary", action="store_true", help="print the per-bank table instead of the problems")
+
+
 COMMANDS = [
     _add_build,
     _add_check,
@@ -412,6 +455,7 @@ COMMANDS = [
     _add_bundle,
     _add_lab,
     _add_bibliography,
+    _add_lint_items,
 ]
 
 

@@ -155,10 +155,16 @@ def lesson_texts(lesson: str, kind: str = "texts") -> dict[str, str]:
     return {k: t.text for k, t in lesson_records(lesson, kind, Text).items()}
 
 
-def fill(template: str, fb, **fields) -> str:
+def fill(template: str, fb=None, **fields) -> str:
     """A content text with its ``$name`` fields filled (from the student's input or a computation) and its
-    fact-base placeholders rendered."""
-    return fb.render(Template(template).substitute(fields))
+    fact-base placeholders rendered (by ``fb``, the course's fact base when None). Numbers are written as the
+    fact base writes them (``91.1``, ``12``)."""
+    if fb is None:
+        from . import facts
+
+        fb = facts.default()
+    shown = {k: f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in fields.items()}
+    return fb.render(Template(template).substitute(shown))
 
 
 def lesson_files() -> list[Path]:

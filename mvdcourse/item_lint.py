@@ -346,3 +346,21 @@ def summary(fb: factbase.FactBase | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def summary_table(rows: list[dict]) -> str:
+    """The :func:`summary` rows as a Markdown table (the closing note's per-bank figures)."""
+    lines = [
+        "| bank | items | single-key | key positions | largest share | key longest | always A | chance | application |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        pos = r["key_positions"]
+        n = r["single_key_items"]
+        spread = " ".join(f"{k}:{v}" for k, v in pos.items()) or "-"
+        top = f"{max(pos.values()) / n:.0%}" if n else "-"
+        lines.append(
+            f"| {r['bank']} | {r['items']} | {n} | {spread} | {top} | {r['key_longest']:.0%} | "
+            f"{r['always_a']:.0%} | {r['chance']:.0%} | {r['application']:.0%} |"
+        )
+    return "\n".join(lines)

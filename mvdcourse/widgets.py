@@ -9,12 +9,23 @@
 Naming rule for the lesson functions these call: ``<demo>_figure`` returns ``(fig, data)``, ``<demo>_alt``
 the alt text and ``<demo>_html`` the HTML of the text panel. Every figure of a state already seen is
 served from a cache, so going back to a state costs no re-rendering.
+
+Speed (issue #17): drawing a figure costs 50–250 ms on the course's machines, too slow for a control that
+should answer within 100 ms. So once a browser shows a demo, a background thread draws every state its
+controls can reach (when there are at most :data:`MAX_PRERENDER`), nearest states first, into the same
+cache; a change then only swaps a cached ``<img>``. A state not drawn yet is drawn at once, and while it
+is, :class:`BusyStatus` says "Redrawing the figure…" and marks the demo ``aria-busy``.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Hashable
+import itertools
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable
 
 import anywidget
 import ipywidgets as widgets
@@ -78,6 +89,111 @@ class NamedSlider(anywidget.AnyWidget):
         return max(self.min, min(self.max, proposal["value"]))
 
 
+class BusyStatus(anywidget.AnyWidget):
+    """The busy indicator of one figure, and the signal that a browser shows it.
+
+    While ``busy`` is true (after ``show_after`` ms, so that a quick redraw does not flicker) it shows
+    "Redrawing the figure…" over the top of the figure (a ``role=status`` live region) and sets
+    ``aria-busy="true"`` on its demo (the nearest ``.mvd-demo``). When a browser first
+    renders it, it sets ``shown`` — the cue for its :class:`FigurePanel` to start drawing states ahead.
+    """
+
+    _esm = """
+    function render({ model, el }) {
+      el.classList.add("mvd-busy-status");
+      const note = document.createElement("span");
+      note.setAttribute("role", "status");
+      el.append(note);
+      let timer = null;
+      const show = (busy) => {
+        note.textContent = busy ? "Redrawing the figure…" : "";
+        el.classList.toggle("mvd-busy-on", busy);
+        const demo = el.closest(".mvd-demo") || el.parentElement;
+        if (demo) demo.setAttribute("aria-busy", busy ? "true" : "false");
+      };
+      // shown only when a redraw takes longer than show_after ms: a quick one must not flicker
+      const sync = () => {
+        clearTimeout(timer);
+        if (model.get("busy")) timer = setTimeout(() => show(true), model.get("show_after"));
+        else show(false);
+      };
+      show(false);
+      model.on("change:busy", sync);
+      if (!model.get("shown")) { model.set("shown", true); model.save_changes(); }
+    }
+    export default { render };
+    """
+    _css = """
+    .mvd-busy-status { position: relative; height: 0; overflow: visible; z-index: 2; }
+    .mvd-busy-status span:not(:empty) {
+      position: absolute; top: 6px; left: 6px; padding: 2px 10px 2px 28px; border-radius: 4px;
+      background: #fff8e1; color: #1a1a1a; border: 1px solid #8a6d00; font-size: 13px;
+    }
+    .mvd-busy-status span:not(:empty)::before {
+      content: ""; position: absolute; left: 8px; top: 3px; width: 12px; height: 12px;
+      border: 2px solid #8a6d00; border-right-color: transparent; border-radius: 8px;
+      animation: mvd-spin 0.8s linear infinite;
+    }
+    .mvd-demo[aria-busy="true"] .mvd-figure img { opacity: 0.55; }
+    @keyframes mvd-spin { to { transform: rotate(360deg); } }
+    @media (prefers-reduced-motion: reduce) { .mvd-busy-status span::before { animation: none; } }
+    """
+    busy = traitlets.Bool(False).tag(sync=True)
+    shown = traitlets.Bool(False).tag(sync=True)
+    #: ms a redraw may take before the indicator appears (the course's target for a control is 100 ms)
+    show_after = traitlets.Int(100).tag(sync=True)
+
+
+#: Most states a demo draws ahead of time (each is a PNG of 20–150 kB kept in memory).
+MAX_PRERENDER = 120
+#: One figure is drawn at a time: matplotlib's pyplot state and rcParams are shared by all threads.
+_DRAWING = threading.RLock()
+log = logging.getLogger(__name__)
+
+
+class _DrawAhead:
+    """One background thread for the whole kernel that draws the panels' queued states, taking the next
+    state from the panel a student used last (so the demo in hand is served first)."""
+
+    def __init__(self):
+        self.panels: list[FigurePanel] = []
+        self.wake = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def add(self, panel: FigurePanel) -> None:
+        with self.wake:
+            if panel not in self.panels:
+                self.panels.append(panel)
+            self.wake.notify()
+            if not (self.thread and self.thread.is_alive()):
+                self.thread = threading.Thread(target=self._run, daemon=True, name="mvd-draw-ahead")
+                self.thread.start()
+
+    def _next(self):
+        with self.wake:
+            while True:
+                waiting = [p for p in self.panels if p._ahead]
+                if waiting:
+                    panel = max(waiting, key=lambda p: p._used)
+                    panel._busy_ahead = True
+                    return panel, panel._ahead.pop(0)
+                self.wake.wait()
+
+    def _run(self) -> None:
+        while True:
+            panel, (key, make) = self._next()
+            time.sleep(0.002)  # a student's change, waiting on the main thread, takes the lock first
+            try:
+                panel._rendered(key, make)
+            except Exception:  # a state that cannot be drawn is drawn (or explained) when it is chosen
+                log.debug("drawing %r ahead failed", key, exc_info=True)
+            finally:
+                panel._busy_ahead = False
+
+
+_AHEAD = _DrawAhead()
+
+
 class FigurePanel(widgets.HTML):
     """A widget that shows one figure with alt text and keeps the data it was drawn from.
 
@@ -90,18 +206,58 @@ class FigurePanel(widgets.HTML):
         self.alt = ""
         self.figure_data: dict = {}
         self._cache: dict = {}
+        self.status = BusyStatus()
+        self._ahead: list = []
+        self._used = 0.0  # when a student last changed this panel
+        self._busy_ahead = False
+        self.add_class("mvd-figure")
+        self.status.observe(lambda _change: self._start_ahead(), names="shown")
 
     def draw(self, fig, alt: str, data: dict) -> None:
         self.alt = alt
         self.figure_data = data
         self.value = style.img_html(fig, alt)
 
+    def _rendered(self, key: Hashable, make: Callable[[], tuple]) -> tuple:
+        """The cache entry for ``key`` (html, alt, data), drawing it first if nobody has yet."""
+        with _DRAWING:
+            if key not in self._cache:
+                fig, alt, data = make()
+                self._cache[key] = (style.img_html(fig, alt), alt, data)
+            return self._cache[key]
+
     def draw_cached(self, key: Hashable, make: Callable[[], tuple]) -> None:
-        """Draw ``make()`` → ``(fig, alt, data)``, rendering each distinct ``key`` only once."""
-        if key not in self._cache:
-            fig, alt, data = make()
-            self._cache[key] = (style.img_html(fig, alt), alt, data)
-        self.value, self.alt, self.figure_data = self._cache[key]
+        """Draw ``make()`` → ``(fig, alt, data)``, rendering each distinct ``key`` only once.
+
+        A state not in the cache yet is drawn with the busy indicator on."""
+        if self._cache:  # not the first drawing, made while the demo is built: a student's change
+            self._used = time.monotonic()
+        entry = self._cache.get(key)
+        if entry is not None:
+            self.value, self.alt, self.figure_data = entry
+            return
+        self.status.busy = True
+        try:
+            self.value, self.alt, self.figure_data = self._rendered(key, make)
+        finally:
+            self.status.busy = False
+
+    def draw_ahead(self, states: Iterable[tuple[Hashable, Callable[[], tuple]]]) -> None:
+        """Queue ``(key, make)`` pairs to draw in a background thread once a browser shows this panel
+        (never in a headless run, where nobody would look at them)."""
+        self._ahead = list(itertools.islice(states, MAX_PRERENDER))
+        if self.status.shown:
+            self._start_ahead()
+
+    def _start_ahead(self) -> None:
+        _AHEAD.add(self)  # panels nobody has used yet are served in the order they were shown: top first
+
+    def wait_ahead(self, timeout: float = 60.0) -> None:
+        """Block until every queued state is drawn (for tests and benchmarks)."""
+        self._start_ahead()
+        deadline = time.monotonic() + timeout
+        while (self._ahead or self._busy_ahead) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 class FigureDemo(widgets.VBox):
@@ -117,7 +273,8 @@ class FigureDemo(widgets.VBox):
         self._draw, self._alt, self._text, self._fb = figure, alt, text, fb
         self.figure = FigurePanel()
         self.info = widgets.HTML()
-        super().__init__([*self.controls, *buttons, self.figure, self.info, *extra])
+        super().__init__([*self.controls, *buttons, self.figure.status, self.figure, self.info, *extra])
+        self.add_class("mvd-demo")
         for control in self.controls:
             control.observe(self.changed, names="value")
         self.update()
@@ -130,14 +287,52 @@ class FigureDemo(widgets.VBox):
         """The state the figure and text are drawn from (also the figure cache's key)."""
         return tuple(c.value for c in self.controls)
 
-    def _render(self, values: tuple):
-        fig, data = self._draw(*values, self._fb)
-        return fig, self._alt(*values, self._fb), data
+    def _maker(self, values: tuple) -> Callable[[], tuple]:
+        """What draws state ``values``: a function of the values only, so any thread may call it."""
+
+        def make():
+            fig, data = self._draw(*values, self._fb)
+            return fig, self._alt(*values, self._fb), data
+
+        return make
+
+    def reachable_states(self) -> list[tuple]:
+        """The states worth drawing ahead from the current one, nearest first: every state the controls can
+        reach, or only those one change away when there are more than :data:`MAX_PRERENDER`; a typed
+        control keeps its current value. [] when a subclass keeps state of its own (``values`` overridden:
+        it may override this too)."""
+        if type(self).values is not FigureDemo.values:
+            return []
+        now = self.values()
+        choices = [control_choices(c) or [v] for c, v in zip(self.controls, now, strict=True)]
+        if math.prod(len(c) for c in choices) <= MAX_PRERENDER:
+            states = [s for s in itertools.product(*choices) if s != now]
+        else:
+            states = [(*now[:i], v, *now[i + 1 :]) for i, c in enumerate(choices) for v in c if v != now[i]]
+        here = [c.index(v) for c, v in zip(choices, now, strict=True)]
+
+        def distance(state):  # controls changed, then how far along each control's options
+            steps = [abs(c.index(v) - h) for c, v, h in zip(choices, state, here, strict=True)]
+            return sum(step > 0 for step in steps), sum(steps)
+
+        return sorted(states, key=distance)
+
+    def _look_ahead(self) -> None:
+        """Queue the states reachable from here, unless this state was itself queued from an earlier one."""
+        now = self.values()
+        if now in self._queued:
+            return
+        states = self.reachable_states()
+        self._queued = {now, *states}
+        self.figure.draw_ahead((state, self._maker(state)) for state in states)
+
+    _queued: set = frozenset()
 
     def update(self) -> None:
         values = self.values()
-        self.figure.draw_cached(values, lambda: self._render(values))
+        self.figure.draw_cached(values, self._maker(values))
         self.info.value = self._text(*values, self._fb)
+        self._look_ahead()
 
 
 class InputDemo(FigureDemo):
@@ -185,14 +380,17 @@ class InputDemo(FigureDemo):
             self.figure.draw_cached(("error", message), lambda: self._error_figure(message))
             self.info.value = self._error_text(message)
             return
-        state = self.state
+        self.figure.draw_cached(values, self._maker(values))
+        self.info.value = self._text(self.state, self._fb)
+        self._look_ahead()
 
+    def _maker(self, values: tuple) -> Callable[[], tuple]:
         def make():
+            state = self._parse(*values, self._fb)
             fig, data = self._draw(state, self._fb)
             return fig, self._alt(state, data), data
 
-        self.figure.draw_cached(values, make)
-        self.info.value = self._text(state, self._fb)
+        return make
 
 
 def blank_figure(headline: str):
@@ -232,6 +430,18 @@ SELECTIONS = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, wid
 NUMERIC = (widgets.IntSlider, widgets.FloatSlider, NamedSlider)
 
 
+def control_choices(control) -> list | None:
+    """Every value ``control`` can take, or None if it can take too many (text, long sliders)."""
+    if isinstance(control, SELECTIONS):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if isinstance(control, widgets.Checkbox):
+        return [False, True]
+    if isinstance(control, NUMERIC) and isinstance(control.step, int) and control.step > 0:
+        values = list(range(control.min, control.max + 1, control.step))
+        return values if len(values) <= MAX_PRERENDER else None
+    return None
+
+
 def controls(widget, prefix: str = "") -> list[tuple[str, widgets.Widget]]:
     """(label, control) for every interactive control inside ``widget`` (selections, sliders, boxes, buttons)."""
     found = []
@@ -268,3 +478,19 @@ def panel_texts(widget) -> list[str]:
     for child in getattr(widget, "children", ()):
         out += panel_texts(child)
     return out
+
+
+def choice_buttons(options, description: str, value=None) -> widgets.ToggleButtons:
+    """Labelled toggle buttons, each as wide as its text; ``value`` defaults to the first option."""
+    first = options[0][1] if isinstance(options[0], tuple) else options[0]
+    return widgets.ToggleButtons(
+        options=options,
+        value=first if value is None else value,
+        description=description,
+        style={"description_width": "initial", "button_width": "auto"},
+    )
+
+
+def checkbox(description: str) -> widgets.Checkbox:
+    """A labelled checkbox, unticked, whose whole label shows (no indent, width to fit)."""
+    return widgets.Checkbox(value=False, description=description, indent=False, layout=widgets.Layout(width="auto"))

@@ -8,12 +8,13 @@ tier with ``pytestmark``; the table below tiers the modules that predate the mar
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-from mvdcourse import facts, paths
+from mvdcourse import facts, paths, style
 
 LESSON_NOTEBOOKS = sorted(paths.LESSONS.glob("[0-9][0-9]_*.ipynb"))
 
@@ -32,6 +33,42 @@ def fb() -> facts.FactBase:
     return facts.default()
 
 
+#: Test modules that read the PNG pixels themselves; everywhere else a figure's PNG is its fingerprint.
+REAL_PNG_MODULES = {"test_style", "test_site"}
+
+
+def figure_fingerprint(fig) -> bytes:
+    """What a figure shows, without drawing it: every text and the data of every line, mark, band and patch.
+
+    Drawing a PNG is most of a widget test's time (about 0.1-0.3 s a figure); the widget tests check what the
+    controls change (figure data, alt text, panels), so they compare fingerprints. The pixels are checked by
+    tests/test_style.py and test_site.py, and every figure is drawn for real when the notebooks execute
+    (slow tier) and in the browser tests.
+    """
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    parts = [repr(fig.get_size_inches().tolist())]
+    for artist in fig.findobj(lambda a: isinstance(a, (Text, Line2D, Patch, Collection))):
+        if isinstance(artist, Text):
+            parts.append(artist.get_text())
+        elif isinstance(artist, Line2D):
+            parts.append(repr(artist.get_xydata().tolist()))
+        elif isinstance(artist, Collection):  # scatter marks, filled bands
+            parts.append(repr([p.vertices.tolist() for p in artist.get_paths()] + artist.get_offsets().tolist()))
+        else:
+            parts.append(repr(artist.get_extents().bounds if artist.get_visible() else None))
+    return hashlib.sha1("\n".join(parts).encode()).digest()
+
+
+@pytest.fixture(autouse=True)
+def fingerprint_figures(request, monkeypatch):
+    if request.module.__name__.rpartition(".")[2] not in REAL_PNG_MODULES:
+        monkeypatch.setattr(style, "png_bytes", figure_fingerprint)
+
+
 #: Tier of whole test modules (by file name) and of tests that use a fixture (by fixture name).
 MODULE_TIERS = {
     "test_browser": "browser",
@@ -40,6 +77,7 @@ MODULE_TIERS = {
     "test_instructor_cycle": "sandbox",
     "test_quiz_grading": "slow",
     "test_quiz_release": "slow",
+    "test_quiz_order_nbgrader": "slow",  # real nbgrader: generate, release, two students' kernels, feedback
 }
 FIXTURE_TIERS = {"executed": "slow"}  # test_notebooks: a fresh kernel runs each lesson
 

@@ -351,6 +351,16 @@ def test_self_check_answer_survives_a_kernel_restart(lab, page):
     page.screenshot(path=str(ARTIFACTS / "selfcheck_after_restart.png"))
 
 
+def _wait_for_new_figure(page, index: int, before: str) -> None:
+    """Wait until the notebook's ``index``-th figure shows another image than ``before``."""
+    page.wait_for_function(
+        "([i, b]) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][i]"
+        ".getAttribute('src') !== b",
+        arg=[index, before],
+        timeout=30_000,
+    )
+
+
 def _figure_srcs(page) -> list:
     return page.evaluate(
         "() => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')]"
@@ -411,12 +421,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     dropdown = page.locator(".jp-Notebook .widget-dropdown select").first
     dropdown.scroll_into_view_if_needed()
     dropdown.select_option(label="Case C")
-    page.wait_for_function(
-        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][1]"
-        ".getAttribute('src') !== b",
-        arg=before,
-        timeout=30_000,
-    )
+    _wait_for_new_figure(page, 1, before)
     exercise = page.locator(".jp-Notebook .widget-vbox:has(> .widget-dropdown)").first
     exercise.get_by_role("radio", name="Typical hemifacial spasm", exact=True).check()
     exercise.locator("button:has-text('Check answer')").click()
@@ -428,12 +433,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     button = page.locator(".jp-Notebook .widget-toggle-buttons button:has-text('Root exit point')").first
     button.scroll_into_view_if_needed()
     button.click()
-    page.wait_for_function(
-        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][2]"
-        ".getAttribute('src') !== b",
-        arg=before,
-        timeout=30_000,
-    )
+    _wait_for_new_figure(page, 2, before)
     assert "Root exit point (RExP) is highlighted" in _figure_alts(page)[2]
 
     # 4. Severity calculator: tick a finding, the grade changes
@@ -441,12 +441,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     box = page.locator(".jp-Notebook .widget-checkbox:has-text('Disfiguring asymmetry') input").first
     box.scroll_into_view_if_needed()
     box.check()
-    page.wait_for_function(
-        "(b) => [...document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]')][3]"
-        ".getAttribute('src') !== b",
-        arg=before,
-        timeout=30_000,
-    )
+    _wait_for_new_figure(page, 3, before)
     assert "SMC grade IV, highlighted" in _figure_alts(page)[3]
     page.screenshot(path=str(ARTIFACTS / "00_severity.png"))
     assert page.errors == [], page.errors
@@ -511,3 +506,51 @@ def test_self_check_options_wrap_without_overlap_from_700_to_1600_px(lab, page):
         assert page.evaluate(OVERLAPPING_OPTIONS) == 0, f"self-check options overlap at {width} px"
         checks.nth(1).scroll_into_view_if_needed()
         checks.nth(1).screenshot(path=str(ARTIFACTS / f"selfcheck_{width}px.png"))
+
+
+SLOW_DEMO = """\
+import time
+import ipywidgets as w
+from mvdcourse import style, widgets as demo
+
+def figure(s, fb):
+    time.sleep(1.5)  # a slow state, so that the busy indicator stays up long enough to see
+    fig, ax = style.new_figure(3, 2)
+    ax.plot([0, 1], [0, s])
+    return fig, {}
+
+slope = w.ToggleButtons(options=[1, 2, 3], description="Slope:")
+demo.FigureDemo([slope], figure, lambda s, fb: f"Line of slope {s}", lambda s, fb: f"<p>slope {s}</p>", None)
+"""
+BUSY = "() => document.querySelector('.mvd-demo')?.getAttribute('aria-busy')"
+
+
+def test_a_slow_redraw_shows_the_busy_indicator_and_a_cached_one_does_not(lab, page):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SLOW_DEMO)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    body = {"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(nb))}
+    assert page.request.put(f"{lab}/api/contents/busy_demo.ipynb?token={TOKEN}", data=body).ok
+    open_notebook(page, f"{lab}/lab/tree/busy_demo.ipynb?reset&token={TOKEN}")
+    run_all(page)
+    page.wait_for_selector(".mvd-demo img[alt='Line of slope 1']", timeout=60_000)
+    page.locator(".mvd-demo .widget-toggle-buttons button", has_text="3").click()  # not drawn yet
+    page.wait_for_function(f"() => ({BUSY})() === 'true'", timeout=10_000)
+    status = page.locator(".mvd-demo .mvd-busy-status [role=status]")
+    assert status.text_content() == "Redrawing the figure…"
+    page.locator(".mvd-demo").screenshot(path=str(ARTIFACTS / "busy_indicator.png"))
+    page.wait_for_selector(".mvd-demo img[alt='Line of slope 3']", timeout=30_000)
+    page.wait_for_function(f"() => ({BUSY})() === 'false'", timeout=10_000)
+    assert status.text_content() == ""
+    page.wait_for_function(IDLE, timeout=30_000)
+    page.wait_for_timeout(4000)  # state 2 is drawn ahead meanwhile
+    page.evaluate(
+        "() => { window.busySeen = false; new MutationObserver(() => { if (document.querySelector("
+        "'.mvd-demo[aria-busy=\"true\"]')) window.busySeen = true; }).observe(document.body,"
+        " {subtree: true, attributes: true}); }"
+    )
+    page.locator(".mvd-demo .widget-toggle-buttons button", has_text="2").click()
+    page.wait_for_selector(".mvd-demo img[alt='Line of slope 2']", timeout=10_000)
+    assert page.evaluate("() => window.busySeen") is False, "a state drawn ahead showed the busy indicator"
+    assert page.errors == [], page.errors

@@ -27,8 +27,6 @@ VANCOUVER = re.compile(
 # identifier) but miss what their `incomplete` field names, after the 2026-12-07 search of stored PubMed copies,
 # publisher pages and index records. Completing one means removing it here; a new incomplete one fails the test.
 STILL_INCOMPLETE = {
-    "amr_meta2020",
-    "arqnp2017",
     "baba",
     "barker1995",
     "baugh2013",
@@ -64,7 +62,6 @@ STILL_INCOMPLETE = {
     "tofciss",
     "wei2018",
     "weidemeier2023",
-    "wn2017_atypical",
     "xinhua2015",
 }
 # Not citable (handouts, placeholders, papers that cannot be identified); no taught figure rests on them alone.

@@ -12,7 +12,7 @@ def test_persistent_case_lists_all_three_options_with_sources():
     text = w.info.value
     assert "Option 1 - a redo MVD" in text and "Option 2 - botulinum toxin" in text
     assert "Option 3 - doing nothing" in text and "Education only" in text
-    assert "about 63–91% [Al Mutawa 2024" in text and "9.5% [Samsung redo series]" in text
+    assert "about 63–100% [Al Mutawa 2024" in text and "9.5% [Samsung redo series]" in text
     assert "late re-operation for recurrence" not in text and "Only hearing ear" not in text
     assert w.figure.figure_data["shown"]["Redo: permanent hearing loss"] == "9.5%"
 

@@ -48,17 +48,20 @@ def as_shown(item, canonical, student: str):
 
 
 def answers_for(n: int, student: str) -> tuple[dict[str, str], float]:
-    """Student n answers the first n+2 closed items correctly; single-answer items after that with a wrong
-    option, the others left blank — as letters in this student's own option order (a different order per
-    student, issue 12). Returns (answer cell sources, expected automatic score)."""
+    """Student n answers the first n+2 closed questions correctly; single-answer items after that with a
+    wrong option, the others left blank — each question slot holding the item this student sees there, in
+    letters of their own option order (both differ per student, issue 12). Returns (answer cell sources by
+    slot, expected automatic score)."""
     cells, expected = {}, 0.0
-    for k, item in enumerate(BANK.closed_items):
+    placement = BANK.placement(student)
+    for k, slot in enumerate(i.id for i in BANK.closed_items):
+        item = BANK.item(placement[slot])
         if k < n + 2:
-            cells[item.id] = f"{item.id} = {as_shown(item, item.answer, student)!r}"
+            cells[slot] = f"{slot} = {as_shown(item, item.answer, student)!r}"
             expected += item.points
         elif item.type == "single":
             wrong = next(o for o in item.options if o != item.answer)
-            cells[item.id] = f"{item.id} = {as_shown(item, wrong, student)!r}"
+            cells[slot] = f"{slot} = {as_shown(item, wrong, student)!r}"
     return cells, expected
 
 

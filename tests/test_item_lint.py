@@ -103,34 +103,23 @@ def test_a_planted_flawed_item_fails_with_its_id_and_rule(tmp_path, change, rule
 
 
 def test_bank_rules_catch_key_position_longest_key_recall_and_multiple_select(tmp_path):
+    def entry(item_id, kind, options, key, explanations):
+        return item_lint.Entry(
+            "b", item_id, kind, "stem " * 30, "Which?", options, {key}, explanations, "recall", "A take-home line."
+        )
+
     entries = [
-        item_lint.Entry(
-            "b",
+        entry(
             f"i{n}",
             "single",
-            "stem " * 30,
-            "Which?",
             ["aa", "bb", "cc", "dddd"],
-            {0},
+            0,
             ["explanation one", "explanation two", "explanation three", "explanation four"],
-            "recall",
-            "A take-home line.",
         )
         for n in range(4)
     ]
     entries += [
-        item_lint.Entry(
-            "b",
-            f"m{n}",
-            "multiple",
-            "stem " * 30,
-            "Which?",
-            ["aa", "bb", "cc", "dd"],
-            {3},
-            ["expl one a", "expl two b", "expl three", "expl four"],
-            "recall",
-            "A take-home line.",
-        )
+        entry(f"m{n}", "multiple", ["aa", "bb", "cc", "dd"], 3, ["expl one a", "expl two b", "expl three", "expl four"])
         for n in range(2)
     ]
     rules = {p.rule for p in item_lint.lint_bank("b", entries) if p.item == "*"}
@@ -150,3 +139,50 @@ def test_strategy_scores_are_computed_not_assumed():
     assert s == {"n": 2, "always_a": 0.5, "longest": 1.0, "chance": 0.25}
     s = item_lint.strategy_scores([e(2, ["aa", "bb", "cc", "dd"])])
     assert s["longest"] == 0.25 and s["always_a"] == 0.0
+
+
+def test_summary_cli_prints_one_row_per_bank_with_the_measured_figures(capsys):
+    from mvdcourse import cli
+
+    assert cli.main(["lint-items", "--summary"]) == 0
+    table = capsys.readouterr().out
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines() if line.startswith("| ")}
+    assert set(BANKS) <= set(rows)
+    for bank, entries in BANKS.items():
+        s = item_lint.strategy_scores(entries)
+        pos = item_lint.key_positions(entries)
+        cells = [c.strip() for c in rows[bank].strip("| ").split(" | ")]
+        assert cells[1] == str(len(entries)) and cells[2] == str(s["n"])
+        assert cells[3] == " ".join(f"{k}:{v}" for k, v in pos.items())
+        assert sum(pos.values()) == s["n"]
+        assert cells[4] == f"{max(pos.values()) / s['n']:.0%}" and cells[5] == f"{s['longest']:.0%}"
+        assert cells[8] == f"{item_lint.application_share(entries):.0%}"
+    # the check mode agrees with the rules: the banks pass, so it exits 0 and says so
+    assert cli.main(["lint-items"]) == 0
+    assert "0 item-writing problem(s)" in capsys.readouterr().out
+
+
+def test_summary_counts_change_with_the_bank(tmp_path):
+    """A bank whose keys all sit at A and are the longest option shows exactly that in the summary."""
+    item = dict(GOOD, answer="A", options={**GOOD["options"], "A": "Benign essential blepharospasm of both eyes"})
+    entries = []
+    for n in range(4):
+        path = tmp_path / f"b{n}.yaml"
+        bank = {"assignment": "planted", "title": "t", "introduction": "i", "lessons": [1], "items": [item]}
+        path.write_text(yaml.safe_dump(bank))
+        entries += item_lint.bank_entries(path)
+    row = item_lint.summary_table(
+        [
+            {
+                "bank": "planted",
+                "items": len(entries),
+                "single_key_items": 4,
+                "key_positions": item_lint.key_positions(entries),
+                "always_a": item_lint.strategy_scores(entries)["always_a"],
+                "key_longest": item_lint.strategy_scores(entries)["longest"],
+                "chance": 0.25,
+                "application": item_lint.application_share(entries),
+            }
+        ]
+    ).splitlines()[-1]
+    assert row == "| planted | 4 | 4 | A:4 | 100% | 100% | 100% | 25% | 100% |"

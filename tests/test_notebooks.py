@@ -72,6 +72,7 @@ def test_committed_notebook_has_no_outputs_or_execution_counts(path):
     assert "widgets" not in nb.get("metadata", {}), f"{path.name}: saved widget state; run `make strip`"
 
 
+@pytest.mark.slow  # a kernel runs the notebook
 def test_course_home_executes_and_shows_every_lesson():
     nb = execute(paths.LESSONS / "course_home.ipynb")
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

@@ -140,6 +140,7 @@ def test_export_has_status_quotes_names_and_per_item_rows(graded, tmp_path):
         "correct_answer": "B",
         "answer_as_shown": "C",
         "option_order": "",
+        "shown_as": "q1",
         "points": "0",
         "max_points": "1",
         "graded_by": "auto",

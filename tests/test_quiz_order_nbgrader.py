@@ -1,6 +1,8 @@
-"""Per-student option order end to end on real nbgrader: release through the exchange, two students who
-read their own notebooks, a third who copies a neighbour's letters, autograde, feedback in each student's
-order, items.csv in canonical options; and the offline path (typed student id, mismatch reported)."""
+"""Per-student item and option order end to end on real nbgrader: release through the exchange, two
+students who read their own notebooks (each question slot shows an item chosen for them, its options in
+their order), a third who copies a neighbour's answers, autograde, feedback in each student's order,
+items.csv in canonical items and options, the report per canonical item; and the offline path (typed
+student id, mismatch reported)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from nbclient import NotebookClient
 from mvdcourse import cli, paths
 from mvdcourse.quiz import course as course_mod
 from mvdcourse.quiz import items, order, student
+from mvdcourse.quiz.preprocessor import SHOW
 
 from .quizkit import scores
 
@@ -41,17 +44,37 @@ def run(cmd: list[str], cwd: Path, env: dict) -> str:
     return proc.stdout
 
 
-def read_options(nb) -> dict[str, dict[str, str]]:
-    """{item: {shown letter: option text}} from the executed notebook's option cells, as a student reads them."""
+def read_screen(nb) -> dict[str, dict]:
+    """{slot: {"text": what the slot's cell shows, "options": {shown letter: option text}}}, as a student
+    reads the executed notebook (slots whose item is chosen per student show the question too)."""
     out = {}
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if gid.endswith("_options"):
             text = "".join(o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", []))
             out[gid.removesuffix("_options")] = {
-                m[1]: m[2] for line in text.splitlines() if (m := OPTION_LINE.match(line))
+                "text": text,
+                "options": {m[1]: m[2] for line in text.splitlines() if (m := OPTION_LINE.match(line))},
             }
     return out
+
+
+def read_options(nb) -> dict[str, dict[str, str]]:
+    return {slot: v["options"] for slot, v in read_screen(nb).items()}
+
+
+def item_on_screen(bank, slot: str, screen: dict):
+    """The item a student is looking at in ``slot``: found by its lead-in, as a reader recognises a question."""
+    from mvdcourse import facts
+
+    fb = facts.default()
+    if slot not in screen or not screen[slot]["text"]:
+        return bank.item(slot)
+    hits = [it for it in bank.closed_items if f"**{fb.render(it.lead_in)}**" in screen[slot]["text"]]
+    if not hits:  # options only (not reordered): the item is the slot's own
+        return bank.item(slot)
+    assert len(hits) == 1, (slot, [h.id for h in hits])
+    return hits[0]
 
 
 def execute(path: Path, monkeypatch, hub_user: str | None) -> nbformat.NotebookNode:
@@ -66,24 +89,29 @@ def execute(path: Path, monkeypatch, hub_user: str | None) -> nbformat.NotebookN
     return nb
 
 
-def answer_from_screen(nb, bank, screen: dict[str, dict[str, str]]) -> None:
-    """A student who knows every answer picks the letters under which the right options appear."""
+def answer_from_screen(nb, bank, screen: dict[str, dict]) -> dict[str, str]:
+    """A student who knows every answer reads each slot's question and picks the letters under which the
+    right options appear. Returns {slot: canonical item id} as seen."""
     from mvdcourse import facts
 
     fb = facts.default()
+    seen = {}
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if not gid.endswith("_answer"):
             continue
-        item = bank.item(gid.removesuffix("_answer"))
+        slot = gid.removesuffix("_answer")
+        item = item_on_screen(bank, slot, screen)
+        seen[slot] = item.id
         if item.type in ("single", "multiple"):
             keyed = item.answer if item.type == "multiple" else [item.answer]
             want = {fb.render(item.options[k]) for k in keyed}
-            letters = sorted(letter for letter, text in screen[item.id].items() if text in want)
+            letters = sorted(letter for letter, text in screen[slot]["options"].items() if text in want)
             value = letters if item.type == "multiple" else letters[0]
         else:
             value = item.answer
-        cell.source = f"{item.id} = {value!r}"
+        cell.source = f"{slot} = {value!r}"
+    return seen
 
 
 @pytest.fixture(scope="module")
@@ -103,28 +131,53 @@ def hub(tmp_path_factory):
     return {"root": root, "course": course, "exchange": exchange, "env": env}
 
 
+def _copied_expectation(bank, answers: dict[str, str], sid: str) -> dict[str, tuple[str, object, float]]:
+    """What the grader must make of ``answers`` (slot -> cell source) in ``sid``'s notebook:
+    {canonical item: (slot, canonical answer, points)}, from sid's own item placement and option order."""
+    from mvdcourse.quiz.answers import normalise, score
+    from mvdcourse.quiz.build import spec_for
+
+    out = {}
+    for slot, item_id in bank.placement(sid).items():
+        item = bank.item(item_id)
+        if item.type == "free_text":
+            continue
+        value = normalise(eval(answers[f"{slot}_answer"].split("=", 1)[1]), spec_for(item))
+        if item.type in ("single", "multiple"):
+            value = order.to_canonical(value, order.shown_order(QUIZ, item_id, sid, "".join(item.options)))
+        out[item_id] = (slot, value, score(item.type, value, item.answer, item.points, getattr(item, "tolerance", 0)))
+    return out
+
+
 def test_two_students_own_orders_copied_letters_feedback_and_items_csv(hub, monkeypatch, tmp_path, capsys):
     course, env, bank = hub["course"], hub["env"], items.load(QUIZ)
     ex = [f"--Exchange.root={hub['exchange']}", "--course", "mvd-course"]
-    screens, answered = {}, {}
+    screens, answered, seen = {}, {}, {}
     for sid in ("alice", "bob"):
         home = hub["root"] / sid
         home.mkdir()
         run(["fetch_assignment", QUIZ, *ex], home, env)
         path = home / QUIZ / f"{QUIZ}.ipynb"
         nb = execute(path, monkeypatch, hub_user=sid)  # on the hub the notebook knows the student
-        screens[sid] = read_options(nb)
-        answer_from_screen(nb, bank, screens[sid])
+        screens[sid] = read_screen(nb)
+        seen[sid] = answer_from_screen(nb, bank, screens[sid])
         answered[sid] = nb
         nbformat.write(nb, path)
         run(["submit", QUIZ, *ex, f"--student={sid}"], home, env)
     choice = [i.id for i in bank.closed_items if i.type in ("single", "multiple")]
-    # every student saw every option, each in their own order
-    fb_texts = {i.id: sorted(screens["alice"][i.id].values()) for i in bank.closed_items if i.id in choice}
-    assert all(sorted(screens["bob"][q].values()) == fb_texts[q] for q in choice)
-    differ = [q for q in choice if screens["alice"][q] != screens["bob"][q]]
-    assert len(differ) >= len(choice) - 1, "two students should see different orders"
-    # carol copies alice's letters into her own notebook (she never looks at her options)
+    placed = {i for g in bank.item_groups() for i in g}
+    assert len(placed) >= 4, "quiz1 should have items whose order differs per student"
+    for sid in ("alice", "bob"):
+        # each student reads every item exactly once, in the slots the grader will recompute
+        assert sorted(seen[sid].values()) == sorted(i.id for i in bank.closed_items)
+        assert seen[sid] == {k: v for k, v in bank.placement(sid).items() if k in seen[sid]}
+    assert seen["alice"] != seen["bob"], "two students should see different item orders"
+    # same item in both notebooks: the same option texts, in a different order for most items
+    by_item = {sid: {seen[sid][slot]: screens[sid][slot]["options"] for slot in choice} for sid in screens}
+    assert all(sorted(by_item["alice"][q].values()) == sorted(by_item["bob"][q].values()) for q in choice)
+    differ = [q for q in choice if by_item["alice"][q] != by_item["bob"][q]]
+    assert len(differ) >= len(choice) - 1, "two students should see different option orders"
+    # carol copies alice's answers slot by slot into her own notebook (she never looks at her questions)
     carol_home = hub["root"] / "carol"
     carol_home.mkdir()
     run(["fetch_assignment", QUIZ, *ex], carol_home, env)
@@ -146,56 +199,68 @@ def test_two_students_own_orders_copied_letters_feedback_and_items_csv(hub, monk
     assert cli.main(["--course", str(course), "grade", QUIZ]) == 0
     got = scores(course, QUIZ)
     closed = sum(i.points for i in bank.closed_items)
-    choice_points = sum(i.points for i in bank.closed_items if i.id in choice)
-    assert got["alice"]["total"] == got["bob"]["total"] == closed  # same canonical answers, same score
-    # copied letters are read in carol's own order: exactly the score that mapping predicts, far below alice's
-    from mvdcourse.quiz.answers import normalise, score
-    from mvdcourse.quiz.build import spec_for
-
-    expected = closed - choice_points
-    for q in choice:
-        item = bank.item(q)
-        letters = normalise(eval(alice_answers[f"{q}_answer"].split("=", 1)[1]), spec_for(item))
-        canonical = order.to_canonical(letters, order.shown_order(QUIZ, q, "carol", "".join(item.options)))
-        expected += score(item.type, canonical, item.answer, item.points, 0.0)
+    # same canonical answers in different item and option orders: the same (full) score
+    assert got["alice"]["total"] == got["bob"]["total"] == closed
+    # copied answers are read through carol's own placement and option order: exactly that score, far below
+    carol_expected = _copied_expectation(bank, alice_answers, "carol")
+    expected = sum(e[2] for e in carol_expected.values())
     assert got["carol"]["total"] == pytest.approx(expected, abs=0.01) and expected < closed - 2
 
-    # items.csv: canonical options, the student's own letters beside them
+    # items.csv: canonical items and options, the slot and the student's own letters beside them
     out = tmp_path / "grades.csv"
     assert cli.main(["--course", str(course), "export", "--to", str(out), "--items", str(tmp_path / "items.csv")]) == 0
     rows = list(csv.DictReader((tmp_path / "items.csv").open(encoding="utf-8-sig")))
     for sid in ("alice", "bob"):
+        where = {item: slot for slot, item in bank.placement(sid).items()}
         for q in choice:
             row = next(r for r in rows if r["student_id"] == sid and r["item"] == q)
             item = bank.item(q)
             key = ", ".join(sorted(item.answer)) if item.type == "multiple" else item.answer
             assert row["answer"] == row["correct_answer"] == key and row["item_status"] == "correct"
+            assert row["shown_as"] == where[q] and row["objective"] == item.objective
             shown = order.shown_order(QUIZ, q, sid, "".join(item.options))
             assert row["option_order"] == shown
             want = order.to_shown(item.answer, shown)
             assert row["answer_as_shown"] == (", ".join(want) if isinstance(want, list) else want)
-    for q in choice:  # carol's copied letters are recorded as the options they point to in *her* order
+    for q, (slot, canonical, earned) in carol_expected.items():  # carol's rows: the items *she* was shown
         row = next(r for r in rows if r["student_id"] == "carol" and r["item"] == q)
-        item = bank.item(q)
-        letters = normalise(eval(alice_answers[f"{q}_answer"].split("=", 1)[1]), spec_for(item))
-        canonical = order.to_canonical(letters, order.shown_order(QUIZ, q, "carol", "".join(item.options)))
-        assert row["answer"] == (", ".join(canonical) if isinstance(canonical, list) else canonical)
+        assert row["shown_as"] == slot and float(row["points"]) == pytest.approx(earned)
+        assert row["answer"] == SHOW[bank.item(q).type](canonical)
 
-    # feedback lists the options in the student's own order, under the letters they saw
+    # the item-analysis report scores each canonical item, not each slot
+    from mvdcourse.report.data import load_class
+
+    results = load_class(course, QUIZ)
+    col = {it.id: k for k, it in enumerate(results.items)}
+    row_of = {s: k for k, s in enumerate(results.students)}
+    for q, (_slot, _canon, earned) in carol_expected.items():
+        assert results.points[row_of["carol"], col[q]] == pytest.approx(earned), q
+    assert all(results.points[row_of["alice"], col[q]] == bank.item(q).points for q in choice)
+
+    # feedback: each slot shows the student's own question; options in their order, under their letters
     assert cli.main(["--course", str(course), "feedback", QUIZ, "--partial"]) == 0
     from mvdcourse import facts
 
     fb = facts.default()
+    esc = __import__("html").escape
     for sid in ("alice", "bob"):
         page = next(Path(course, "feedback", sid, QUIZ).glob("*.html")).read_text(encoding="utf-8")
+        placement = bank.placement(sid)
         for q in ("q1", "q3"):
             shown = order.shown_order(QUIZ, q, sid, "".join(bank.item(q).options))
-            seen = [
-                page.find(f"<b>{L}. {__import__('html').escape(fb.render(bank.item(q).options[c]))}</b>")
-                for L, c in zip("ABCDE", shown)
+            found = [
+                page.find(f"<b>{L}. {esc(fb.render(bank.item(q).options[c]))}</b>") for L, c in zip("ABCDE", shown)
             ]
-            assert all(p > 0 for p in seen) and seen == sorted(seen), (sid, q)
+            assert all(p > 0 for p in found) and found == sorted(found), (sid, q)
             assert f"Correct answer:</b> {order.to_shown(bank.item(q).answer, shown)}" in page
+        # the items' feedback follows this student's slot order, each after the slot's own question text
+        slots = [s for s in choice if s in placed]
+        # (rendered as bold Markdown in the slot's output; the QUESTIONS cell holds them only as code strings)
+        firsts = [
+            page.find(f"<strong>{esc(fb.render(bank.item(placement[s]).lead_in), quote=False)}</strong>") for s in slots
+        ]
+        assert all(p > 0 for p in firsts) and firsts == sorted(firsts), sid
+        assert "Your student id is needed" not in page
         assert "Bottom line:" in page
 
 
@@ -210,17 +275,20 @@ def test_offline_notebook_asks_for_the_id_and_a_mismatch_is_reported_not_scored(
     assert read_options(nb)["q1"] == {}
     shown_text = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])
     assert "Your student id is needed" in shown_text
-    # the student types an id once; the options appear in that student's order
+    # the student types an id once; Question 1 shows the item placed there for that student, in their order
     nb = nbformat.read(path, as_version=4)
     next(c for c in nb.cells if c.source.startswith("student_id")).source = 'student_id = "dave"'
     nbformat.write(nb, path)
     nb = execute(path, monkeypatch, hub_user=None)
-    screen = read_options(nb)
-    shown = order.shown_order(QUIZ, "q1", "dave", "ABCDE")
+    screen = read_screen(nb)
+    first = bank.item(bank.placement("dave")["q1"])
+    assert first.id != "q1"  # dave's Question 1 is another item of its group
+    shown = order.shown_order(QUIZ, first.id, "dave", "ABCDE")
     from mvdcourse import facts
 
     fb = facts.default()
-    assert [screen["q1"][L] for L in "ABCDE"] == [fb.render(bank.item("q1").options[c]) for c in shown]
+    assert fb.render(first.stem) in screen["q1"]["text"]
+    assert [screen["q1"]["options"][L] for L in "ABCDE"] == [fb.render(first.options[c]) for c in shown]
     answer_from_screen(nb, bank, screen)
     # dave's notebook arrives in erin's folder: reported on every choice item, not scored
     for sid in ("dave", "erin"):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import html
-import re
 
 import ipywidgets as widgets
 import pytest
 
 from mvdcourse import references, traceability
 from mvdcourse.lessons import recurrence as rec
-from mvdcourse.widgets import FigurePanel
 
 
 def shown_in_img(panel) -> bool:
@@ -328,33 +326,10 @@ def test_every_number_the_widgets_show_is_in_the_fact_base(fb):
 
 
 def test_every_source_the_widgets_cite_is_in_the_lesson_reference_list(fb):
-    for fid in rec.FACT_IDS:
-        fb.fact(fid)  # raises KeyError naming the id if missing
+    """The widgets cite only the sources of FACT_IDS and SEED_CLAIM_IDS (the contract test checks that the
+    lesson's reference list holds those)."""
     module_sources = {r.label for fid in rec.FACT_IDS for r in fb.sources(fid)}
     # the cause sorter also quotes the handout's claims, citing the handout itself
     module_sources |= {fb.references[fb.seed_claim(cid).seed].label for cid in rec.SEED_CLAIM_IDS}
     cited = {label for t in _all_widget_texts(fb) for label in references.cited_labels(html.unescape(t), fb)}
     assert cited <= module_sources, cited - module_sources
-    listed = {r.label for r in references.sources_for_lesson("03_recurrence", fb)}
-    assert module_sources <= listed
-
-
-def test_placeholders_in_vignettes_are_listed_in_fact_ids():
-    for v in rec.VIGNETTES.values():
-        for text in (v.course, v.op_note, v.imaging, v.explanation, *v.feedback.values()):
-            for fid in re.findall(r"\{(?:fact|value):([^{}\s]+)\}", text):
-                assert fid in rec.FACT_IDS
-
-
-def test_demos_are_zero_argument_builders_with_labelled_controls_and_a_figure():
-    assert (rec.recurrence_timeline, rec.cause_sorter, rec.case_vignettes) == rec.DEMOS
-    for build in rec.DEMOS:
-        w = build()
-        panels = [c for c in w.children if isinstance(c, FigurePanel)]
-        assert len(panels) == 1 and len(panels[0].alt) > 40
-        stack = list(w.children)
-        while stack:
-            c = stack.pop()
-            stack += list(getattr(c, "children", ()))
-            if isinstance(c, (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.Button)):
-                assert c.description, f"unlabelled control in {build.__name__}"

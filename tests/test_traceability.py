@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
 from mvdcourse import content, paths, selfcheck, traceability
 
 from .conftest import LESSON_NOTEBOOKS, notebook_text
+from .lessonkit import prose_literals, python_string_literals, yaml_strings
 
 
 def test_scanner_flags_numbers_missing_from_the_fact_base(fb):
@@ -49,16 +47,6 @@ def test_every_number_in_lesson_content_files_is_in_the_fact_base(path, fb):
     assert problems == [], f"{path}:\n" + "\n".join(problems)
 
 
-def yaml_strings(data) -> list[str]:
-    if isinstance(data, str):
-        return [data]
-    if isinstance(data, dict):
-        return [s for v in data.values() for s in yaml_strings(v)]
-    if isinstance(data, list):
-        return [s for v in data for s in yaml_strings(v)]
-    return []
-
-
 #: Figure-like strings allowed in Python, each for a reason that is not clinical.
 NOT_CLINICAL = {
     "e.g. 14, 14 days, 2 weeks, 3 months or 1 year": "how to type a time (input help)",
@@ -73,24 +61,6 @@ NOT_CLINICAL = {
 
 #: Packages whose figures are psychometric, not clinical (item-analysis thresholds with their own citations).
 NOT_CLINICAL_PACKAGES = {"report"}
-
-
-def python_string_literals(path: Path) -> list[tuple[int, str]]:
-    """(line, text) of every string literal in a module, docstrings excluded (f-string parts included)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    ]
 
 
 def test_no_clinical_figure_is_written_in_python(fb):
@@ -127,3 +97,43 @@ def test_literal_scan_catches_a_figure_in_code(tmp_path):
     module.write_text('"""Doc: 91.1% is fine here."""\nX = f"cure in {n} cases, 91.1% at 1 year"\n')
     found = [traceability.clinical_numbers(text) for _, text in python_string_literals(module)]
     assert [[(n, u) for n, u, _ in f] for f in found if f] == [[(91.1, "%"), (1.0, "years")]]
+
+
+#: Prose literals allowed in a lesson module, each for a reason (path relative to the course root, start of text).
+PROSE_ALLOWED = {
+    ("mvdcourse/lessons/revision/walkthrough.py", "{}: step '{}'"): "a content-file error naming file, record, field",
+}
+
+
+def test_no_clinical_sentence_is_written_in_a_lesson_module():
+    """Lesson modules choose and fill texts; the sentences themselves live in assets/lessons/<lesson>/*.yaml."""
+    problems = []
+    for path in sorted((paths.COURSE_ROOT / "mvdcourse" / "lessons").rglob("*.py")):
+        rel = path.relative_to(paths.COURSE_ROOT).as_posix()
+        for line, text in prose_literals(path):
+            if not any(rel == p and text.startswith(start) for p, start in PROSE_ALLOWED):
+                problems.append(f"{rel}:{line}: {text[:90]!r}")
+    assert problems == [], "prose in Python (move it to assets/lessons/<lesson>/texts.yaml):\n" + "\n".join(problems)
+
+
+def test_prose_scan_catches_a_sentence_planted_in_code(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        '''"""A docstring may say as much as it likes about recurrence after surgery."""
+import re
+import ipywidgets as widgets
+PATTERN = re.compile(r"^\\s*(\\d+)\\s*(days|weeks|months|years) after the first operation$")
+FACT = "recurrence.after_cure.cumulative.chang2012"
+LABEL = widgets.Dropdown(description="Show the curve of every published series here")
+SHORT = "Months after MVD"
+
+
+def panel(n, cite):
+    if n < 0:
+        raise ValueError(f"n must be a whole number of patients, not {n}; type it again")
+    title = "Most recurrences happen in the first two years"
+    return f"<p><b>Recurrence</b> after a successful MVD in {n} patients {cite}</p>" + title
+'''
+    )
+    found = [(line, text[:30]) for line, text in prose_literals(module)]
+    assert found == [(13, "Most recurrences happen in the"), (14, "<p><b>Recurrence</b> after a s")]

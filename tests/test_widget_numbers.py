@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from mvdcourse import lessons, style, traceability
+from mvdcourse import facts, lessons, style, traceability
 from mvdcourse.widgets import controls, next_values, panel_texts
 
 DERIVED = [
@@ -34,7 +34,16 @@ def plain(text: str) -> str:
 
 @pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda lesson: lesson.module)
 def test_every_number_any_widget_shows_is_in_the_fact_base(lesson, fb, monkeypatch):
+    """...and every fact a widget looks up is in the lesson's FACT_IDS (so its reference list names the source)."""
     monkeypatch.setattr(style, "png_bytes", lambda fig: b"")  # numbers are read from text and alt, not pixels
+    used: set[str] = set()
+    lookup = facts.FactBase.fact
+
+    def recording(self, fact_id):
+        used.add(fact_id)
+        return lookup(self, fact_id)
+
+    monkeypatch.setattr(facts.FactBase, "fact", recording)
     problems = set()
     for build in lesson.demos:
         demo = build()
@@ -49,3 +58,4 @@ def test_every_number_any_widget_shows_is_in_the_fact_base(lesson, fb, monkeypat
         for text in seen:
             problems |= {f"{build.__name__}: {f}" for f in traceability.untraceable(plain(text), fb)}
     assert not problems, "\n".join(sorted(problems))
+    assert used and used - set(lesson.fact_ids) == set(), "facts the widgets show but FACT_IDS does not list"

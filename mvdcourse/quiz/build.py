@@ -8,6 +8,12 @@ in the source it holds the key inside a solution block, which nbgrader strips fr
 version) and a locked grade cell (``qN_check``) that runs the visible format check. Free-text items
 are nbgrader *task* cells (``qN_task``) whose mark scheme region is stripped on release and shown to
 graders in formgrader, followed by an editable cell for the answer.
+
+Per-student order (``order``): a choice item's options are shown by a locked code cell (``qN_options``)
+that orders them for the student. Items in an interchangeable group (``Assignment.item_groups``) have no
+text in their question cell: it is a numbered slot, and its ``qN_options`` cell shows the stem, lead-in
+and options of the item :func:`order.placement` puts there for this student, read from the locked
+``QUESTIONS`` cell (texts of the group items, no key).
 """
 
 from __future__ import annotations
@@ -71,8 +77,9 @@ STUDENT_ID_CELL = (
     "On the course hub, leave it empty."
 )
 ORDER_NOTE = (
-    "**Your own option order.** The options of every multiple-choice question are shown in an order "
-    "made for you, so your letters differ from a neighbour's; answer with the letters *you* see. "
+    "**Your own order.** The multiple-choice questions, and the options of each, are shown in an order "
+    "made for you, so your question numbers and letters differ from a neighbour's; answer each question "
+    "in the cell under it, with the letters *you* see. "
     "On the course hub this is automatic. Working offline, type your student id once in the cell "
     "below, then choose *Run → Run All Cells*."
 )
@@ -81,6 +88,48 @@ ORDER_NOTE = (
 def shuffled(assignment: itembank.Assignment, item) -> bool:
     """Whether this item's options are shown in each student's own order."""
     return assignment.shuffle_options and item.type in ("single", "multiple")
+
+
+def _choose(item) -> str:
+    return "*Choose one option.*" if item.type == "single" else "*Choose every option that applies (one or more).*"
+
+
+def questions_data(assignment: itembank.Assignment, fb: factbase.FactBase) -> dict:
+    """The ``QUESTIONS`` literal: the groups and the texts (no key) of every item that is reordered."""
+    groups = assignment.item_groups()
+    return {
+        "groups": groups,
+        "items": {
+            it.id: {
+                "stem": fb.render(it.stem),
+                "lead_in": fb.render(it.lead_in),
+                "options": [fb.render(v) for v in it.options.values()],
+                "choose": _choose(it),
+            }
+            for it in assignment.items
+            if any(it.id in g for g in groups)
+        },
+    }
+
+
+def _questions_cell(assignment: itembank.Assignment, fb: factbase.FactBase):
+    data = json.dumps(questions_data(assignment, fb), ensure_ascii=False, indent=1)
+    return _nbgrader(new_code_cell(f"QUESTIONS = {data}"), "questions", locked=True)
+
+
+def _slot_cell(assignment: itembank.Assignment, slot: str):
+    source = f"show_question({assignment.assignment!r}, {slot!r}, QUESTIONS, student_id)"
+    return _nbgrader(new_code_cell(source), f"{slot}_options", locked=True)
+
+
+def _slot_md(n: int, item) -> str:
+    return "\n\n".join(
+        [
+            f"## Question {n} ({_points(item.points)})",
+            "*This question and its options are in the cell below, in your own order (run it if you do not see them).*",
+            f"Answer in the cell below it by assigning a plain value, e.g. `{spec_for(item).example()}`.",
+        ]
+    )
 
 
 def _options_cell(assignment: itembank.Assignment, item, fb: factbase.FactBase):
@@ -135,17 +184,20 @@ def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = Non
         _nbgrader(
             new_code_cell(
                 "from mvdcourse.quiz.checks import check_format"
-                + ("\nfrom mvdcourse.quiz.student import show_options" if own_order else "")
+                + ("\nfrom mvdcourse.quiz.student import show_options, show_question" if own_order else "")
             ),
             "setup",
             locked=True,
         ),
     ]
+    placed = {i for g in assignment.item_groups() for i in g}
     if own_order:
         cells.append(_nbgrader(new_markdown_cell(ORDER_NOTE), "order_note", locked=True))
         student = new_code_cell(STUDENT_ID_CELL)
         student.id = "student-id"
         cells.append(student)
+    if placed:
+        cells.append(_questions_cell(assignment, fb))
     for n, item in enumerate(assignment.items, start=1):
         if item.type == "free_text":
             cells.append(
@@ -162,14 +214,11 @@ def notebook(assignment: itembank.Assignment, fb: factbase.FactBase | None = Non
             cells.append(answer)
             continue
         spec = spec_for(item)
-        cells.append(
-            _nbgrader(
-                new_markdown_cell(_question_md(n, item, fb, shuffled(assignment, item))),
-                f"{item.id}_question",
-                locked=True,
-            )
-        )
-        if shuffled(assignment, item):
+        question = _slot_md(n, item) if item.id in placed else _question_md(n, item, fb, shuffled(assignment, item))
+        cells.append(_nbgrader(new_markdown_cell(question), f"{item.id}_question", locked=True))
+        if item.id in placed:
+            cells.append(_slot_cell(assignment, item.id))
+        elif shuffled(assignment, item):
             cells.append(_options_cell(assignment, item, fb))
         cells.append(
             _nbgrader(

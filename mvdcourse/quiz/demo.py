@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -111,6 +112,11 @@ def _as_shown(source: str, item, shown: str | None) -> str:
     return source
 
 
+def _in_slot(source: str, item_id: str, slot: str) -> str:
+    """An answer written for ``item_id`` as the student writes it in question slot ``slot``."""
+    return source if slot == item_id else re.sub(rf"^{item_id}\b", slot, source, flags=re.M)
+
+
 def answer_source(item, profile: Profile, rng: random.Random, shown: str | None = None) -> str:
     """The answer cell a simulated student writes; ``shown`` is their option order (they answer with the
     letters they see)."""
@@ -150,20 +156,23 @@ def demo_class(course: Path, assignment: str, students: int, seed: int = 2026, a
             gb.update_or_create_student(sid, first_name=first, last_name=last, email=f"{sid}@example.org")
             profile = PROFILES[n % len(PROFILES)]
             nb = json.loads(json.dumps(base))
+            placement = bank.placement(sid)  # which item this student sees in each question slot
             for cell in nb["cells"]:
                 gid = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
                 if gid.endswith("_answer"):
-                    item = bank.item(gid.removesuffix("_answer"))
+                    slot = gid.removesuffix("_answer")
+                    item = bank.item(placement.get(slot, slot))
                     shown = (
                         order.shown_order(assignment, item.id, sid, "".join(item.options))
                         if bank.shuffle_options and item.type in ("single", "multiple")
                         else None
                     )
-                    cell["source"] = (
+                    source = (
                         _as_shown(answer_for(n, item, rng), item, shown)
                         if answer_for
                         else answer_source(item, profile, rng, shown)
                     )
+                    cell["source"] = _in_slot(source, item.id, slot)
                 elif cell.get("id", "").endswith("-response"):
                     cell["source"] = rng.choice(FREE_TEXT)
             folder = course / "submitted" / sid / assignment

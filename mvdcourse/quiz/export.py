@@ -49,6 +49,7 @@ ITEM_COLUMNS = [
     "correct_answer",
     "answer_as_shown",
     "option_order",
+    "shown_as",
     "points",
     "max_points",
     "graded_by",
@@ -150,14 +151,15 @@ def item_rows(course: Path, db_url: str, assignments: list[str]) -> list[dict]:
                     meta = cell.get("metadata", {})
                     grade_id = meta.get("nbgrader", {}).get("grade_id", "")
                     info = meta.get("mvdcourse")
-                    if info:
-                        item = grade_id.removesuffix("_check")
+                    if info:  # the grader records the canonical item shown in this slot (per-student item order)
+                        item = info.get("item") or grade_id.removesuffix("_check")
                         row = {
                             "type": info.get("type", ""),
                             "answer": info["answer"],
                             "correct_answer": info["key"],
                             "answer_as_shown": info.get("answer_shown", info["answer"]),
                             "option_order": info.get("order", ""),
+                            "shown_as": grade_id.removesuffix("_check"),
                             "points": info["earned"],
                             "max_points": info["max"],
                             "graded_by": "auto",
@@ -167,6 +169,7 @@ def item_rows(course: Path, db_url: str, assignments: list[str]) -> list[dict]:
                         item = grade_id.removesuffix("_task")
                         row = {
                             "type": "free_text",
+                            "shown_as": item,
                             "answer": texts.get(item, ""),
                             "correct_answer": "",
                             "points": None,

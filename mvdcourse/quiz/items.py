@@ -37,6 +37,9 @@ class _Item(BaseModel):
         None, description="application: a vignette and a decision or interpretation; recall: a fact"
     )
     take_home: str | None = Field(None, min_length=10, description="the one-line bottom line shown in feedback")
+    fixed: bool = Field(
+        False, description="keep this item in its place (e.g. it refers to another item); others may be reordered"
+    )
 
     def texts(self) -> list[str]:
         return [self.stem, self.lead_in] + ([self.take_home] if self.take_home else [])
@@ -145,6 +148,10 @@ class Assignment(BaseModel):
     lessons: list[int]
     items: list[Item]
     shuffle_options: bool = Field(True, description="each student sees choice options in their own order")
+    shuffle_items: bool = Field(
+        True,
+        description="each student sees interchangeable choice items in their own order (needs shuffle_options)",
+    )
 
     def item(self, item_id: str):
         for it in self.items:
@@ -155,6 +162,27 @@ class Assignment(BaseModel):
     @property
     def closed_items(self):
         return [it for it in self.items if it.type != "free_text"]
+
+    def item_groups(self) -> list[list[str]]:
+        """Groups of interchangeable items whose order differs per student (see ``order.placement``).
+
+        An item joins a group when it is a choice item and not ``fixed``; a group holds items of the same
+        type, points and number of options, so every slot keeps its grade cell's points and format check.
+        """
+        if not (self.shuffle_items and self.shuffle_options):
+            return []
+        groups: dict[tuple, list[str]] = {}
+        for it in self.items:
+            if it.type in ("single", "multiple") and not it.fixed:
+                groups.setdefault((it.type, it.points, len(it.options)), []).append(it.id)
+        return [g for g in groups.values() if len(g) > 1]
+
+    def placement(self, student_id: str) -> dict[str, str]:
+        """Slot id → canonical item id for this student, for every item (identity for items not reordered)."""
+        from .order import placement
+
+        placed = placement(self.assignment, self.item_groups(), student_id)
+        return {it.id: placed.get(it.id, it.id) for it in self.items}
 
 
 def load(name_or_path: str | Path, fb: factbase.FactBase | None = None) -> Assignment:

@@ -7,6 +7,14 @@ secret is needed: an order says nothing about which option is right. Nothing the
 about its order is trusted.
 
 ``shown[i]`` is the canonical letter of the option shown at position i (shown letter ``LETTERS[i]``).
+
+Item order works the same way. The notebook keeps one fixed sequence of numbered *slots* (Question 1,
+Question 2, …; answer variable ``q1``, ``q2``, … and nbgrader grade cells ``q1_check``, …), because nbgrader
+releases one notebook to everyone and keeps one gradebook row per grade cell. Within a *group* of
+interchangeable items (same type, points and number of options, none fixed in place), each student gets
+their own assignment of items to slots: :func:`placement` maps slot id → canonical item id. The slots of
+a group are the canonical positions of its items, so a group's permutation never moves an item into
+another group's slot or changes a grade cell's points.
 """
 
 from __future__ import annotations
@@ -48,3 +56,18 @@ def to_shown(canonical_answer, shown: str):
     if isinstance(canonical_answer, str):
         return LETTERS[shown.index(canonical_answer)]
     return sorted(to_shown(a, shown) for a in canonical_answer)
+
+
+def placement(assignment: str, groups: list[list[str]], student_id: str) -> dict[str, str]:
+    """Slot id → the canonical item shown in that slot for this student, for every item in ``groups``.
+
+    Each group (a list of canonical item ids, in the bank's order) is permuted on its own, from
+    (assignment, group, student id); items in no group keep their slot, so callers use
+    ``placement(...).get(slot, slot)``.
+    """
+    out: dict[str, str] = {}
+    for group in groups:
+        items = list(group)
+        _rng("items", assignment, *group, normalise_id(student_id)).shuffle(items)
+        out.update(zip(group, items))
+    return out

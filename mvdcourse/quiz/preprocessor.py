@@ -7,11 +7,19 @@ with (1) the feedback a student sees after grading — their answer, the correct
 explanation of every option — and (2) the score as the cell's result, which nbgrader's own
 ``SaveAutoGrades`` writes to the gradebook. Whatever the kernel printed, raised or wrote to stderr in
 that cell is discarded, so no run-time trick changes a closed-form score.
+
+Per-student order: the grader recomputes, from the submission's folder (the student id nbgrader grades
+under) and the item bank, which item each numbered slot showed (``Assignment.placement``) and in which
+option order (``order.shown_order``); nothing the notebook says about its order is read. The answer in
+slot ``qN`` is scored against the item shown there, the grade cell's metadata records the canonical item
+(``items.csv`` and the report use it), and the slot's question cell output is replaced by what that student
+saw, so feedback and formgrader show each student's own question and order.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from pathlib import Path
 
 from nbformat import from_dict
@@ -20,10 +28,10 @@ from traitlets import Unicode
 
 from .. import facts as factbase
 from .. import references
+from . import build, order
 from . import items as itembank
-from . import order
+from . import student as student_mod
 from .answers import FormatProblem, literal_assignment, normalise, score
-from .build import spec_for
 
 SHOW = {
     "single": str,
@@ -33,19 +41,25 @@ SHOW = {
 }
 
 
-def grade_item(item, source: str | None, shown: str | None = None, id_problem: str = "") -> dict:
+def grade_item(
+    item, source: str | None, shown: str | None = None, id_problem: str = "", slot: str | None = None
+) -> dict:
     """Score one item from its answer cell's source: answer, key, points earned, status, message.
 
     ``shown`` is the student's option order (canonical letters in the order shown); the student's
     letters are mapped back through it, so ``answer`` and ``key`` are always canonical, and
     ``answer_shown``/``key_shown`` are in the student's letters. ``id_problem`` (the notebook was set
-    up for another student id) leaves a choice item unscored and says why.
+    up for another student id) leaves a choice item unscored and says why. ``slot`` is the answer
+    variable when the item was shown in another item's place (per-student item order).
     """
     choice = item.type in ("single", "multiple")
     given, shown = shown, shown or "".join(getattr(item, "options", {}) or "")
     canon_key = sorted(item.answer) if item.type == "multiple" else item.answer
+    slot = slot or item.id
+    spec = replace(build.spec_for(item), variable=slot)
     result = {
         "item": item.id,
+        "slot": slot,
         "type": item.type,
         "max": item.points,
         "key": SHOW[item.type](canon_key),
@@ -59,11 +73,11 @@ def grade_item(item, source: str | None, shown: str | None = None, id_problem: s
             "answer_shown": "",
             "earned": 0.0,
             "status": "missing",
-            "message": f"the answer cell for {item.id} is missing",
+            "message": f"the answer cell for {slot} is missing",
         }
     try:
-        raw = literal_assignment(source, item.id)
-        as_written = normalise(raw, spec_for(item))
+        raw = literal_assignment(source, slot)
+        as_written = normalise(raw, spec)
     except FormatProblem as problem:
         return {
             **result,
@@ -116,8 +130,10 @@ def feedback_html(item, result: dict, fb: factbase.FactBase) -> str:
         "missing": "✘ No answer",
         "id_mismatch": "✘ Not scored (student id)",
     }[result["status"]]
-    rows = [
-        f"<p><b>{verdict}</b> — {result['earned']:g} / {item.points:g}</p>",
+    rows = [f"<p><b>{verdict}</b> — {result['earned']:g} / {item.points:g}</p>"]
+    if result.get("slot", item.id) != item.id:
+        rows.append(f"<p><b>Question:</b> {html.escape(r(item.lead_in))}</p>")
+    rows += [
         f"<p><b>Your answer:</b> {html.escape(result.get('answer_shown', result['answer']) or '—')} &nbsp;·&nbsp; "
         f"<b>Correct answer:</b> {html.escape(result.get('key_shown', result['key']))}"
         + (f" (accepted range ±{item.tolerance:g} {html.escape(item.unit)})" if item.type == "numeric" else "")
@@ -153,7 +169,7 @@ def feedback_html(item, result: dict, fb: factbase.FactBase) -> str:
 
 def feedback_text(item, result: dict) -> str:
     return (
-        f"{item.id}: {result['status']} {result['earned']:g}/{item.points:g}; "
+        f"{result.get('slot', item.id)}: {result['status']} {result['earned']:g}/{item.points:g}; "
         f"your answer: {result.get('answer_shown', result['answer']) or '-'}; "
         f"correct answer: {result.get('key_shown', result['key'])}"
     )
@@ -171,6 +187,19 @@ def _bank(path: Path) -> itembank.Assignment:
     return cached[1]
 
 
+def _student_view(bank, item, slot: str, student: str, questions: dict | None, fb: factbase.FactBase):
+    """The output of a slot's question cell as this student saw it (the autograded kernel has no student id)."""
+    if questions is not None and item.id in questions["items"]:
+        text = student_mod.question_markdown(bank.assignment, slot, questions, student)
+    else:
+        text = student_mod.options_markdown(
+            bank.assignment, item.id, [fb.render(v) for v in item.options.values()], student
+        )
+    return from_dict(
+        {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": text, "text/plain": text}}
+    )
+
+
 class GradeClosedForm(NbGraderPreprocessor):
     """Score closed-form quiz items from answer literals and the instructor's key."""
 
@@ -185,19 +214,25 @@ class GradeClosedForm(NbGraderPreprocessor):
         cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
         student = resources["nbgrader"].get("student") or ""
         problem = id_mismatch(declared_student_id(nb), student) if bank.shuffle_options else ""
+        placement = bank.placement(student)
+        questions = build.questions_data(bank, fb) if bank.item_groups() else None
         results = []
-        for item in bank.closed_items:
-            check = cells.get(f"{item.id}_check")
-            answer_cell = cells.get(f"{item.id}_answer")
+        for slot in [it.id for it in bank.closed_items]:
+            item = bank.item(placement[slot])
+            check = cells.get(f"{slot}_check")
+            answer_cell = cells.get(f"{slot}_answer")
             shown = (
                 order.shown_order(bank.assignment, item.id, student, "".join(item.options))
                 if bank.shuffle_options and item.type in ("single", "multiple")
                 else None
             )
-            result = grade_item(item, answer_cell.source if answer_cell is not None else None, shown, problem)
+            result = grade_item(item, answer_cell.source if answer_cell is not None else None, shown, problem, slot)
             results.append(result)
+            view = cells.get(f"{slot}_options")
+            if view is not None and shown and not problem:
+                view.outputs = [_student_view(bank, item, slot, student, questions, fb)]
             if check is None:  # nbgrader re-inserts deleted grade cells before this step; be safe anyway
-                self.log.warning("%s: grade cell %s_check missing", assignment, item.id)
+                self.log.warning("%s: grade cell %s_check missing", assignment, slot)
                 continue
             check.outputs = [  # as nbformat's new_output makes them, without validating our own outputs each time
                 from_dict(
@@ -221,7 +256,18 @@ class GradeClosedForm(NbGraderPreprocessor):
             ]
             check.metadata["mvdcourse"] = {
                 k: result[k]
-                for k in ("type", "answer", "key", "earned", "max", "status", "answer_shown", "key_shown", "order")
+                for k in (
+                    "item",
+                    "type",
+                    "answer",
+                    "key",
+                    "earned",
+                    "max",
+                    "status",
+                    "answer_shown",
+                    "key_shown",
+                    "order",
+                )
             }
         nb.metadata["mvdcourse"] = {
             "graded_items": len(results),

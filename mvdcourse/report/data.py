@@ -82,7 +82,9 @@ def recorded_answers(course: Path, assignment: str):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             info = cell.get("metadata", {}).get("mvdcourse")
             if info:
-                item = cell["metadata"].get("nbgrader", {}).get("grade_id", "").removesuffix("_check")
+                item = info.get("item") or cell["metadata"].get("nbgrader", {}).get("grade_id", "").removesuffix(
+                    "_check"
+                )
                 yield path.parent.parent.name, item, str(info.get("answer", "")), info.get("status", "")
 
 
@@ -139,8 +141,14 @@ def load_class(course: Path, assignment: str, db_url: str | None = None) -> Clas
             reason = outcomes.get(sid, {}).get("reason", "") or ("no submission" if sid not in submitted else "")
             not_scored[sid] = f"{status}: {reason}" if reason else status
     students = sorted(submitted - set(not_scored))
+    # per-student item order: the gradebook holds scores by slot; each student's slot for an item is recomputed
+    slot_of = {sid: {item: slot for slot, item in bank.placement(sid).items()} for sid in students}
     points = np.array(
-        [[scores.get((sid, it.grade_id), np.nan) for it in items] for sid in students], dtype=float
+        [
+            [scores.get((sid, slot_of[sid].get(it.id, it.id) + it.grade_id[len(it.id) :]), np.nan) for it in items]
+            for sid in students
+        ],
+        dtype=float,
     ).reshape(len(students), len(items))
     row = {sid: i for i, sid in enumerate(students)}
     by_id = {it.id: it for it in items}

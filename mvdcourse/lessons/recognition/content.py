@@ -111,3 +111,9 @@ def all_fact_ids() -> tuple[str, ...]:
             ids += _named_facts(rec)
             ids += fb.fact_ids(*content.texts(rec))
     return tuple(dict.fromkeys(ids))
+
+
+#: The texts the lesson's widgets show (panels, alt texts, titles), by id (``texts.yaml``).
+TEXTS = content.lesson_texts(LESSON)
+#: The one filler of ``$name`` fields and fact placeholders, for the lesson's modules.
+fill = content.fill

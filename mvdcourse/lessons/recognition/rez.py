@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Polygon
 
@@ -18,6 +17,7 @@ from ... import facts as factbase
 from ... import style
 from ... import widgets as demo
 from . import content
+from .content import TEXTS
 
 #: Redo findings that tie the segments to Lesson 3's "missed compression".
 MISSED_ZONE_FACTS = ("cause.missed_zone_persistent.liu2021", "cause.missed_zone_recurrent.liu2021")
@@ -52,11 +52,8 @@ def shares(fb: factbase.FactBase | None = None) -> dict[str, float]:
     return {s.id: fb.fact(s.fact).value for s in content.segments().values()}
 
 
-def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
-    """Schematic plus bar chart, the chosen segment highlighted. Returns ``(fig, data)``."""
-    fb = fb or factbase.default()
-    segment(selected)
-    fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.4, 1]})
+def _draw_brainstem(ax1, selected: str) -> None:
+    """The schematic: pons, medulla, the nerve's segments (the chosen one highlighted), the meatus."""
     # pons (upper) and medulla (lower), lateral view; the pontomedullary sulcus between them
     ax1.add_patch(
         FancyBboxPatch((0.2, 2.3), 3.6, 3.2, boxstyle="round,pad=0.2", facecolor="#EFE6DA", edgecolor="#6B5B4B")
@@ -98,11 +95,19 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
             fontweight="bold" if on else "normal",
             arrowprops=dict(arrowstyle="-", lw=0.6, color="#555555"),
         )
-    ax1.set_title("Facial nerve leaving the brainstem (schematic, not to scale)", fontsize=11)
+    ax1.set_title(TEXTS["rez.schematic_title"], fontsize=11)
     ax1.set_xlim(0, 8.2)
     ax1.set_ylim(0, 6)
     ax1.set_aspect("equal")
     ax1.axis("off")
+
+
+def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
+    """Schematic plus bar chart, the chosen segment highlighted. Returns ``(fig, data)``."""
+    fb = fb or factbase.default()
+    segment(selected)
+    fig, (ax1, ax2) = style.placed_figure(11, 4.2, (0.035, 0.119, 0.408, 0.781), (0.651, 0.119, 0.336, 0.781))
+    _draw_brainstem(ax1, selected)
     sh = shares(fb)
     keys = list(sh)
     for i, key in enumerate(keys):
@@ -119,32 +124,27 @@ def rez_figure(selected: str = "as", fb: factbase.FactBase | None = None):
     ax2.invert_yaxis()
     ax2.set_xlim(0, 80)
     ax2.set_xlabel("Primary compression site (% of patients)")
-    ax2.set_title(f"Where the main compression was found\n{fb.labels('rez.as.campos2008')}", fontsize=10)
+    ax2.set_title(content.fill(TEXTS["rez.shares_title"], fb), fontsize=10)
     return fig, {"selected": selected, "shares": sh}
 
 
 def rez_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
     sh = shares(fb)
     listing = ", ".join(f"{segment(k).name.split(' (')[0]} {v:g}%" for k, v in sh.items())
-    return (
-        f"Schematic of the facial nerve leaving the brainstem at the pontomedullary sulcus, running along "
-        f"the pons and then freely to the internal auditory meatus; the {segment(selected).name} is "
-        f"highlighted. Bar chart of primary compression sites: {listing}."
-    )
+    return content.fill(TEXTS["rez.rez_alt"], fb, name=segment(selected).name, listing=listing)
 
 
 def rez_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     fb = fb or factbase.default()
     s = segment(selected)
     zones = " and ".join(fb.cite(f) for f in MISSED_ZONE_FACTS)
-    return (
-        f"<h4 style='margin:4px 0'>{html.escape(s.name)}</h4>"
-        f"<p>{html.escape(s.where)}</p>"
-        f"<p><b>Primary compression found here: {html.escape(fb.cite(s.fact))}</b>; more than one vessel "
-        f"was involved in {html.escape(fb.cite('rez.multiple.campos2008'))}.</p>"
-        f"<p><b>Why it matters (Lesson 3):</b> at redo operations, compression zones missed the first "
-        f"time - the ventrolateral pons and the bulbopontine sulcus, that is the attached segment and the "
-        f"root exit point - were found in {html.escape(zones)} of persistent and recurrent cases.</p>"
+    return content.fill(
+        TEXTS["rez.rez_html"],
+        fb,
+        name=html.escape(s.name),
+        where=html.escape(s.where),
+        fact=html.escape(fb.cite(s.fact)),
+        zones=html.escape(zones),
     )
 
 
@@ -153,11 +153,8 @@ class RezExplorer(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        self.segment = widgets.ToggleButtons(
-            options=[(s.name.split(" (")[0], s.id) for s in content.segments().values()],
-            value="as",
-            description="Segment:",
-            style={"description_width": "initial", "button_width": "auto"},
+        self.segment = demo.choice_buttons(
+            [(s.name.split(" (")[0], s.id) for s in content.segments().values()], "Segment:", value="as"
         )
         super().__init__([self.segment], rez_figure, rez_alt, rez_html, self._fb)
 

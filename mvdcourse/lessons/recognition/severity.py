@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
-
 from ... import facts as factbase
 from ... import style
 from ... import widgets as demo
 from . import content
+from .content import TEXTS
 
 SPREAD = ("around the eye only", "spread to other facial muscles")
 RELIABILITY_FACTS = ("scale.smc.icc_round1.irr2023", "scale.smc.icc_round2.irr2023")
@@ -45,7 +44,7 @@ def severity_figure(
     fb = fb or factbase.default()
     grade = smc_grade(spread, tonic_vision, disfiguring)
     grades = list(content.smc_grades().values())
-    fig, ax = style.new_figure(7, 3.6)
+    fig, ax = style.placed_figure(7, 3.6, (0.109, 0.081, 0.885, 0.854))
     values = []
     for i, g in enumerate(grades):
         v = fb.fact(g.hfs7_fact).value
@@ -62,8 +61,8 @@ def severity_figure(
         )
     ax.set_xticks(range(len(grades)), [f"SMC {g.grade}" for g in grades])
     ax.set_ylim(0, 28)
-    ax.set_ylabel("HFS-7 score reported\n(higher = worse quality of life)")
-    ax.set_title(f"Quality of life by severity grade before MVD {fb.labels(grades[0].hfs7_fact)}", fontsize=10)
+    ax.set_ylabel(TEXTS["severity.y_label"])
+    ax.set_title(content.fill(TEXTS["severity.title"], fb, labels=fb.labels(grades[0].hfs7_fact)), fontsize=10)
     return fig, {"grade": grade, "hfs7_by_grade": values}
 
 
@@ -71,10 +70,7 @@ def severity_alt(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbas
     fb = fb or factbase.default()
     grade = smc_grade(spread, tonic_vision, disfiguring)
     pairs = ", ".join(f"grade {g.grade} {fb.fact(g.hfs7_fact).value:g}" for g in content.smc_grades().values())
-    return (
-        f"Bar chart of the HFS-7 quality-of-life score reported for each SMC severity grade before MVD: "
-        f"{pairs}. The findings entered give SMC grade {grade}, highlighted."
-    )
+    return content.fill(TEXTS["severity.severity_alt"], fb, pairs=pairs, grade=grade)
 
 
 def severity_html(spread: str, tonic_vision: bool, disfiguring: bool, fb: factbase.FactBase | None = None) -> str:
@@ -85,22 +81,19 @@ def severity_html(spread: str, tonic_vision: bool, disfiguring: bool, fb: factba
         f"<li>grade {html.escape(x.grade)}: {html.escape(x.description)}</li>"
         for x in content.cohen_albert_grades().values()
     )
-    return (
-        f"<p><b>SMC grade {grade}</b>: {html.escape(g.criterion)} {html.escape(fb.labels(g.hfs7_fact))}. "
-        f"Patients at this grade reported an HFS-7 score of {fb.fact(g.hfs7_fact).value:g} "
-        f"({html.escape(fb.fact(g.hfs7_fact).definition.split('(')[-1].rstrip(')'))}). "
-        f"{html.escape(fb.render('{fact:scale.smc.correlation.lee2012}'))}</p>"
-        f"<p><b>How reliable is a grade?</b> Clinicians rating the same videos agreed only moderately: "
-        f"ICC {fb.fact(RELIABILITY_FACTS[0]).value:g} before and {fb.fact(RELIABILITY_FACTS[1]).value:g} "
-        f"after consensus training {html.escape(fb.labels(RELIABILITY_FACTS[0]))}. "
-        "State the scale and who rated it whenever you quote a grade.</p>"
-        f"<p><b>Grading the result after MVD.</b> Many surgical series report outcome with the Cohen-Albert "
-        f"grade <i>(definitions unverified: the course did not find them in a primary source)</i>:</p>"
-        f"<ul>{rows}</ul>"
-        f"<p>Quality of life is measured by the patient, not the clinician: "
-        f"{html.escape(fb.cite('scale.hfs7.items'))}. "
-        f"{html.escape(fb.cite('scale.hfs7.scoring'))}</p>" + demo.disclaimer_html("calculator")
-    )
+    return content.fill(
+        TEXTS["severity.severity_html"],
+        fb,
+        grade=grade,
+        criterion=html.escape(g.criterion),
+        labels=html.escape(fb.labels(g.hfs7_fact)),
+        value=fb.fact(g.hfs7_fact).value,
+        scale=html.escape(fb.fact(g.hfs7_fact).definition.split("(")[-1].rstrip(")")),
+        value2=fb.fact(RELIABILITY_FACTS[0]).value,
+        value3=fb.fact(RELIABILITY_FACTS[1]).value,
+        labels2=html.escape(fb.labels(RELIABILITY_FACTS[0])),
+        rows=rows,
+    ) + demo.disclaimer_html("calculator")
 
 
 class SeverityCalculator(demo.FigureDemo):
@@ -108,21 +101,9 @@ class SeverityCalculator(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        self.spread = widgets.ToggleButtons(
-            options=list(SPREAD),
-            value=SPREAD[0],
-            description="Spasm:",
-            style={"description_width": "initial", "button_width": "auto"},
-        )
-        self.tonic = widgets.Checkbox(
-            value=False,
-            description="Frequent tonic spasms that interfere with vision",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.disfiguring = widgets.Checkbox(
-            value=False, description="Disfiguring asymmetry", indent=False, layout=widgets.Layout(width="auto")
-        )
+        self.spread = demo.choice_buttons(list(SPREAD), "Spasm:")
+        self.tonic = demo.checkbox("Frequent tonic spasms that interfere with vision")
+        self.disfiguring = demo.checkbox("Disfiguring asymmetry")
         super().__init__(
             [self.spread, self.tonic, self.disfiguring], severity_figure, severity_alt, severity_html, self._fb
         )

@@ -11,10 +11,10 @@ import math
 
 import ipywidgets as widgets
 
+from ... import content, style
 from ... import facts as factbase
-from ... import style
 from ... import widgets as demo
-from .series import _fb, _months, sqrt_scale
+from .series import TEXTS, _fb, _months, sqrt_scale
 from .verdict import CONVENTIONS, NOW_OPTIONS, Timeline, TimelineError, Verdict, classify, parse_timeline
 
 
@@ -87,7 +87,7 @@ def _draw_nothing(ax) -> None:
     ax.text(
         0.5,
         0.5,
-        "No timeline to draw: read the message below.",
+        TEXTS["classifier.nothing_to_draw"],
         ha="center",
         va="center",
         transform=ax.transAxes,
@@ -135,11 +135,15 @@ def classifier_figure(v: Verdict, immediate_by_day: int = 7, convention: str = "
 
 def classifier_alt(v: Verdict, data: dict, convention: str = "1 year") -> str:
     if v.category == "invalid":
-        return "Empty patient timeline: the timeline as entered cannot happen; the message below says why."
+        return TEXTS["classifier.alt_empty"]
     segs = "; ".join(f"{n} from month {a:g} to {b:g}" for n, a, b in data["segments"])
-    return (
-        f"Patient timeline bar over {data['follow_up_months']:g} months after MVD: {segs}. Dashed line at "
-        f"the {convention} convention. Classification: {v.category}."
+    return content.fill(
+        TEXTS["classifier.alt"],
+        None,
+        follow_up_months=data["follow_up_months"],
+        segs=segs,
+        convention=convention,
+        category=v.category,
     )
 
 

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from ... import content, style
 from ... import facts as factbase
 from ... import widgets as demo
-from .series import _fb
+from .series import TEXTS, _fb
 
 ROWS = ("Complete relief at last follow-up", "Relief, then spasm came back", "Never complete relief")
 COLS = ("Immediate", "Delayed", "Never complete")
@@ -73,9 +73,9 @@ def grid_data(source: str = "seed", fb: factbase.FactBase | None = None) -> dict
     if source == "seed":
         listed = [(name, fb.seed_claim(cid).value, fb.seed_claim(cid).text(), axis) for name, cid, axis in SEED_LIST]
         cells[(0, 0)] = "complete resolution"
-        cells[(0, 1)] = "complete resolution + delayed cure: counted twice"
+        cells[(0, 1)] = TEXTS["grid.double_counted"]
         cells[(1, 0)] = "not in the list"
-        cells[(1, 1)] = "delayed cure (recurrence not in the list)"
+        cells[(1, 1)] = TEXTS["grid.delayed_cure_only"]
         cells[(2, 2)] = "significant improvement; no improvement"
         total = round(sum(v for _, v, _, _ in listed), 1)
         sums = {SEED_SUM_KEY: total}
@@ -293,9 +293,9 @@ def grid_figure(source: str = "seed", add_up: bool = False, fb: factbase.FactBas
         ax.set_position([0.01, 0.0, 0.98, 0.93])
     _draw_grid(ax, d, fb)
     title = (
-        "Handout S1's outcome list on two axes"
+        TEXTS["grid.seed_title"]
         if source == "seed"
-        else f"One published series on two axes {fb.labels(SERIES_ROWS[0])}"
+        else content.fill(TEXTS["grid.series_title"], fb, series_rows_1=fb.labels(SERIES_ROWS[0]))
     )
     ax.set_title(title, fontsize=10.5)
     data = {
@@ -310,34 +310,23 @@ def grid_figure(source: str = "seed", add_up: bool = False, fb: factbase.FactBas
     return fig, data
 
 
+def _totals(d: dict) -> dict:
+    """The grid's row and column totals as text fields: ``row_total_1`` .. ``col_total_3``."""
+    return {f"{axis}_total_{i}": v for axis in ("row", "col") for i, v in enumerate(d[f"{axis}_totals"], start=1)}
+
+
 def grid_alt(source: str, add_up: bool = False, fb: factbase.FactBase | None = None) -> str:
     fb = _fb(fb)
     d = grid_data(source, fb)
-    head = (
-        "Three-by-three grid: rows are the final outcome (complete relief at last follow-up; relief then "
-        "spasm came back; never complete relief), columns the time to cure (immediate; delayed; never "
-        "complete). Cells that cannot hold anyone are hatched grey. "
-    )
+    head = TEXTS["grid.alt_axes"]
     if source == "seed":
         listed = "; ".join(f"{n} {t} ({axis})" for n, _, t, axis in d["listed"])
-        text = (
-            head + f"Handout S1's list placed on it: {listed}. The complete-resolution row and the "
-            "delayed-cure column overlap in the cell 'complete relief × delayed', which is hatched and "
-            "counted twice."
-        )
+        text = head + content.fill(TEXTS["grid.alt_seed"], fb, listed=listed)
     else:
-        text = (
-            head + "Filled from Nunta-aree 2024, 100 patients: column totals immediate "
-            f"{d['col_totals'][0]:g}%, delayed {d['col_totals'][1]:g}%, never complete {d['col_totals'][2]:g}%; "
-            f"row totals complete {d['row_totals'][0]:g}%, recurred {d['row_totals'][1]:g}%, never complete "
-            f"{d['row_totals'][2]:g}%. The split of the cured patients between immediate and delayed within "
-            "each row is not reported."
-        )
+        text = head + content.fill(TEXTS["grid.alt_series"], fb, **_totals(d))
     if add_up:
         text += (
-            " Bar chart of sums against a 100% line: "
-            + "; ".join(f"{k.replace(chr(10), ' ')} {v:g}%" for k, v in d["sums"].items())
-            + "."
+            TEXTS["grid.sums_alt"] + "; ".join(f"{k.replace(chr(10), ' ')} {v:g}%" for k, v in d["sums"].items()) + "."
         )
     return text
 
@@ -350,26 +339,21 @@ def grid_html(source: str, add_up: bool = False, fb: factbase.FactBase | None = 
     parts = [f"<p>{text.replace('&lt;i&gt;', '<i>').replace('&lt;/i&gt;', '</i>')}</p>"]
     if source == "series":
         c = d["consistency"]
-        parts.append(
-            f"<p>Check: {d['col_totals'][0]:g} + {d['col_totals'][1]:g} = {c['cured_columns']:g} "
-            f"cured at some time; {d['row_totals'][0]:g} + {d['row_totals'][1]:g} = "
-            f"{c['complete_plus_recurred']:g} complete at last follow-up or recurred.</p>"
-        )
+        parts.append(content.fill(TEXTS["grid.consistency_html"], fb, **_totals(d), **c))
     if add_up:
         if source == "seed":
             taken = ", ".join(html.escape(t) for _, _, t, _ in d["listed"])
-            parts.append(
-                f"<p><b>Sum of the handout's list: {d['sums'][SEED_SUM_KEY]:g}%"
-                f"</b> (taking {taken} at face value). More than 100% is impossible "
-                "for categories that are supposed to split the same patients: one of them is on the "
-                "other axis.</p>"
-            )
+            parts.append(content.fill(TEXTS["grid.seed_sum_html"], fb, sums=d["sums"][SEED_SUM_KEY], taken=taken))
         else:
             s = d["sums"]
             parts.append(
-                f"<p><b>Rows alone add up to {s['Final outcome (rows)']:g}%, columns alone to "
-                f"{s['Time to cure (columns)']:g}%</b>; mixing a column into the rows, as the handout "
-                f"does, gives {s['Mixed like the handout']:g}% even with this series' real figures.</p>"
+                content.fill(
+                    TEXTS["grid.series_sums_html"],
+                    fb,
+                    final_outcome__rows=s["Final outcome (rows)"],
+                    time_to_cure__columns=s["Time to cure (columns)"],
+                    mixed_like_the_handout=s["Mixed like the handout"],
+                )
             )
     return "".join(parts)
 

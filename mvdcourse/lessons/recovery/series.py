@@ -14,6 +14,10 @@ DAYS_PER_MONTH = 365.25 / 12
 MAX_MONTHS = 36  # the explorer's time axis (three years, so that every handout horizon fits)
 
 
+#: The texts the lesson's widgets show (panels, alt texts, titles), by id (``assets/lessons/02_recovery/texts.yaml``).
+TEXTS = content.lesson_texts("02_recovery")
+
+
 def _fb(fb: factbase.FactBase | None) -> factbase.FactBase:
     return fb or factbase.default()
 
@@ -99,7 +103,7 @@ def reported_share(series_key: str, month: float, fb: factbase.FactBase | None =
             "at": None,
             "label": None,
             "exact": False,
-            "text": f"no point reported before the first one ({first['label']})",
+            "text": content.fill(TEXTS["series.before_first"], fb, label=first["label"]),
         }
     p = pts[-1]
     exact = abs(p["months"] - month) < 1e-9
@@ -110,7 +114,7 @@ def reported_share(series_key: str, month: float, fb: factbase.FactBase | None =
     else:
         text = f"at least {fb.text(p['fact'])} (last published point: {p['label']})"
     if last and s.tail_fact and value < 100:
-        text += f"; {fb.text(s.tail_fact)} only later, at a time the abstract does not give"
+        text += content.fill(TEXTS["series.tail_later"], fb, tail=fb.text(s.tail_fact))
     return {
         "series": series_key,
         "month": month,

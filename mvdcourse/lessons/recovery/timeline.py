@@ -15,7 +15,18 @@ from matplotlib.patches import Rectangle
 from ... import content, style
 from ... import facts as factbase
 from ... import widgets as demo
-from .series import CURE_SERIES, MAX_MONTHS, TimePoint, _fb, _fmt_months, _months, curve, reported_share, sqrt_scale
+from .series import (
+    CURE_SERIES,
+    MAX_MONTHS,
+    TEXTS,
+    TimePoint,
+    _fb,
+    _fmt_months,
+    _months,
+    curve,
+    reported_share,
+    sqrt_scale,
+)
 
 #: latest spontaneous cures reported (the end of the tail).
 MEDIAN_MARKER = ("recovery.median_all.inha2008", "JKNS 2008 median")
@@ -166,8 +177,8 @@ def timeline_figure(month: float = 6, overlay: str = "none", fb: factbase.FactBa
     ax.set_ylim(0, 112)
     ax.set_yticks([0, 20, 40, 60, 80, 100])
     ax.set_ylabel("Eventual cures already spasm-free (%)")
-    ax.set_xlabel("Months after MVD (square-root scale: early months stretched)")
-    ax.set_title("How fast do eventual cures happen? (published points, steps; no curve fitting)", fontsize=10.5)
+    ax.set_xlabel(TEXTS["timeline.x_label"])
+    ax.set_title(TEXTS["timeline.title"], fontsize=10.5)
     data = {
         "month": month,
         "overlay": overlay,
@@ -190,12 +201,11 @@ def timeline_alt(month: float, overlay: str = "none", fb: factbase.FactBase | No
         f"{CURE_SERIES[k].name} {r['text']}" for k, r in ((k, reported_share(k, month, fb)) for k in CURE_SERIES)
     )
     text = (
-        f"Step plot of the cumulative share of eventual cures over 0 to {MAX_MONTHS} months after MVD. "
+        content.fill(TEXTS["timeline.alt_steps"], fb, max_months=MAX_MONTHS)
         + ". ".join(parts)
-        + f". Marker: median {fb.text(MEDIAN_MARKER[0])} in JKNS 2008 (across all "
-        f"cured patients, immediate cures included); latest cures reported at "
-        f"{fb.text('recovery.longest.inha2008')} and {fb.text('recovery.delayed_latest.taipei1992')}. "
-        f"Dashed line at {_fmt_months(month)}: {reads}."
+        + content.fill(
+            TEXTS["timeline.alt_marker"], fb, median=fb.text(MEDIAN_MARKER[0]), month=_fmt_months(month), reads=reads
+        )
     )
     if overlay != "none":
         b = SEED_BANDS[overlay]
@@ -213,29 +223,25 @@ def timeline_html(month: float, overlay: str = "none", fb: factbase.FactBase | N
             f"<li><b>[{html.escape(s.name)}]</b>, {html.escape(s.population)}{approx}: {html.escape(r['text'])}.</li>"
         )
     parts = [
-        f"<p><b>At {html.escape(_fmt_months(month))} after surgery</b>, the share of eventual cures "
-        "(immediate cures included) that were already spasm-free:</p><ul>" + "".join(rows) + "</ul>",
-        "<p>Read the step as “at least”: between two published points the true share lies between "
-        "them, and nothing is drawn where the source gives nothing. Median time to spasm-free: "
-        + html.escape(
-            fb.render(
-                "{fact:recovery.median_all.inha2008} and "
-                "{fact:recovery.median_all.delayedcure2022} across all cured patients, "
-                "immediate cures included; "
-                "{fact:recovery.median_delayed.inha2008} to "
-                "{fact:recovery.delayed_median.nuntaaree2024} for patients still "
-                "twitching after surgery"
-            )
-        )
+        content.fill(TEXTS["timeline.shares_at_html"], fb, month=html.escape(_fmt_months(month)))
+        + "".join(rows)
+        + "</ul>",
+        TEXTS["timeline.read_as_at_least_html"]
+        + html.escape(fb.render(content.fill(TEXTS["timeline.medians"], fb)))
         + ".</p>",
     ]
     if overlay != "none":
         b = SEED_BANDS[overlay]
         c = fb.seed_claim(b.claim)
         parts.append(
-            f"<p><b>Handout claim {html.escape(b.claim)}</b> (“{html.escape(c.claim)}”) — verdict "
-            f"in the course's fact base: <b>{html.escape(c.verdict)}</b>. "
-            f"{html.escape(fb.render(b.check))}</p>"
+            content.fill(
+                TEXTS["timeline.claim_html"],
+                fb,
+                claim=html.escape(b.claim),
+                claim2=html.escape(c.claim),
+                verdict=html.escape(c.verdict),
+                check=html.escape(fb.render(b.check)),
+            )
         )
     return "".join(parts)
 

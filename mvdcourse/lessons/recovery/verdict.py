@@ -152,13 +152,13 @@ def _contradiction(t: Timeline, fb) -> str | None:
     if B is not None and S is None:
         return say("back_before_cure", fb)
     if S is not None and S > F + 1e-9:
-        return say("free_after_now", fb, free=f"{S:g}", follow_up_days=f"{F:.0f}", follow_up_months=fm)
+        return say("free_after_now", fb, free=S, follow_up_days=f"{F:.0f}", follow_up_months=fm)
     if B is not None and B <= S:
-        return say("back_before_free", fb, back=_fmt_months(_months(B)), free=f"{S:g}")
+        return say("back_before_free", fb, back=_fmt_months(_months(B)), free=S)
     if B is not None and B > F + 1e-9:
         return say("back_after_now", fb, back=_fmt_months(_months(B)), follow_up_months=fm)
     if S is not None and B is None and now != "gone":
-        return say("free_but_not_gone", fb, free=f"{S:g}", now=now)
+        return say("free_but_not_gone", fb, free=S, now=now)
     return None
 
 
@@ -200,7 +200,6 @@ def _never_free(t: Timeline, immediate_by_day: int, convention: str, fb) -> Verd
         ),
         _share_reached(fm, fb),
         say("later_tail", fb),
-        say("failures_within", fb),
     ]
     if fm < CONVENTIONS[other][0]:
         reasons.insert(2, say("possible_by_other_convention", fb, other=other))
@@ -261,7 +260,7 @@ def _still_free(t: Timeline, immediate_by_day: int, convention: str, fb) -> Verd
         reasons = [immediate_def, durability]
         if t.follow_up_days < 30:  # within the first month the label can still change
             reasons.insert(0, say("too_soon_to_tell", fb))
-        return Verdict("immediate cure", say("headline_immediate", fb, free=f"{S:g}"), reasons, timeline=t)
+        return Verdict("immediate cure", say("headline_immediate", fb, free=S), reasons, timeline=t)
     reasons = [immediate_def, say("median_all_and_delayed", fb), _share_reached(_months(S), fb), durability]
     if CONVENTIONS[convention][0] * DAYS_PER_MONTH < S:
         reasons.insert(1, say("after_horizon", fb, convention=convention))

@@ -6,8 +6,9 @@ Pure functions return data or figures (easy to test); three builders wrap them i
   after a cure, drawn only from published
   points (steps and markers, never a fitted curve), with the reported risk factors shown as labelled text,
   because no stratified curve was published;
-* ``cause_sorter()`` (:mod:`.causes`): sort candidate causes of failure into "documented at redo" and
-  "hypothesis only", then read per-item feedback with the frequencies reported by redo series;
+* ``cause_sorter()`` (:mod:`.sorter`; causes and scoring in :mod:`.causes`): sort candidate causes of
+  failure into "documented at redo" and "hypothesis only", then read per-item feedback with the frequencies
+  reported by redo series;
 * ``case_vignettes()`` (:mod:`.vignettes`): read an operative note, imaging and a timeline, pick the most
   likely cause, and get an explanation.
 
@@ -26,14 +27,10 @@ from .causes import (
     HYPOTHESIS,
     UNSORTED,
     Cause,
-    CauseSorter,
     cause_evidence,
-    cause_sorter,
     expected_bin,
     score_sort,
     sort_feedback_html,
-    sorter_alt,
-    sorter_figure,
 )
 from .rates import (
     CHANG_FACTS,
@@ -48,6 +45,7 @@ from .rates import (
     risk_factor_note,
     series_rates,
 )
+from .sorter import CauseSorter, cause_sorter, sorter_alt, sorter_figure
 from .timeline import RecurrenceTimeline, recurrence_timeline, timeline_alt, timeline_figure, timeline_html
 from .vignettes import (
     VIGNETTES,

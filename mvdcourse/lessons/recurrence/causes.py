@@ -1,4 +1,5 @@
-"""Lesson 3 demo 2 — sort candidate causes of failure into "documented at redo" and "hypothesis only".
+"""Lesson 3 demo 2's data and rules: the candidate causes of failure, the bin each belongs in ("documented at
+redo" or "hypothesis only"), scoring a sort and the per-item feedback (the widget is :mod:`.sorter`).
 
 The causes, their reported frequencies at redo and the handout claims they quote are data:
 ``assets/lessons/03_recurrence/causes.yaml``.
@@ -9,12 +10,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-import ipywidgets as widgets
-
-from ... import content, style
+from ... import content
 from ... import facts as factbase
 from ... import widgets as demo
-from .common import _fb, ref_labels
+from .common import TEXTS, _fb, ref_labels
 
 DOCUMENTED, HYPOTHESIS, UNSORTED = "documented at redo", "hypothesis only", "unsorted"
 BINS = (UNSORTED, DOCUMENTED, HYPOTHESIS)
@@ -40,7 +39,7 @@ class Cause(content.Record):
 CAUSES: dict[str, Cause] = content.lesson_records("03_recurrence", "causes", Cause)
 
 
-def _check_assignments(assignments: Mapping[str, str]) -> None:
+def check_assignments(assignments: Mapping[str, str]) -> None:
     for key, choice in assignments.items():
         if key not in CAUSES:
             raise ValueError(f"unknown cause '{key}'; the causes are: {', '.join(CAUSES)}")
@@ -91,7 +90,7 @@ def cause_evidence(key: str, fb: factbase.FactBase | None = None) -> dict:
 
 def score_sort(assignments: Mapping[str, str], fb: factbase.FactBase | None = None) -> dict:
     """Score a sort (cause key → bin); causes not given count as unsorted. Raises ValueError on bad input."""
-    _check_assignments(assignments)
+    check_assignments(assignments)
     fb = _fb(fb)
     items = []
     for key in CAUSES:
@@ -125,8 +124,9 @@ def _item_html(item: dict) -> str:
         parts.append(f"<br>{e(note)}")
     if ev["handout"]:
         parts.append(
-            f"<br>The handout says: “{e(ev['handout']['claim'])}” Our check: "
-            f"<i>{e(ev['handout']['verdict'])}</i> [Seed handout S1]."
+            content.fill(
+                TEXTS["causes.item_html"], None, claim=e(ev["handout"]["claim"]), verdict=e(ev["handout"]["verdict"])
+            )
         )
     return "".join(parts) + "</li>"
 
@@ -134,275 +134,17 @@ def _item_html(item: dict) -> str:
 def sort_feedback_html(result: dict) -> str:
     """Per-item feedback for a scored sort (correct and wrong first, unsorted last)."""
     if result["unsorted"] == result["total"]:
-        return (
-            "<p role='status'><b>Nothing sorted yet.</b> Choose <i>documented at redo</i> or "
-            "<i>hypothesis only</i> on at least one row, then press <i>Check my sort</i>.</p>"
-        )
+        return TEXTS["causes.nothing_sorted_html"]
     order = {"wrong": 0, "correct": 1, "unsorted": 2}
     items = sorted(result["items"], key=lambda i: order[i["status"]])
     sorted_n = result["total"] - result["unsorted"]
-    head = (
-        f"<p role='status'><b>{result['correct']} of {sorted_n} sorted causes are right</b>"
-        f" ({result['wrong']} wrong, {result['unsorted']} not sorted yet).</p>"
+    head = content.fill(
+        TEXTS["causes.score_html"],
+        None,
+        correct=result["correct"],
+        sorted_n=sorted_n,
+        wrong=result["wrong"],
+        unsorted=result["unsorted"],
     )
-    caveat = (
-        '<p><b>Reading the evidence.</b> "Documented at redo" means surgeons re-exploring patients '
-        "found and reported it. That is strong but not perfect evidence: only re-operated patients are "
-        "seen, series define their categories differently, and a finding at redo is an association with "
-        'failure, not proof that it caused it. "Hypothesis only" means no redo series in the course\'s '
-        "sources reports it; absence of evidence is not evidence of absence, but it must not be taught "
-        "as fact.</p>"
-    )
+    caveat = TEXTS["causes.reading_html"]
     return head + "<ul>" + "".join(_item_html(i) for i in items) + "</ul>" + caveat + demo.disclaimer_html("sorter")
-
-
-_BIN_X = {HYPOTHESIS: 0, UNSORTED: 1, DOCUMENTED: 2}
-_BIN_STYLE = {
-    DOCUMENTED: dict(marker=style.SERIES[0].marker, color=style.SERIES[0].color, fill=True),
-    HYPOTHESIS: dict(marker=style.SERIES[1].marker, color=style.SERIES[1].color, fill=True),
-    UNSORTED: dict(marker="o", color=style.GREY, fill=False),
-}
-
-
-def _draw_evidence(ax2, result: dict, keys: list[str]) -> dict[str, list[float]]:
-    """The frequencies reported at redo for each cause, one mark per series; return them by cause."""
-    n = len(keys)
-    frequencies = {}
-    fst = style.SERIES[0]
-    for i, key in enumerate(keys):
-        y = n - 1 - i
-        ev = result["items"][i]["evidence"]
-        xs = [r["value"] for r in ev["frequencies"]]
-        frequencies[key] = xs
-        if xs:
-            ax2.plot([min(xs), max(xs)], [y, y], color=fst.color, lw=2, zorder=2)
-            ax2.plot(xs, [y] * len(xs), linestyle="none", marker=fst.marker, color=fst.color, markersize=7, zorder=3)
-            ax2.annotate(
-                f"{min(xs):g}" + (f"–{max(xs):g}%" if max(xs) != min(xs) else "%"),
-                (max(xs), y),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8.5,
-            )
-        elif ev["expected"] == DOCUMENTED:
-            ax2.text(
-                2,
-                y,
-                "documented (case counts, no % reported)",
-                va="center",
-                fontsize=8.5,
-                color=fst.color,
-                style="italic",
-            )
-        else:
-            ax2.text(
-                2,
-                y,
-                "hypothesis: not reported at redo",
-                va="center",
-                fontsize=8.5,
-                color=style.SERIES[1].color,
-                style="italic",
-            )
-    ax2.set_xlim(0, 100)
-    ax2.set_xlabel("% of redo operations with this finding (one mark per series)")
-    ax2.set_title("What redo series report", fontsize=11)
-    ax2.tick_params(axis="y", left=False)
-    return frequencies
-
-
-def _sorter_axes(checked: bool):
-    """The board alone until the sort is checked (the evidence stays hidden, redraws stay fast), then two panels."""
-    if checked:  # board plus evidence panel
-        fig, (ax, ax2) = style.fixed_figure(
-            11,
-            5.2,
-            ncols=2,
-            sharey=True,
-            gridspec_kw={"width_ratios": [1, 1.05]},
-            margins=dict(left=0.25, right=0.975, bottom=0.1, top=0.86, wspace=0.04),
-        )
-    else:  # the board alone: the evidence stays hidden until the sort is checked (and redraws stay fast)
-        fig, ax = style.fixed_figure(5.8, 5.2, margins=dict(left=0.47, right=0.96, bottom=0.1, top=0.86))
-        ax2 = None
-    return fig, ax, ax2
-
-
-def sorter_figure(assignments: Mapping[str, str], checked: bool = False, fb: factbase.FactBase | None = None):
-    """The sorting board (left) and, once checked, the frequencies reported at redo (right)."""
-    _check_assignments(assignments)
-    fb = _fb(fb)
-    keys = list(CAUSES)
-    n = len(keys)
-    result = score_sort(assignments, fb) if checked else None
-    fig, ax, ax2 = _sorter_axes(bool(result))
-    placed = {}
-    for i, key in enumerate(keys):
-        y = n - 1 - i
-        choice = assignments.get(key, UNSORTED)
-        placed[key] = choice
-        s = _BIN_STYLE[choice]
-        ax.plot(
-            [_BIN_X[choice]],
-            [y],
-            linestyle="none",
-            marker=s["marker"],
-            markersize=11,
-            markeredgecolor=s["color"],
-            markerfacecolor=s["color"] if s["fill"] else "white",
-            markeredgewidth=2,
-            zorder=3,
-        )
-        if result:
-            status = result["items"][i]["status"]
-            glyph, colour = {
-                "correct": ("✔", style.OKABE_ITO["bluish_green"]),
-                "wrong": ("✘", style.OKABE_ITO["vermillion"]),
-                "unsorted": ("?", "#555555"),
-            }[status]
-            ax.text(2.45, y, glyph, va="center", ha="center", fontsize=13, color=colour, fontweight="bold")
-    ax.set_xticks([0, 1, 2], ["hypothesis\nonly", "unsorted", "documented\nat redo"], fontsize=9.5)
-    ax.xaxis.tick_top()
-    ax.set_xlim(-0.5, 2.75)
-    ax.set_yticks(range(n), [CAUSES[k].label for k in reversed(keys)], fontsize=9.5)
-    ax.set_ylim(-0.7, n - 0.3)
-    ax.set_title("Your sort" + (" (✔ right, ✘ wrong, ? unsorted)" if result else ""), fontsize=11)
-    ax.grid(axis="x", alpha=0.4)
-
-    frequencies = _draw_evidence(ax2, result, keys) if result else {}
-    if not result:
-        ax.set_xlabel("Press “Check my sort” to see\nwhat redo series report", fontsize=9.5, color="#555555")
-    data = {
-        "placed": placed,
-        "checked": checked,
-        "frequencies": frequencies,
-        "score": {k: result[k] for k in ("correct", "wrong", "unsorted")} if result else None,
-    }
-    return fig, data
-
-
-def sorter_alt(assignments: Mapping[str, str], checked: bool = False, fb: factbase.FactBase | None = None) -> str:
-    _check_assignments(assignments)
-    fb = _fb(fb)
-    groups = {b: [CAUSES[k].label for k in CAUSES if assignments.get(k, UNSORTED) == b] for b in BINS}
-    parts = [
-        "Sorting board of candidate causes of failure after MVD. "
-        f"Placed as documented at redo: {', '.join(groups[DOCUMENTED]) or 'none'}. "
-        f"Placed as hypothesis only: {', '.join(groups[HYPOTHESIS]) or 'none'}. "
-        f"Unsorted: {len(groups[UNSORTED])}."
-    ]
-    if checked:
-        r = score_sort(assignments, fb)
-        freq = []
-        for item in r["items"]:
-            ev = item["evidence"]
-            if ev["range"]:
-                lo, hi = ev["range"]
-                freq.append(f"{ev['label']} {lo:g}%" + (f" to {hi:g}%" if hi != lo else ""))
-        hyp = [CAUSES[k].label for k in CAUSES if not CAUSES[k].documented]
-        parts.append(
-            f"Checked: {r['correct']} right, {r['wrong']} wrong, {r['unsorted']} unsorted. "
-            f"Right panel, share of redo operations with each finding: {'; '.join(freq)}. "
-            f"Not reported at redo (hypotheses): {', '.join(hyp)}."
-        )
-    else:
-        parts.append("The evidence panel appears when the sort is checked.")
-    return " ".join(parts)
-
-
-class CauseSorter(demo.FigureDemo):
-    """One control per candidate cause (unsorted / documented at redo / hypothesis only) and a Check button."""
-
-    def __init__(self, fb: factbase.FactBase | None = None):
-        self._fb = _fb(fb)
-        self.checked = False
-        self._bulk = False
-        self.toggles: dict[str, widgets.ToggleButtons] = {
-            key: widgets.ToggleButtons(
-                options=list(BINS),
-                value=UNSORTED,
-                description=c.label,
-                tooltip=c.claim,
-                tooltips=["not sorted yet", "found at redo surgery", "proposed, not documented"],
-                style={"description_width": "17em", "button_width": "9.5em"},
-            )
-            for key, c in CAUSES.items()
-        }
-        self.check_button = widgets.Button(
-            description="Check my sort", icon="check", tooltip="Score the sort and show the evidence for every cause"
-        )
-        self.reset_button = widgets.Button(
-            description="Start again", icon="undo", tooltip="Set every cause back to unsorted"
-        )
-        self.check_button.on_click(lambda _b: self.check())
-        self.reset_button.on_click(lambda _b: self.reset())
-        super().__init__(
-            list(self.toggles.values()),
-            self._figure,
-            self._alt,
-            self._html,
-            self._fb,
-            buttons=(widgets.HBox([self.check_button, self.reset_button]),),
-        )
-        self.feedback = self.info
-
-    def assignments(self) -> dict[str, str]:
-        return {k: t.value for k, t in self.toggles.items()}
-
-    def values(self) -> tuple:
-        return tuple(t.value for t in self.toggles.values()), self.checked
-
-    @staticmethod
-    def _figure(placed: tuple, checked: bool, fb):
-        return sorter_figure(dict(zip(CAUSES, placed)), checked, fb)
-
-    @staticmethod
-    def _alt(placed: tuple, checked: bool, fb) -> str:
-        return sorter_alt(dict(zip(CAUSES, placed)), checked, fb)
-
-    @staticmethod
-    def _html(placed: tuple, checked: bool, fb) -> str:
-        a = dict(zip(CAUSES, placed))
-        return sort_feedback_html(score_sort(a, fb)) if checked else _progress_html(a)
-
-    def changed(self, change) -> None:
-        if self._bulk:
-            return
-        self.checked = False
-        self.update()
-
-    def check(self) -> dict | None:
-        """What the Check button does; returns the scored result, or None if nothing was sorted."""
-        a = self.assignments()
-        if all(v == UNSORTED for v in a.values()):
-            self.checked = False
-            self.update()
-            self.info.value = sort_feedback_html(score_sort(a, self._fb))
-            return None
-        self.checked = True
-        self.update()
-        return score_sort(a, self._fb)
-
-    def reset(self) -> None:
-        self._bulk = True  # one redraw for the whole reset, not one per control
-        try:
-            for t in self.toggles.values():
-                t.value = UNSORTED
-        finally:
-            self._bulk = False
-        self.checked = False
-        self.update()
-
-
-def _progress_html(assignments: Mapping[str, str]) -> str:
-    n = sum(v != UNSORTED for v in assignments.values())
-    return (
-        f"<p role='status'>{n} of {len(assignments)} causes sorted. Press <i>Check my sort</i> "
-        "for feedback on each one.</p>"
-    )
-
-
-def cause_sorter() -> CauseSorter:
-    """Lesson 3 demo: sort candidate causes of failure into documented and hypothesis; check against redo series."""
-    return CauseSorter()

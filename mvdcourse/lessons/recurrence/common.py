@@ -5,9 +5,14 @@ from __future__ import annotations
 import html
 import re
 
+from ... import content
 from ... import facts as factbase
 
 _YEARS = re.compile(r"(\d+(?:\.\d+)?)\s*years?\b")
+
+
+#: The texts the lesson's widgets show (panels, alt texts, titles), by id (``assets/lessons/03_recurrence/texts.yaml``).
+TEXTS = content.lesson_texts("03_recurrence")
 
 
 def _fb(fb: factbase.FactBase | None) -> factbase.FactBase:

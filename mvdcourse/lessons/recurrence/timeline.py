@@ -11,10 +11,10 @@ import textwrap
 
 import ipywidgets as widgets
 
+from ... import content, style
 from ... import facts as factbase
-from ... import style
 from ... import widgets as demo
-from .common import _fb, ref_labels
+from .common import TEXTS, _fb, ref_labels
 from .rates import (
     CHANG_FACTS,
     HANDOUT_RATE_CLAIM,
@@ -43,7 +43,9 @@ def _draw_two_year_mark(ax, points: list[dict], fb: factbase.FactBase) -> dict:
     ax.text(
         0.1,
         4.5,
-        f"nearly all failures of\nfirst MVDs occurred within\n{within.text()} {ref_labels(fb, TWO_YEAR_FACT)}",
+        content.fill(
+            TEXTS["timeline.draw_two_year_mark"], fb, within=within.text(), ref_labels=ref_labels(fb, TWO_YEAR_FACT)
+        ),
         fontsize=8.5,
         va="top",
     )
@@ -116,7 +118,7 @@ def _draw_series(ax2, rows: list[dict], points: list[dict], on: bool, fb: factba
     ax2.set_xticks(range(0, int(ax2.get_xlim()[1]) + 1, 2))
     ax2.set_ylim(-0.6, len(rows) + 0.6)
     ax2.set_xlabel("Recurrence reported (%)")
-    ax2.set_title("Other series (follow-up and definitions differ)", fontsize=10.5, color="black" if on else "#555555")
+    ax2.set_title(TEXTS["timeline.series_panel_title"], fontsize=10.5, color="black" if on else "#555555")
     return on, seed
 
 
@@ -166,7 +168,7 @@ def _draw_risk_note(ax, note: dict) -> None:
         0.015,
         0.975,
         _wrap(
-            f"{note['short']} {note['citation']}. No recurrence curve by this factor was published, so none is drawn.",
+            content.fill(TEXTS["timeline.draw_risk_note"], None, short=note["short"], citation=note["citation"]),
             78,
         ),
         transform=ax.transAxes,
@@ -207,7 +209,7 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
     ax.set_xticks(range(0, 6))
     ax.set_xlabel("Years since a successful MVD")
     ax.set_ylabel("Cumulative recurrence (%)")
-    ax.set_title("Recurrence after cure: published points only\n(steps join them; no curve is fitted)", fontsize=11)
+    ax.set_title(TEXTS["timeline.title"], fontsize=11)
 
     on, seed = _draw_series(ax2, rows, points, view == "other series", fb)
     data = {
@@ -231,24 +233,33 @@ def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.Fact
     rows = series_rates(fb)
     pts = ", ".join(f"{p['text']} {_at(p)}" for p in points)
     parts = [
-        f"Step chart of cumulative recurrence after a successful MVD in {points[0]['population']} "
-        f"{points[0]['citation']}: {pts}; only the published points are drawn."
+        content.fill(
+            TEXTS["timeline.alt_curve"],
+            fb,
+            population=points[0]["population"],
+            citation=points[0]["citation"],
+            pts=pts,
+        )
     ]
     if view == "two-year mark":
         parts.append(
-            f"Shaded first two years: nearly all failures of first MVDs occurred within "
-            f"{fb.text(TWO_YEAR_FACT)} {fb.labels(TWO_YEAR_FACT)}; yet the Chang "
-            f"curve still rises from {points[1]['text']} to {points[2]['text']} between years "
-            f"{points[1]['years']:g} and {points[2]['years']:g}."
+            content.fill(
+                TEXTS["timeline.alt_two_year"],
+                fb,
+                within=fb.text(TWO_YEAR_FACT),
+                two_year_fact=fb.labels(TWO_YEAR_FACT),
+                text=points[1]["text"],
+                text2=points[2]["text"],
+                years=points[1]["years"],
+                years2=points[2]["years"],
+            )
         )
     note = risk_factor_note(risk, fb)
     if note:
-        parts.append(
-            f"Text box: {note['short']} {note['citation']}; no curve by this factor was published, so none is drawn."
-        )
+        parts.append(content.fill(TEXTS["timeline.alt_risk"], fb, short=note["short"], citation=note["citation"]))
     series = ", ".join(f"{r['label']} {r['text']}" for r in rows)
     parts.append(
-        f"Right: overall recurrence by series, {series} (range {rows[0]['text']} to {rows[-1]['text']})"
+        content.fill(TEXTS["timeline.series_alt"], fb, series=series, text=rows[0]["text"], text2=rows[-1]["text"])
         + (f"; the handout's {fb.seed_claim(HANDOUT_RATE_CLAIM).text()} is shaded." if view == "other series" else ".")
     )
     return " ".join(parts)
@@ -259,6 +270,43 @@ def _at(point: dict) -> str:
     return f"at {point['years']:g} year{'s' if point['years'] != 1 else ''}"
 
 
+def _series_html(fb: factbase.FactBase) -> str:
+    """The other series' overall recurrence, each with its definition, and the handout's claim checked."""
+    e = html.escape
+    rows = series_rates(fb)
+    items = "".join(
+        f"<li>{e(r['text'])} {e(r['citation'])}{' (unverified)' if r['status'] == 'unverified' else ''}: "
+        f"{e(r['definition'])}; {e(r['population'])}</li>"
+        for r in rows
+    )
+    seed = fb.seed_claim(HANDOUT_RATE_CLAIM)
+    return (
+        content.fill(TEXTS["timeline.series_html"], fb, text=e(rows[0]["text"]), text2=e(rows[-1]["text"]), items=items)
+        + "".join(f"<p>Counts without a rate: {e(fb.cite(n))}</p>" for n in SERIES_NOTES)
+        + content.fill(
+            TEXTS["timeline.series_differ_html"], fb, claim=e(seed.claim.rstrip(".")), verdict=e(seed.verdict)
+        )
+    )
+
+
+def _risk_html(risk: str, fb: factbase.FactBase) -> str:
+    """The association a source reported for the chosen risk factor (text only: no curve was published)."""
+    e = html.escape
+    note = risk_factor_note(risk, fb)
+    if not note:
+        return TEXTS["timeline.choose_risk_html"]
+    ctx = "".join(content.fill(TEXTS["timeline.pooled_for_scale"], fb, c=e(c)) for c in note["context"])
+    return content.fill(
+        TEXTS["timeline.risk_html"],
+        fb,
+        name=e(note["name"]),
+        detail=e(note["detail"]),
+        citation=e(note["citation"]),
+        direction=e(note["direction"]),
+        ctx=ctx,
+    )
+
+
 def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None) -> str:
     _check_view(view, risk)
     fb = _fb(fb)
@@ -266,49 +314,37 @@ def timeline_html(view: str = "cumulative", risk: str = "none", fb: factbase.Fac
     points = cumulative_points(fb)
     p1, p2, p5 = points
     out = [
-        f"<p><b>Cumulative recurrence after cure:</b> {e(p1['text'])} {_at(p1)}, {e(p2['text'])} {_at(p2)} "
-        f"and {e(p5['text'])} {_at(p5)} after a successful MVD ({e(p1['population'])}) {e(p1['citation'])}. "
-        "The marks are the published figures; the steps only join them.</p>"
+        content.fill(
+            TEXTS["timeline.curve_html"],
+            fb,
+            text=e(p1["text"]),
+            at=_at(p1),
+            text2=e(p2["text"]),
+            at2=_at(p2),
+            text3=e(p5["text"]),
+            at3=_at(p5),
+            population=e(p1["population"]),
+            citation=e(p1["citation"]),
+        )
     ]
     if view == "two-year mark":
         edge = _edge_years(fb)
         out.append(
-            f"<p><b>The two-year mark.</b> In a large series of first operations, nearly all failures occurred "
-            f"within {e(fb.cite(TWO_YEAR_FACT))}. How small the chance of a recurrence is after {edge:g} "
-            "spasm-free years has no citable figure: the series usually quoted for it could not be identified.</p>"
-            f"<p><b>But recurrences keep accruing:</b> the cumulative figure still rose from {e(p2['text'])} to "
-            f"{e(p5['text'])} between years {p2['years']:g} and {p5['years']:g} {e(p5['citation'])}. "
-            "Long-term data point the same way: "
-            f"{e(fb.cite('recurrence.long_term_divergence.lee2022'))}</p>"
+            content.fill(
+                TEXTS["timeline.two_year_html"],
+                fb,
+                two_year_fact=e(fb.cite(TWO_YEAR_FACT)),
+                edge=edge,
+                text=e(p2["text"]),
+                text2=e(p5["text"]),
+                years=p2["years"],
+                years2=p5["years"],
+                citation=e(p5["citation"]),
+            )
         )
     if view == "other series":
-        rows = series_rates(fb)
-        items = "".join(
-            f"<li>{e(r['text'])} {e(r['citation'])}{' (unverified)' if r['status'] == 'unverified' else ''}: "
-            f"{e(r['definition'])}; {e(r['population'])}</li>"
-            for r in rows
-        )
-        seed = fb.seed_claim(HANDOUT_RATE_CLAIM)
-        out.append(
-            f"<p><b>Other series</b> report overall recurrence from {e(rows[0]['text'])} to {e(rows[-1]['text'])}:"
-            f"</p><ul>{items}</ul>"
-            + "".join(f"<p>Counts without a rate: {e(fb.cite(n))}</p>" for n in SERIES_NOTES)
-            + f"<p>They differ in what counts as recurrence (any return of spasm, or only "
-            "after a documented cure), in how long patients were followed, and in size (pooled reviews versus "
-            f"one small series). The handout's claim (“{e(seed.claim.rstrip('.'))}”) fits the large series but "
-            f"not every series: our check rates it <i>{e(seed.verdict)}</i>.</p>"
-        )
-    note = risk_factor_note(risk, fb)
-    if note:
-        ctx = "".join(f" For scale, pooled recurrence in the same meta-analysis: {e(c)}." for c in note["context"])
-        out.append(
-            f"<p><b>Risk factor — {e(note['name'])}:</b> {e(note['detail'])} {e(note['citation'])}. "
-            f"Direction: {e(note['direction'])}.{ctx} The source gives this association only; it "
-            "published no recurrence curve for patients with and without the factor, so the plot shows "
-            "the association as text and draws no separate curve. An association is not a cause.</p>"
-        )
-    else:
-        out.append("<p>Choose a <b>Risk factor</b> to read the association a source reported.</p>")
+        out.append(_series_html(fb))
+    out.append(_risk_html(risk, fb))
     out.append(demo.disclaimer_html("timeline"))
     return "".join(out)
 
@@ -323,9 +359,9 @@ class RecurrenceTimeline(demo.FigureDemo):
             value=VIEWS[0],
             description="Show:",
             tooltips=[
-                "Cumulative recurrence after cure, published points (Chang 2012)",
-                "Mark the two-year landmark figures on the plot",
-                "Highlight overall recurrence in other series and the handout's claim",
+                TEXTS["timeline.curve_tooltip"],
+                TEXTS["timeline.two_year_tooltip"],
+                TEXTS["timeline.series_tooltip"],
             ],
             style={"description_width": "initial"},
         )

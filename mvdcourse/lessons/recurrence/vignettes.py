@@ -15,7 +15,7 @@ from ... import content, style
 from ... import facts as factbase
 from ... import widgets as demo
 from .causes import CAUSES
-from .common import _fb, render
+from .common import TEXTS, _fb, render
 
 
 class Event(content.Record):
@@ -73,7 +73,7 @@ def grade_vignette(case: str, choice: str | None, fb: factbase.FactBase | None =
     if choice is None:
         return {
             "status": "unanswered",
-            "html": "<p role='status'>Choose the most likely cause first, then press <i>Check answer</i>.</p>",
+            "html": TEXTS["vignettes.choose_first"],
         }
     if choice not in v.options:
         offered = ", ".join(v.options)
@@ -86,15 +86,16 @@ def grade_vignette(case: str, choice: str | None, fb: factbase.FactBase | None =
             for k in v.options
             if k != v.answer
         )
-        body = (
-            f"<p><b>✔ Right: {html.escape(answer)}.</b> {explanation}</p>"
-            f"<p>Why the other options are less likely:</p><ul>{others}</ul>"
+        body = content.fill(
+            TEXTS["vignettes.right"], fb, answer=html.escape(answer), explanation=explanation, others=others
         )
         status = "correct"
     else:
-        body = (
-            f"<p><b>✘ Not the most likely: {html.escape(CAUSES[choice].label)}.</b> "
-            f"{render(v.feedback[choice], fb)}</p><p>Try another option.</p>"
+        body = content.fill(
+            TEXTS["vignettes.wrong"],
+            fb,
+            label=html.escape(CAUSES[choice].label),
+            feedback=render(v.feedback[choice], fb),
         )
         status = "wrong"
     return {"status": status, "answer": v.answer, "html": f"<div role='status'>{body}</div>"}
@@ -105,12 +106,13 @@ def case_html(case: str, fb: factbase.FactBase | None = None) -> str:
         raise ValueError(f"unknown case '{case}'; the cases are: {', '.join(VIGNETTES)}")
     fb = _fb(fb)
     v = VIGNETTES[case]
-    return (
-        f"<h4 style='margin:4px 0'>{html.escape(v.title)}</h4>"
-        f"<p><b>Course:</b> {render(v.course, fb)}</p>"
-        f"<p><b>Operative note (first MVD):</b> {render(v.op_note, fb)}</p>"
-        f"<p><b>Imaging:</b> {render(v.imaging, fb)}</p>"
-        "<p>Which cause is the most likely? Choose one and press <i>Check answer</i>.</p>"
+    return content.fill(
+        TEXTS["vignettes.case_html"],
+        fb,
+        title=html.escape(v.title),
+        course=render(v.course, fb),
+        op_note=render(v.op_note, fb),
+        imaging=render(v.imaging, fb),
     )
 
 
@@ -152,7 +154,7 @@ def vignette_figure(case: str, fb: factbase.FactBase | None = None):
     ax.set_xlim(-0.3, x + 0.3)
     ax.set_ylim(-0.95, 0.95)
     ax.axis("off")
-    ax.set_title(f"{v.title} — order of events (schematic, not to scale)", fontsize=11)
+    ax.set_title(content.fill(TEXTS["vignettes.title"], fb, title=v.title), fontsize=11)
     return fig, {"case": case, "timeline": [[e.kind, e.label] for e in v.timeline]}
 
 
@@ -161,11 +163,7 @@ def vignette_alt(case: str, fb: factbase.FactBase | None = None) -> str:
         raise ValueError(f"unknown case '{case}'; the cases are: {', '.join(VIGNETTES)}")
     v = VIGNETTES[case]
     steps = " → ".join(e.label for e in v.timeline)
-    return (
-        f"Schematic timeline of {v.title}, not to scale: {steps}. Spasm phases are hatched, "
-        "spasm-free phases plain, improving phases dotted; a triangle marks the first MVD, a plus sign the "
-        "lateral spread response, a square imaging and a diamond a re-operation."
-    )
+    return content.fill(TEXTS["vignettes.vignette_alt"], fb, title=v.title, steps=steps)
 
 
 class CaseVignettes(demo.FigureDemo):

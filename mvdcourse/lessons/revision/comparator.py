@@ -174,6 +174,20 @@ def _draw_bars(ax, ys: list[int], bars: list, missing: list[int], top: float) ->
         )
 
 
+def _arm_legend(ax) -> None:
+    """First MVD and redo: colour, hatch and bar-end marker (the second and third cue besides colour)."""
+    handles = [
+        Patch(
+            facecolor=_ARM_STYLE[a]["series"].color,
+            hatch=_ARM_STYLE[a]["hatch"],
+            edgecolor="black",
+            label=f"{_ARM_STYLE[a]['label']} ({m} at bar end)",
+        )
+        for a, m in (("first", "circle"), ("redo", "square"))
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True)
+
+
 def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.FactBase | None = None):
     """Horizontal bars per 1,000 patients, first MVD beside redo, each bar labelled with its source.
 
@@ -205,26 +219,21 @@ def risk_figure(kind: str = "permanent", data: str = "pooled", fb: factbase.Fact
     ax.set_ylim(-0.7, n - 0.3)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(
-        "Patients affected per 1,000 operations (per 1,000 = % × 10)\n"
-        "Studies differ in era, definitions and follow-up: compare with care.",
+        TEXTS["comparator.x_label"],
         fontsize=9.5,
     )
     ax.set_title(
-        f"{KINDS[kind]} complications: first MVD beside redo MVD\n{DATA_VIEWS[data]} "
-        f"({'systematic reviews and meta-analyses' if data == 'pooled' else 'one centre each'})",
+        content.fill(
+            TEXTS["comparator.title"],
+            fb,
+            kinds=KINDS[kind],
+            data_views=DATA_VIEWS[data],
+            evidence="systematic reviews and meta-analyses" if data == "pooled" else "one centre each",
+        ),
         fontsize=11,
         loc="left",
     )
-    handles = [
-        Patch(
-            facecolor=_ARM_STYLE[a]["series"].color,
-            hatch=_ARM_STYLE[a]["hatch"],
-            edgecolor="black",
-            label=f"{_ARM_STYLE[a]['label']} ({m} at bar end)",
-        )
-        for a, m in (("first", "circle"), ("redo", "square"))
-    ]
-    ax.legend(handles=handles, loc="lower right", fontsize=8.5, frameon=True)
+    _arm_legend(ax)
     drawn = [
         {
             "name": r["name"],
@@ -250,8 +259,7 @@ def risk_alt(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
         )
         parts.append(f"{r['name']}: first MVD {first}; redo {redo}")
     return (
-        f"Horizontal bar chart of {KINDS[kind].lower()} complications per 1,000 operations, first MVD "
-        f"(solid bars, circle) beside redo MVD (hatched bars, square), {DATA_VIEWS[data].lower()}. "
+        content.fill(TEXTS["comparator.risk_alt"], fb, kinds=KINDS[kind].lower(), data_views=DATA_VIEWS[data].lower())
         + ". ".join(parts)
         + "."
     )
@@ -263,14 +271,7 @@ def _tr(*cells: str) -> str:
 
 def _risk_table(rows: list[dict]) -> str:
     """Every bar as a table row: complication, operation, figure, source and design, definition and population."""
-    out = [
-        "<table style='border-collapse:collapse;font-size:90%'><thead><tr>"
-        "<th style='text-align:left;padding:2px 6px'>Complication</th>"
-        "<th style='text-align:left;padding:2px 6px'>Operation</th>"
-        "<th style='text-align:left;padding:2px 6px'>Figure</th>"
-        "<th style='text-align:left;padding:2px 6px'>Source and design</th>"
-        "<th style='text-align:left;padding:2px 6px'>What was measured; who</th></tr></thead><tbody>"
-    ]
+    out = [TEXTS["comparator.risk_table"]]
     for r in rows:
         for b in r["first"] + r["redo"]:
             out.append(
@@ -289,7 +290,7 @@ def _risk_table(rows: list[dict]) -> str:
                     "Redo MVD",
                     "no figure found",
                     "—",
-                    "redo series in the course's sources do not report it",
+                    TEXTS["comparator.not_reported"],
                 )
             )
     out.append("</tbody></table>")
@@ -302,56 +303,23 @@ def risk_text(kind: str, data: str, fb: factbase.FactBase | None = None) -> str:
     rows = risk_rows(kind, data, fb)
     other = "single" if data == "pooled" else "pooled"
     out = [
-        f"<p><b>{_esc(KINDS[kind])} complications, {_esc(DATA_VIEWS[data].lower())}.</b> "
-        f"Per 1,000 = % × 10; nothing else is calculated. Switch <i>Data</i> to "
-        f"<i>{_esc(DATA_VIEWS[other])}</i> to see the other kind of evidence.</p>",
+        content.fill(
+            TEXTS["comparator.intro_html"],
+            fb,
+            kinds=_esc(KINDS[kind]),
+            data_views=_esc(DATA_VIEWS[data].lower()),
+            data_views2=_esc(DATA_VIEWS[other]),
+        ),
         _risk_table(rows),
     ]
     notes = sorted({n for r in rows for n in r["notes"]})
     for n in notes:
         out.append(f"<p>Note: {_esc(n)}</p>")
     if kind == "permanent":
-        out.append(
-            '<p><b>The handout\'s "slightly elevated" understates the risk.</b> In a small series of redos, '
-            f"persistent facial palsy was {_esc(fb.cite('redo.perm_facial.samsung_redo'))} and persistent "
-            f"hearing loss {_esc(fb.text('redo.perm_hearing.samsung_redo'))}, against "
-            f"{_esc(fb.cite('risk.first.perm_facial.miller2012'))} and "
-            f"{_esc(fb.text('risk.first.perm_hearing.miller2012'))} after a first MVD in pooled data. No pooled "
-            "figure for redos can be cited: the one meta-analysis found could not be identified. "
-            "One single series reported permanent "
-            f"complications in {_esc(fb.cite('redo.perm_complications.repeat2018'))}. "
-            f"{_esc(fb.cite('redo.complications_more.barker1995'))} One series found no significant "
-            f"difference in relief or complications ({WANG_SAMPLE}) "
-            f"{_esc(fb.labels('redo.no_difference.wang2013'))}.</p>"
-        )
+        out.append(content.fill(TEXTS["comparator.understated_html"], fb, wang_sample=WANG_SAMPLE))
     else:
-        out.append(
-            "<p><b>Why are there no redo bars for transient deficits?</b> No citable source gives them: the "
-            "one meta-analysis that pooled them could not be identified, and the redo series define "
-            '"transient" differently (some count any deficit on waking, others only those still present at '
-            "discharge). "
-            f'First-MVD series that report "any complication" range from '
-            f"{_esc(fb.cite('risk.first.any_complication.zhao2017'))} to "
-            f"{_esc(fb.cite('risk.first.any_complication.huh2008'))} for the same reason. A redo series "
-            f"reported short-term complications in {_esc(fb.cite('redo.short_complications.repeat2018'))}; "
-            "no first-MVD figure with the same definition was found, so it is not plotted.</p>"
-        )
-    out.append(
-        "<p><b>Heterogeneity warning.</b> Bars from different studies are placed side by side, not combined: "
-        'centres, eras, surgical technique, monitoring, definitions ("permanent" or "persistent") and '
-        "length of follow-up all differ, and redo series are small. Pooled figures average many centres; a "
-        "single series shows one centre's experience. Do not subtract or divide bars from different studies.</p>"
-        "<p><b>Not plotted:</b> facial paralysis "
-        f"{_esc(fb.cite('redo.facial.failedmvd2016'))} and hearing loss "
-        f"{_esc(fb.cite('redo.hearing.failedmvd2016'))} after late redo (not said whether transient or "
-        f"permanent); complete deafness {_esc(fb.cite('risk.first.deaf_ear.barker1995'))} and permanent "
-        f"<i>severe</i> facial weakness {_esc(fb.cite('risk.first.perm_facial.barker1995'))} after a first MVD "
-        "(narrower definitions).</p>"
-        "<p><b>Risks the handout lists without figures for a redo:</b> bleeding, infection, fluid under the skin "
-        f"and delayed wound healing ({_esc(fb.cite('risk.first.wound_bleeding.zhao2017'))}), double vision "
-        f"({_esc(fb.cite('risk.first.abducens'))}) and anaesthesia "
-        f"({_esc(fb.cite('risk.anaesthesia'))}).</p>" + demo.disclaimer_html("comparator")
-    )
+        out.append(content.fill(TEXTS["comparator.no_transient_redo_html"], fb))
+    out.append(content.fill(TEXTS["comparator.heterogeneity_html"], fb) + demo.disclaimer_html("comparator"))
     return "".join(out)
 
 
@@ -365,8 +333,8 @@ class RiskComparator(demo.FigureDemo):
             value="permanent",
             description="Compare:",
             tooltips=[
-                "Deficits still present at the end of follow-up",
-                "Deficits that recovered, and early complications such as CSF leak",
+                TEXTS["comparator.permanent_tooltip"],
+                TEXTS["comparator.transient_tooltip"],
             ],
             style={"description_width": "initial"},
         )

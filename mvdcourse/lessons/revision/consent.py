@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
-
+from ... import content, style
 from ... import facts as factbase
-from ... import style
 from ... import widgets as demo
+from .common import TEXTS
 
 SITUATIONS = ("persistent spasm", "recurrent spasm")
 
@@ -78,8 +77,8 @@ def consent_figure(
     ax.invert_yaxis()
     ax.set_xlim(0, 115)
     # two lines each: the row labels leave too little width for one line (it was clipped in the browser)
-    ax.set_xlabel("Patients (%): a bar spans a range between series;\na dot alone is one figure")
-    ax.set_title(f"Numbers to discuss before a redo for {situation}\n(group figures, not a prediction)", fontsize=10)
+    ax.set_xlabel(TEXTS["consent.x_label"])
+    ax.set_title(content.fill(TEXTS["consent.title"], fb, situation=situation), fontsize=10)
     return fig, {"situation": situation, "only_hearing_ear": only_hearing_ear, "vertebral": vertebral, "shown": shown}
 
 
@@ -87,52 +86,27 @@ def consent_alt(situation: str, only_hearing_ear: bool, vertebral: bool, fb: fac
     _check(situation)
     fb = fb or factbase.default()
     rows = "; ".join(f"{label} {fb.text(fid)}" for label, fid in REDO_ROWS + TOXIN_ROWS)
-    extra = " Hearing loss is highlighted because the operated ear is the only hearing ear." if only_hearing_ear else ""
-    return f"Range chart for a redo MVD for {situation} and for botulinum toxin: {rows}.{extra}"
+    extra = TEXTS["consent.alt_only_ear"] if only_hearing_ear else ""
+    return content.fill(TEXTS["consent.consent_alt"], fb, situation=situation, rows=rows, extra=extra)
 
 
 def consent_html(situation: str, only_hearing_ear: bool, vertebral: bool, fb: factbase.FactBase | None = None) -> str:
     _check(situation)
     fb = fb or factbase.default()
-    c = lambda fid: html.escape(fb.cite(fid))
     items = [
-        f"<li><b>What the problem is:</b> {html.escape(situation)} after a first MVD."
-        + (
-            f" In one series late re-operation for recurrence did less well: {c('redo.early_better.engh2005')}"
-            if situation == "recurrent spasm"
-            else ""
-        )
+        content.fill(TEXTS["consent.problem"], fb, situation=html.escape(situation))
+        + (content.fill(TEXTS["consent.late_redo"], fb) if situation == "recurrent spasm" else "")
         + "</li>",
-        f"<li><b>Option 1 - a redo MVD:</b> complete relief {c('redo.complete_range')}, any relief "
-        f"{c('redo.any_relief_range')}, no relief in {c('redo.none.almutawa2024')}; permanent facial weakness "
-        f"{c('redo.perm_facial.samsung_redo')} and permanent hearing loss {c('redo.perm_hearing.samsung_redo')} in a "
-        f"small series, up to {c('redo.perm_complications.repeat2018')} with any permanent complication in one "
-        "series.</li>",
-        f"<li><b>Option 2 - botulinum toxin:</b> response {c('bont.response_range')}, each treatment lasting "
-        f"{c('bont.duration_range')}, so injections continue for as long as the spasm does. "
-        f"{c('bont.cochrane2020')}</li>",
-        "<li><b>Option 3 - doing nothing:</b> no treatment risk; the spasm continues. It is a legitimate "
-        "choice and must be offered.</li>",
+        content.fill(TEXTS["consent.option_redo"], fb),
+        content.fill(TEXTS["consent.option_toxin"], fb),
+        TEXTS["consent.option_nothing"],
     ]
     if only_hearing_ear:
-        items.append(
-            f"<li><b>Only hearing ear:</b> {c('redo.only_hearing_ear')} The hearing-loss figure above "
-            "would mean deafness, not one-sided loss.</li>"
-        )
+        items.append(content.fill(TEXTS["consent.only_hearing_ear"], fb))
     if vertebral:
-        items.append(
-            f"<li><b>Vertebral artery involved:</b> {c('vessel.va_complications')} {c('redo.va_sling.statement')}</li>"
-        )
-    items.append(
-        "<li><b>Check understanding:</b> ask the patient to say back what each option offers and "
-        "risks, and what matters most to them.</li>"
-    )
-    return (
-        "<p>A structured consent conversation, assembled from the fact base:</p><ol>"
-        + "".join(items)
-        + "</ol>"
-        + demo.disclaimer_html("summary")
-    )
+        items.append(content.fill(TEXTS["consent.vertebral"], fb))
+    items.append(TEXTS["consent.check_understanding"])
+    return TEXTS["consent.intro"] + "".join(items) + "</ol>" + demo.disclaimer_html("summary")
 
 
 class ConsentConversation(demo.FigureDemo):
@@ -140,24 +114,9 @@ class ConsentConversation(demo.FigureDemo):
 
     def __init__(self, fb: factbase.FactBase | None = None):
         self._fb = fb or factbase.default()
-        self.situation = widgets.ToggleButtons(
-            options=list(SITUATIONS),
-            value=SITUATIONS[0],
-            description="Situation:",
-            style={"description_width": "initial", "button_width": "auto"},
-        )
-        self.only_ear = widgets.Checkbox(
-            value=False,
-            description="The operated ear is the only hearing ear",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.vertebral = widgets.Checkbox(
-            value=False,
-            description="The vertebral artery is involved",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
+        self.situation = demo.choice_buttons(list(SITUATIONS), "Situation:")
+        self.only_ear = demo.checkbox("The operated ear is the only hearing ear")
+        self.vertebral = demo.checkbox("The vertebral artery is involved")
         super().__init__(
             [self.situation, self.only_ear, self.vertebral], consent_figure, consent_alt, consent_html, self._fb
         )

@@ -11,10 +11,10 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
+from ... import content, style
 from ... import facts as factbase
-from ... import style
 from ... import widgets as demo
-from .common import _esc, _text_width_in
+from .common import TEXTS, _esc, _text_width_in
 from .schedule import (
     _EXAMPLES,
     DECADE_MONTHS,
@@ -29,7 +29,7 @@ from .schedule import (
 ONE_REDO = "One redo MVD"  # the planner is for patients who already had a first MVD
 
 _BAND = {  # colour + hatch + label: never colour alone
-    "onset": dict(color=style.OKABE_ITO["sky_blue"], hatch="....", label="building up (to the mean onset)"),
+    "onset": dict(color=style.OKABE_ITO["sky_blue"], hatch="....", label=TEXTS["planner.band_building"]),
     "effect": dict(color=style.OKABE_ITO["bluish_green"], hatch="", label="effect expected"),
     "wear_off": dict(color=style.OKABE_ITO["yellow"], hatch="\\\\\\", label="wearing off (average duration ends)"),
     "gap": dict(color=style.OKABE_ITO["vermillion"], hatch="xx", label="beyond the average durations"),
@@ -68,8 +68,8 @@ def _draw_decade(ax2, plan: dict, lim: dict) -> None:
     ax2.set_xlim(0, max(r[1] for r in rows) + 9)
     ax2.set_ylim(-0.6, len(rows) - 0.4)
     ax2.grid(axis="y", visible=False)
-    ax2.set_xlabel("Count in one decade (one mark each)")
-    ax2.set_title("Injections per decade beside one redo operation", fontsize=10, loc="left")
+    ax2.set_xlabel(TEXTS["planner.decade_x_label"])
+    ax2.set_title(TEXTS["planner.decade_title"], fontsize=10, loc="left")
 
 
 def _band(ax, y: float, start, end, key: str, **kwargs) -> None:
@@ -106,6 +106,23 @@ def _draw_lanes(ax, plan: dict, n: int) -> None:
             _band(ax, y, start, end, "gap", alpha=0.85)
 
 
+def _band_legend(ax, lanes_in: float) -> None:
+    """The bands (colour and hatch) and the injection marker, in one row under the date axis."""
+    handles = [
+        Patch(facecolor=v["color"], hatch=v["hatch"], edgecolor="#333333", label=v["label"]) for v in _BAND.values()
+    ]
+    handles.append(ax.plot([], [], marker="v", color="black", linestyle="none", label="injection")[0])
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3 / lanes_in - 0.02),
+        ncol=5,
+        fontsize=7.5,
+        frameon=False,
+        borderaxespad=0,
+    )
+
+
 def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     """Timeline bands per injection, plus injections per decade beside one operation. ``(fig, data)``."""
     fb = fb or factbase.default()
@@ -138,23 +155,9 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.grid(axis="y", visible=False)
     ax.set_ylim(-0.6, n - 0.4)
-    handles = [
-        Patch(facecolor=v["color"], hatch=v["hatch"], edgecolor="#333333", label=v["label"]) for v in _BAND.values()
-    ]
-    handles.append(ax.plot([], [], marker="v", color="black", linestyle="none", label="injection")[0])
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.3 / lanes_in - 0.02),
-        ncol=5,
-        fontsize=7.5,
-        frameon=False,
-        borderaxespad=0,
-    )
+    _band_legend(ax, lanes_in)
     ax.set_title(
-        f"Expected windows after each injection (group averages drawn as bands, not a curve)\n"
-        f"Mean onset on day {lim['onset_mean_days']:g}; average effect lasts "
-        f"{lim['effect_low_weeks']:g}–{lim['effect_high_weeks']:g} weeks",
+        content.fill(TEXTS["planner.title"], fb, **lim),
         fontsize=10,
         loc="left",
     )
@@ -171,7 +174,7 @@ def planner_figure(plan: dict, fb: factbase.FactBase | None = None):
 
 def planner_error_figure(message: str):
     """A placeholder drawn when the dates cannot be planned (so no stale plan stays on screen)."""
-    fig = demo.blank_figure("No plan drawn: the dates need correcting (see the message below).")
+    fig = demo.blank_figure(TEXTS["planner.nothing_drawn"])
     return fig, {"dates": [], "gaps": [], "valid": False, "error": message}
 
 
@@ -180,19 +183,25 @@ def planner_alt(plan: dict) -> str:
     n = len(plan["dates"])
     gaps = {s: sum(1 for g in plan["gaps"] if g["status"] == s) for s in ("covered", "possible", "likely")}
     yours = (
-        f" At this schedule's average spacing, about {plan['per_decade_yours']} injections a decade."
+        content.fill(TEXTS["planner.alt_per_decade"], None, per_decade_yours=plan["per_decade_yours"])
         if plan["per_decade_yours"]
         else ""
     )
-    return (
-        f"Timeline of {n} botulinum toxin injection{'s' if n != 1 else ''} from "
-        f"{plan['dates'][0].isoformat()} to {plan['dates'][-1].isoformat()}, each with bands: building up to "
-        f"the mean onset on day {lim['onset_mean_days']:g}, effect expected to "
-        f"week {lim['effect_low_weeks']:g}, wearing off to week {lim['effect_high_weeks']:g}. Between "
-        f"injections: {gaps['possible']} interval(s) where spasm may return briefly and {gaps['likely']} "
-        f"where the next effect begins after the average durations. Below: "
-        f"{plan['per_decade_usual'][0]} to {plan['per_decade_usual'][1]} injections per decade at the usual "
-        f"interval, beside one redo operation.{yours}"
+    return content.fill(
+        TEXTS["planner.planner_alt"],
+        None,
+        n=n,
+        plural="s" if n != 1 else "",
+        date_1=plan["dates"][0].isoformat(),
+        dates=plan["dates"][-1].isoformat(),
+        onset_mean_days=lim["onset_mean_days"],
+        effect_low_weeks=lim["effect_low_weeks"],
+        effect_high_weeks=lim["effect_high_weeks"],
+        possible=gaps["possible"],
+        likely=gaps["likely"],
+        per_decade_usual_1=plan["per_decade_usual"][0],
+        per_decade_usual_2=plan["per_decade_usual"][1],
+        yours=yours,
     )
 
 
@@ -202,11 +211,9 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
     lo, hi = plan["per_decade_usual"]
     items = []
     words = {
-        "covered": "the next effect is expected before the previous one starts to wear off",
-        "possible": "the next effect begins inside the previous wear-off window: spasm may return "
-        "for a short time before it",
-        "likely": "the next effect begins after both average durations have passed: spasm is likely "
-        "to be back for about {d} days before it",
+        "covered": TEXTS["planner.gap_covered"],
+        "possible": TEXTS["planner.gap_possible"],
+        "likely": content.fill(TEXTS["planner.gap_likely"], fb),
     }
     for g in plan["gaps"]:
         items.append(
@@ -214,41 +221,29 @@ def planner_text(plan: dict, fb: factbase.FactBase | None = None) -> str:
             + words[g["status"]].format(d=g["uncovered_days"])
             + "</li>"
         )
-    gap_html = f"<ul>{''.join(items)}</ul>" if items else "<p>Enter a second date to see the interval.</p>"
+    gap_html = f"<ul>{''.join(items)}</ul>" if items else TEXTS["planner.one_date"]
     yours = (
-        f" At your schedule's average spacing that would be about {plan['per_decade_yours']} injections in a decade."
+        content.fill(TEXTS["planner.per_decade_yours"], fb, per_decade_yours=plan["per_decade_yours"])
         if plan["per_decade_yours"]
         else ""
     )
     return (
-        f"<p><b>How the bands are drawn.</b> The first band runs from the injection to the mean onset of "
-        f"effect, {_esc(fb.cite(ONSET_FACT))}. A second series reported a median onset of "
-        f"{_esc(fb.cite('bont.onset_days.dantas2025'))}; a median and a mean are different summaries, so the "
-        "median is not drawn. The average effect lasts "
-        f"{_esc(fb.cite(DURATION_FACT))}; one series gives {_esc(fb.cite('bont.effect_months.arqnp2017'))} "
-        f"and another {_esc(fb.cite('bont.duration_months.dantas2025'))}. These are group averages: an "
-        "individual's effect can begin sooner or later and last shorter or longer, so the planner draws "
-        "bands, never a curve.</p>"
-        f"<p><b>Intervals in this schedule</b></p>{gap_html}"
-        f"<p><b>Per decade: a values question, not a sum.</b> Re-injection at intervals of "
-        f"{_esc(fb.cite(INTERVAL_FACT))} means {lo} to {hi} injection visits in ten years "
-        f"({DECADE_MONTHS} months ÷ {lim['max_interval_months']} or {lim['min_interval_months']}).{yours} "
-        "Injections are not repeated sooner because frequent doses are thought to raise the risk of antibodies "
-        "that make the toxin stop working (general knowledge, not from the course's sources). For a patient who "
-        "has already had an MVD, the operation to set beside these visits is a <i>redo</i>: one operation, "
-        f"with complete relief in {_esc(fb.cite('redo.complete_range'))}, no relief at all in "
-        f"{_esc(fb.cite('redo.none.almutawa2024'))} of one revision series, and lasting deficits more frequent "
-        f"than after a first MVD (persistent facial palsy {_esc(fb.cite('redo.perm_facial.samsung_redo'))} and "
-        f"persistent hearing loss {_esc(fb.cite('redo.perm_hearing.samsung_redo'))} in a small series; see "
-        "the risk comparator and Sections 5 and 6). Neither column is the better one: many visits with a "
-        "small, reversible burden against one operation with a chance of lasting relief and a chance of "
-        "lasting harm. Which weighs more depends on what the patient values.</p>"
-        f"<p><b>Evidence status.</b> {_esc(fb.cite('bont.cochrane2020'))} "
-        f"{_esc(fb.cite('bont.rct_crossover.cochrane2005'))} Response is reported in "
-        f"{_esc(fb.cite('bont.response_range'))}. {_esc(fb.cite('bont.ptosis'))}</p>"
+        content.fill(
+            TEXTS["planner.how_drawn_html"],
+            fb,
+            onset_fact=_esc(fb.cite(ONSET_FACT)),
+            duration_fact=_esc(fb.cite(DURATION_FACT)),
+            gap_html=gap_html,
+            interval_fact=_esc(fb.cite(INTERVAL_FACT)),
+            lo=lo,
+            hi=hi,
+            decade_months=DECADE_MONTHS,
+            max_interval_months=lim["max_interval_months"],
+            min_interval_months=lim["min_interval_months"],
+            yours=yours,
+        )
         + demo.disclaimer_html("planner")
-        + "<p style='font-size:90%'>It does not schedule real injections: dose, interval and side effects are "
-        "decided by the treating clinician with the patient.</p>"
+        + TEXTS["planner.not_a_schedule"]
     )
 
 
@@ -296,6 +291,10 @@ class BotoxPlanner(demo.InputDemo):
 
     def values(self) -> tuple:
         return (self.dates.value,)
+
+    def reachable_states(self) -> list[tuple]:
+        """The example schedules: what the Example menu reaches in one step (drawn ahead)."""
+        return [(dates,) for dates in EXAMPLES.values() if (dates,) != self.values()]
 
     def changed(self, change) -> None:
         if change["owner"] is self.example:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from ... import content
 from ... import facts as factbase
+from .common import TEXTS
 
 
 class PlannerInputError(ValueError):
@@ -117,11 +118,9 @@ def validate_schedule(dates: list[date], fb: factbase.FactBase | None = None) ->
             )
         if (b - a) < timedelta(weeks=lim["effect_low_weeks"]):
             raise PlannerInputError(
-                f"{a.isoformat()} and {b.isoformat()} are only {(b - a).days} days apart. Injections are "
-                f"usually repeated at intervals of {fb.text(INTERVAL_FACT)} {fb.labels(INTERVAL_FACT)}; this "
-                f"planner only draws schedules in which each injection comes at least "
-                f"{lim['effect_low_weeks']:g} weeks after the previous one (the lower end of the average "
-                f"effect, {fb.text(DURATION_FACT)} {fb.labels(DURATION_FACT)})."
+                content.fill(
+                    TEXTS["schedule.too_close"], fb, a=a.isoformat(), b=b.isoformat(), days=(b - a).days, **lim
+                )
             )
     if dates[-1] >= _add_months(dates[0], DECADE_MONTHS):
         raise PlannerInputError(

@@ -87,7 +87,7 @@ class RevisionCase:
         for c in self.step.choices:
             if c.key == key:
                 return c
-        valid = ", ".join(c.key for c in self.step.choices) or "none (this is the last step)"
+        valid = ", ".join(c.key for c in self.step.choices) or TEXTS["walkthrough.last_step"]
         raise ValueError(f"'{key}' is not an option at the step \"{self.step.title}\"; the options are: {valid}")
 
     def select(self, key: str) -> Choice:
@@ -164,13 +164,17 @@ class RevisionCase:
         if v["position"]:
             p = v["position"]
             parts.append(
-                f"<div role='status' style='border-left:4px solid {style.OKABE_ITO['blue']};"
-                f"padding-left:8px'><p><b>You chose:</b> {_esc(p['choice'])}</p>"
-                f"<p><b>What the literature says:</b> {_esc(p['position'])}</p>"
-                f"<p><b>Evidence:</b> {_esc(p['evidence'])}</p></div>"
+                content.fill(
+                    TEXTS["walkthrough.chosen"],
+                    None,
+                    blue=style.OKABE_ITO["blue"],
+                    choice=_esc(p["choice"]),
+                    position=_esc(p["position"]),
+                    evidence=_esc(p["evidence"]),
+                )
             )
         elif not v["at_end"]:
-            parts.append("<p><i>Choose an option to see the literature position and its evidence.</i></p>")
+            parts.append(TEXTS["walkthrough.choose_option"])
         if v["at_end"]:
             rows = "".join(
                 f"<li><b>{_esc(s['step'])}</b> — {_esc(s['choice'])}. "

@@ -1,10 +1,4 @@
-"""Lesson 1 — hemifacial spasm and how microvascular decompression works.
-
-Pure functions return data or figures (easy to test); the two builders wrap them in widgets:
-``anatomy_explorer()`` (which vessel compresses the facial nerve, and how often) and
-``monitoring_interpreter()`` (what the lateral spread response at the end of surgery does and does
-not predict).
-"""
+"""The anatomy explorer: which vessel compresses the facial nerve at the root exit zone, and how often."""
 
 from __future__ import annotations
 
@@ -13,62 +7,12 @@ import html
 import ipywidgets as widgets
 from matplotlib.patches import Circle, Ellipse, FancyBboxPatch
 
-from .. import content, style
-from .. import facts as factbase
-from .. import widgets as demo
+from ... import content, style
+from ... import facts as factbase
+from ... import widgets as demo
+from .data import TEXTS, VESSELS
 
 
-class Vessel(content.Record):
-    """One offending vessel (``assets/lessons/01_hfs_and_mvd/vessels.yaml``)."""
-
-    id: str
-    name: str
-    share_facts: tuple[str, ...] = ()  # reported shares as offending vessel, one per series
-    note_facts: tuple[str, ...] = ()  # qualitative findings
-    teaching: str  # one-sentence teaching note (no numbers)
-
-    @property
-    def key(self) -> str:
-        return self.id
-
-
-VESSELS: dict[str, Vessel] = content.lesson_records("01_hfs_and_mvd", "vessels", Vessel)
-
-
-class LsrTimePoint(content.Record):
-    """Facts giving the share with spasm still present at one time point, by LSR status."""
-
-    id: str
-    persisted: str
-    disappeared: str
-
-
-_TIME_POINTS = content.lesson_records("01_hfs_and_mvd", "lsr_time_points", LsrTimePoint)
-#: Monitoring data: spasm still present, by LSR status at the end of surgery and time point.
-LSR_FACTS = {
-    status: {t.id: getattr(t, status) for t in _TIME_POINTS.values()} for status in ("persisted", "disappeared")
-}
-TIME_POINTS = tuple(_TIME_POINTS)
-TEXTS = content.lesson_texts("01_hfs_and_mvd")
-MONITORING_CAVEAT_FACTS = (
-    "lsr.monitoring_1y.with.wei2018",
-    "lsr.monitoring_1y.without.wei2018",
-    "lsr.longterm_not_significant.nugroho2021",
-    "lsr.specificity",
-    "lsr.sensitivity",
-)
-
-#: Every fact this module shows (the lesson's reference list is built from it).
-FACT_IDS = tuple(
-    dict.fromkeys(
-        [f for v in VESSELS.values() for f in v.share_facts + v.note_facts]
-        + [f for d in LSR_FACTS.values() for f in d.values()]
-        + list(MONITORING_CAVEAT_FACTS)
-    )
-)
-
-
-# ----------------------------------------------------------------------------- anatomy explorer
 def vessel_shares(key: str, fb: factbase.FactBase | None = None) -> list[dict]:
     """Reported shares of one vessel as offender: one row per series (value %, label, definition)."""
     fb = fb or factbase.default()
@@ -168,7 +112,7 @@ def _draw_schematic(ax, selected: str) -> list[str]:
     ax.set_ylim(0, 8)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Cerebellopontine angle (schematic, not to scale)", fontsize=11)
+    ax.set_title(TEXTS["mechanics.schematic_title"], fontsize=11)
     return highlighted
 
 
@@ -210,8 +154,8 @@ def _draw_shares(ax, selected: str, fb: factbase.FactBase) -> dict[str, list[flo
     ax.set_yticks(range(len(keys)), [VESSELS[k].key for k in reversed(keys)])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(keys) - 0.2)
-    ax.set_xlabel("Reported share of patients (%), one mark per series")
-    ax.set_title("How often each vessel is the offender", fontsize=11)
+    ax.set_xlabel(TEXTS["mechanics.shares_x_label"])
+    ax.set_title(TEXTS["mechanics.shares_title"], fontsize=11)
     return plotted
 
 
@@ -220,7 +164,7 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
     if selected not in VESSELS:
         raise ValueError(f"unknown vessel '{selected}'; choose one of {', '.join(VESSELS)}")
     fb = fb or factbase.default()
-    fig, (ax1, ax2) = style.new_figure(11, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.45, 1]})
+    fig, (ax1, ax2) = style.placed_figure(11, 4.2, (0.046, 0.119, 0.452, 0.824), (0.613, 0.119, 0.37, 0.824))
     highlighted = _draw_schematic(ax1, selected)
     shares = _draw_shares(ax2, selected, fb)
     return fig, {"selected": selected, "highlighted": highlighted, "shares": shares}
@@ -229,17 +173,13 @@ def anatomy_figure(selected: str = "AICA", fb: factbase.FactBase | None = None):
 def anatomy_alt(selected: str, fb: factbase.FactBase | None = None) -> str:
     s = vessel_summary(selected, fb)
     rng = (
-        f"reported in {s['range'][0]:g} to {s['range'][1]:g}% of patients across series"
+        content.fill(TEXTS["mechanics.vessel_range"], fb, range_1=s["range"][0], range_2=s["range"][1])
         if s["range"]
         else "reported as " + "; ".join(f"{r['text']} ({r['definition']})" for r in s["rows"])
         if s["rows"]
         else "no share reported"
     )
-    return (
-        f"Schematic of the cerebellopontine angle: the facial and vestibulocochlear nerves leave the "
-        f"brainstem at the root exit zone; {s['name']} is highlighted. Right: dot plot of reported "
-        f"shares of each offending vessel; {selected} is {rng}."
-    )
+    return content.fill(TEXTS["mechanics.anatomy_alt"], fb, name=s["name"], selected=selected, rng=rng)
 
 
 def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
@@ -248,10 +188,13 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
     if s["range"]:
         lo, hi = s["range"]
         parts.append(
-            f"<p><b>Reported share as offending vessel: {lo:g}% to {hi:g}%</b> "
-            f"across {sum(not r['upper_bound'] for r in s['rows'])} sources — the spread reflects different "
-            "patient groups, "
-            "definitions (main offender vs any contact) and methods (surgery vs angiography).</p><ul>"
+            content.fill(
+                TEXTS["mechanics.vessel_info_html"],
+                fb,
+                lo=lo,
+                hi=hi,
+                total=sum(not r["upper_bound"] for r in s["rows"]),
+            )
         )
         for r in s["rows"]:
             parts.append(
@@ -260,9 +203,7 @@ def vessel_info_html(selected: str, fb: factbase.FactBase | None = None) -> str:
             )
         parts.append("</ul>")
     elif s["rows"]:
-        parts.append(
-            "<p><b>Reported figures</b>, each with its own definition and method, so they are not one range:</p><ul>"
-        )
+        parts.append(TEXTS["mechanics.vessel_figures_html"])
         for r in s["rows"]:
             parts.append(
                 f"<li>{html.escape(r['text'])} {html.escape(r['citation'])}: "
@@ -292,122 +233,3 @@ class AnatomyExplorer(demo.FigureDemo):
 def anatomy_explorer() -> AnatomyExplorer:
     """Lesson 1 demo: choose a vessel; see it on the schematic and how often series report it as the offender."""
     return AnatomyExplorer()
-
-
-# ----------------------------------------------------------------------------- monitoring interpreter
-def persisting_spasm(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> dict:
-    """Reported share of patients with spasm still present, by LSR status and time point."""
-    if lsr not in LSR_FACTS:
-        raise ValueError(f"LSR status must be one of {', '.join(LSR_FACTS)}, not '{lsr}'")
-    if time_point not in TIME_POINTS:
-        raise ValueError(f"time point must be one of {', '.join(TIME_POINTS)}, not '{time_point}'")
-    fb = fb or factbase.default()
-    fid = LSR_FACTS[lsr][time_point]
-    return {"fact": fid, "value": fb.fact(fid).value, "text": fb.text(fid), "citation": fb.labels(fid)}
-
-
-def monitoring_figure(lsr: str = "disappeared", time_point: str = TIME_POINTS[-1], fb: factbase.FactBase | None = None):
-    """Both LSR curves over the three time points, the chosen point ringed. Returns ``(fig, data)``."""
-    fb = fb or factbase.default()
-    chosen = persisting_spasm(lsr, time_point, fb)
-    fig, ax = style.new_figure(7, 3.8)
-    curves = {}
-    for _i, status in enumerate(("persisted", "disappeared")):
-        ys = [persisting_spasm(status, t, fb)["value"] for t in TIME_POINTS]
-        curves[status] = ys
-        st = style.SERIES[1 if status == "persisted" else 0]
-        ax.plot(
-            TIME_POINTS,
-            ys,
-            lw=2.5 if status == lsr else 1.5,
-            markersize=8,
-            alpha=1 if status == lsr else 0.6,
-            **st.kwargs(),
-        )
-        ax.annotate(
-            f"LSR {status}",
-            (2, ys[-1]),
-            xytext=(8, 0),
-            textcoords="offset points",
-            va="center",
-            color=st.color,
-            fontsize=10,
-        )
-    x = TIME_POINTS.index(time_point)
-    ax.scatter([x], [chosen["value"]], s=380, facecolor="none", edgecolor="black", lw=2, zorder=4)
-    ax.annotate(
-        chosen["text"], (x, chosen["value"]), xytext=(0, 14), textcoords="offset points", ha="center", fontweight="bold"
-    )
-    ax.set_ylim(0, 60)
-    ax.set_xlim(-0.3, 2.9)
-    ax.set_ylabel("Patients with spasm still present (%)")
-    ax.set_xlabel("Time after surgery")
-    ax.set_title(
-        "Lateral spread response at the end of MVD and persisting spasm\n"
-        + chosen["citation"]
-        + " (pooled, 26 studies)",
-        fontsize=11,
-    )
-    return fig, {"lsr": lsr, "time_point": time_point, "chosen": chosen["value"], "curves": curves}
-
-
-def monitoring_text(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> str:
-    fb = fb or factbase.default()
-    c = persisting_spasm(lsr, time_point, fb)
-    other = "disappeared" if lsr == "persisted" else "persisted"
-    o = persisting_spasm(other, time_point, fb)
-    return content.fill(
-        TEXTS["monitoring"],
-        fb,
-        lsr=lsr,
-        share=c["text"],
-        time_point=time_point,
-        citation=html.escape(c["citation"]),
-        other=other,
-        other_share=o["text"],
-    ) + demo.disclaimer_html("interpreter")
-
-
-def monitoring_alt(lsr: str, time_point: str, fb: factbase.FactBase | None = None) -> str:
-    fb = fb or factbase.default()
-    per = [persisting_spasm("persisted", t, fb)["text"] for t in TIME_POINTS]
-    dis = [persisting_spasm("disappeared", t, fb)["text"] for t in TIME_POINTS]
-    c = persisting_spasm(lsr, time_point, fb)
-    when = ", ".join(TIME_POINTS[:-1]) + " and " + TIME_POINTS[-1]
-    return (
-        f"Line chart of patients with spasm still present at {when}: LSR persisted "
-        f"{', '.join(per)}; LSR disappeared {', '.join(dis)}. Highlighted: LSR {lsr} at {time_point}, "
-        f"{c['text']}."
-    )
-
-
-class MonitoringInterpreter(demo.FigureDemo):
-    """Choose LSR status and time point → the reported share with persisting spasm, with caveats."""
-
-    def __init__(self, fb: factbase.FactBase | None = None):
-        self._fb = fb or factbase.default()
-        self.lsr = widgets.ToggleButtons(
-            options=["disappeared", "persisted"],
-            value="disappeared",
-            description="LSR at end of surgery:",
-            style={"description_width": "initial"},
-        )
-        self.time_point = widgets.ToggleButtons(
-            options=list(TIME_POINTS),
-            value=TIME_POINTS[-1],
-            description="Time after surgery:",
-            style={"description_width": "initial"},
-        )
-        super().__init__([self.lsr, self.time_point], monitoring_figure, monitoring_alt, monitoring_text, self._fb)
-
-
-def monitoring_interpreter() -> MonitoringInterpreter:
-    """Lesson 1 demo: choose LSR status and time point; read the share with persisting spasm and the caveats."""
-    return MonitoringInterpreter()
-
-
-#: Handout claims the widgets quote (none in this lesson).
-SEED_CLAIM_IDS: tuple[str, ...] = ()
-
-#: The lesson's interactive demos (benchmarks and browser tests iterate over these).
-DEMOS = (anatomy_explorer, monitoring_interpreter)

@@ -22,7 +22,7 @@ help:
 	@echo "make lint    ruff lint and format check (LINT_PATHS=... to check part of the tree)"
 	@echo "make format  ruff format + safe fixes on LINT_PATHS"
 	@echo "make bench   print lesson execution time, kernel memory, widget update times in-process and in Chromium"
-	@echo "make bench-grading  grade a simulated class of 100 with plain nbgrader and with mvdcourse grade"
+	@echo "make bench-grading  grade a simulated class of 100: plain nbgrader, executed and kernel-less; then 1,000 kernel-less"
 	@echo "make bench-report   time and memory to build the item-analysis report for 200, 1000, 5000 students"
 	@echo "make hub     a whole class on this server: JupyterHub + nbgrader exchange + PostgreSQL (as root; make hub-down)"
 	@echo "make bench-hub  50 students submitting and two instructors grading on the hub: times and memory"
@@ -104,7 +104,7 @@ bench-hub: $(STAMP) system-packages
 	$(BIN)/python benchmarks/bench_hub.py $(BENCH_HUB_ARGS)
 
 bench-grading: $(STAMP)
-	$(BIN)/python benchmarks/bench_grading.py --single-worker
+	$(BIN)/python benchmarks/bench_grading.py
 
 bench-report: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py --sizes 200 1000 5000

@@ -282,11 +282,13 @@ def _add_grade(sub, common):
         common,
         "grade",
         cmd_grade,
-        help="autograde all submissions of an assignment (sandboxed, parallel, resumable)",
+        help="autograde all submissions of an assignment (parallel, resumable; sandboxed when code runs)",
         description="Autograde every submission in submitted/*/ASSIGNMENT/. New and changed "
         "submissions are graded, and all of them after the item bank changes; an "
         "interrupted run resumes where it stopped. Hand grades are never overwritten; "
-        "a hand grade whose answer changed is flagged for review.",
+        "a hand grade whose answer changed is flagged for review. A quiz whose graded answers "
+        "are all plain values (or graded by hand) is graded without running any notebook; "
+        "any other quiz runs every notebook in the bubblewrap sandbox.",
         assignment="one",
     )
     s.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
@@ -296,6 +298,11 @@ def _add_grade(sub, common):
         action="store_true",
         help="grade every submission again, even unchanged ones (resumable: an interrupted "
         "regrade continues with the rest when run again)",
+    )
+    s.add_argument(
+        "--execute",
+        action="store_true",
+        help="run every notebook in the sandbox even when no graded answer needs it",
     )
     s.add_argument(
         "--unsandboxed",

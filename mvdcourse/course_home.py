@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import yaml
 
 from . import facts as factbase
-from . import paths, progress, selfcheck
+from . import keyboard, paths, progress, selfcheck
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ class CourseHome(widgets.VBox):
             [self.scope, self.reset_button, self.confirm_button, self.cancel_button],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
-        super().__init__([self.refresh_button, self.report, controls, self.message])
+        self.message.add_class("mvd-live")  # announced (mvdcourse.keyboard)
+        super().__init__([self.refresh_button, self.report, controls, self.message, keyboard.support()])
         self.refresh()
 
     def refresh(self) -> None:

@@ -16,7 +16,7 @@ from typing import Literal
 import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from . import content, paths, progress
+from . import content, keyboard, paths, progress
 from . import facts as factbase
 
 
@@ -110,6 +110,7 @@ class SelfCheck(widgets.VBox):
         self._options = [(fb.render(question.options[i].text), question.options[i]) for i in self.order]
         title = f"Self-check {number}" if number else "Self-check"
         self.prompt = widgets.HTML(f"<p><b>{title}.</b> {html.escape(fb.render(question.prompt))}</p>")
+        self.prompt.add_class("mvd-prompt")  # names the radio group
         labels = [f"{chr(65 + i)}. {text}" for i, (text, _) in enumerate(self._options)]
         self.choice = widgets.RadioButtons(
             options=labels,
@@ -125,9 +126,12 @@ class SelfCheck(widgets.VBox):
             icon="check",
         )
         self.feedback = widgets.HTML(value="")
+        self.feedback.add_class("mvd-live")  # the verdict is announced
         self._fb = fb
         self.button.on_click(lambda _b: self.check())
-        super().__init__([widgets.HTML(SELFCHECK_CSS), self.prompt, self.choice, self.button, self.feedback])
+        super().__init__(
+            [widgets.HTML(SELFCHECK_CSS), self.prompt, self.choice, self.button, self.feedback, keyboard.support()]
+        )
         self.add_class("mvd-selfcheck")
         self._restore()
 

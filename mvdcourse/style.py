@@ -125,18 +125,68 @@ def rgba_png(rgba) -> bytes:
     return buf.getvalue()
 
 
+def drawn_texts(fig) -> list:
+    """Every non-empty text a rendered figure shows (titles, labels, annotations, ticks of shown axes, legends)."""
+    texts = list(fig.texts)
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        texts += [ax.title, ax._left_title, ax._right_title, *ax.texts]
+        for table in ax.tables:
+            texts += [cell.get_text() for cell in table.get_celld().values()]
+        if ax.axison:
+            for axis in (ax.xaxis, ax.yaxis):
+                if axis.get_visible():
+                    texts += [axis.label, *axis.get_ticklabels(), *axis.get_ticklabels(minor=True)]
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            texts += [*legend.get_texts(), legend.get_title()]
+    for legend in fig.legends:
+        texts += [*legend.get_texts(), legend.get_title()]
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
+
+
+def min_font_px(fig) -> float:
+    """The smallest font size the figure's PNG shows, in image pixels (0 if it shows no text)."""
+    dpi = RC["savefig.dpi"]
+    return min((t.get_fontsize() * dpi / 72 for t in drawn_texts(fig)), default=0.0)
+
+
+#: Figure text must be at least this big as a student sees it (issue 17) ...
+MIN_TEXT_PX = 11
+#: ... in a notebook this wide: JupyterLab at 1280 px with the file browser open shows images up to ~840 px
+#: wide (measured by tests/test_browser_a11y.py); a wider figure is scaled down, and its text with it.
+SHOWN_WIDTH_PX = 820
+
+
+def enlarge_small_text(fig) -> None:
+    """Raise every text smaller than :data:`MIN_TEXT_PX` as shown (after any scaling down) to that size."""
+    dpi = RC["savefig.dpi"]
+    scale = min(1.0, SHOWN_WIDTH_PX / (fig.get_figwidth() * dpi))
+    smallest_pt = MIN_TEXT_PX / scale * 72 / dpi
+    for text in drawn_texts(fig):
+        if text.get_fontsize() < smallest_pt:
+            text.set_fontsize(smallest_pt)
+
+
 def img_html(fig, alt: str) -> str:
     """An ``<img>`` tag holding the figure as PNG, with alt text; closes the figure.
 
-    ``fig`` may also be PNG bytes already encoded (a figure stamped on a cached static layer)."""
+    ``fig`` may also be PNG bytes already encoded (a figure stamped on a cached static layer).
+    ``data-min-font-px`` is the smallest font size in the image's own pixels, so a browser test can check
+    the smallest text as rendered (it times the displayed width over the image's width); a figure given as
+    PNG bytes has no texts to read, so it goes without."""
     if isinstance(fig, bytes):
-        data = base64.b64encode(fig).decode("ascii")
+        data, smallest = base64.b64encode(fig).decode("ascii"), None
     else:
+        enlarge_small_text(fig)
         data = base64.b64encode(png_bytes(fig)).decode("ascii")
+        smallest = min_font_px(fig)
         plt.close(fig)
     return (
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-        f'style="max-width:100%;height:auto">'
+        + (f'data-min-font-px="{smallest:.1f}" ' if smallest is not None else "")
+        + 'style="max-width:100%;height:auto">'
     )
 
 

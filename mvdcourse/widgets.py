@@ -31,7 +31,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from . import style
+from . import keyboard, style
 
 
 class NamedSlider(anywidget.AnyWidget):
@@ -273,7 +273,10 @@ class FigureDemo(widgets.VBox):
         self._draw, self._alt, self._text, self._fb = figure, alt, text, fb
         self.figure = FigurePanel()
         self.info = widgets.HTML()
-        super().__init__([*self.controls, *buttons, self.figure.status, self.figure, self.info, *extra])
+        self.info.add_class("mvd-live")  # announced when it changes
+        super().__init__(
+            [*self.controls, *buttons, self.figure.status, self.figure, self.info, *extra, keyboard.support()]
+        )
         self.add_class("mvd-demo")
         for control in self.controls:
             control.observe(self.changed, names="value")

@@ -102,7 +102,15 @@ def pytest_runtest_makereport(item, call):
 
 
 def notebook_text(path: Path, cell_type: str = "markdown") -> list[str]:
+    """The sources of a notebook's cells of one type; a code cell's without its first line, the comment a
+    folded cell shows as its preview (``# Self-check 3``, see tools/format_lessons.py)."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
-    return [c.source for c in nb.cells if c.cell_type == cell_type]
+    return [code_of(c) if cell_type == "code" else c.source for c in nb.cells if c.cell_type == cell_type]
+
+
+def code_of(cell) -> str:
+    """A code cell's code, without the preview comment on its first line."""
+    first, _, rest = cell.source.partition("\n")
+    return rest if first.startswith("# ") else cell.source

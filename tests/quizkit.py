@@ -54,6 +54,15 @@ def submit(
     return path
 
 
+def response(text):
+    """An edit that writes ``text`` as the free-text answer of the mini quiz (q5)."""
+
+    def edit(nb):
+        next(c for c in nb["cells"] if c.get("id") == "q5-response")["source"] = text
+
+    return edit
+
+
 def scores(course: Path, assignment: str) -> dict[str, dict[str, float | None]]:
     from nbgrader.api import Gradebook
 

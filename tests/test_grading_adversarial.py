@@ -1,5 +1,9 @@
 """Adversarial submissions against the real pipeline (bubblewrap sandbox, nbgrader, SQLite gradebook).
 
+The fixture quiz is closed-form, so ``mvdcourse grade`` would grade it without a kernel; these tests force
+the executed path (``execute=True``, ``--execute``). ``test_grading_kernelless.py`` grades the same cases
+on both paths and compares.
+
 Honest students are graded first; then a batch of hostile and broken submissions is graded. For each,
 the exact recorded outcome and score are asserted, the batch must finish, and the honest students'
 results must be unchanged.
@@ -201,12 +205,12 @@ def graded(tmp_path_factory):
     submit(
         course, A, "honest_wrong", {"q1": 'q1 = "A"', "q2": 'q2 = ["A"]', "q3": "q3 = 50", "q4": "q4 = [1, 2, 3, 4]"}
     )
-    first = batch.grade(course, A, limits=FAST)
+    first = batch.grade(course, A, limits=FAST, execute=True)
     before = scores(course, A)
     for student, (how, _, _) in CASES.items():
         build(course, student, how)
     start = time.monotonic()
-    outcomes = batch.grade(course, A, limits=FAST)
+    outcomes = batch.grade(course, A, limits=FAST, execute=True)
     return course, first, before, outcomes, time.monotonic() - start
 
 
@@ -292,7 +296,7 @@ def test_grading_refuses_without_sandbox_unless_told(tmp_path, monkeypatch, caps
     monkeypatch.setattr(sandbox, "unavailable_reason", lambda: "bubblewrap is not installed")
     from mvdcourse import cli
 
-    assert cli.main(["--course", str(course), "grade", A]) == 2
+    assert cli.main(["--course", str(course), "grade", A, "--execute"]) == 2  # the quiz is closed-form: force a run
     err = capsys.readouterr().err
     assert "refusing to run student code without a sandbox: bubblewrap is not installed" in err
     assert "--unsandboxed" in err
@@ -306,7 +310,7 @@ def test_killed_run_resumes_without_losing_results(tmp_path):
     course_mod.generate(course, A)
     for i in range(8):
         submit(course, A, f"s{i}", CORRECT, edit=add_code("import time\ntime.sleep(0.7)"))
-    cmd = [sys.executable, "-m", "mvdcourse.cli", "--course", str(course), "grade", A, "--workers", "1"]
+    cmd = [sys.executable, "-m", "mvdcourse.cli", "--course", str(course), "grade", A, "--workers", "1", "--execute"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(ledger.latest(course, A)) < 3:
@@ -315,7 +319,7 @@ def test_killed_run_resumes_without_losing_results(tmp_path):
     proc.wait()
     done_before = ledger.latest(course, A)
     assert 3 <= len(done_before) < 8
-    outcomes = batch.grade(course, A, limits=FAST)
+    outcomes = batch.grade(course, A, limits=FAST, execute=True)
     assert all(o["status"] == "graded" for o in outcomes.values())
     skipped = {s for s, o in outcomes.items() if o.get("skipped")}
     assert skipped == set(done_before)

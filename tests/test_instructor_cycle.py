@@ -22,7 +22,7 @@ from mvdcourse.grading import ledger
 from mvdcourse.quiz import course as course_mod
 from mvdcourse.quiz import items
 
-from .quizkit import FIXTURE, make_course, submit
+from .quizkit import FIXTURE, make_course, response, submit
 
 CHECKOUT = paths.COURSE_ROOT / "assignments"
 MINI = "mini"
@@ -47,15 +47,6 @@ def mark_scheme_lines(bank) -> list[str]:
         for line in fb.render(item.mark_scheme).splitlines()
         if len(line.strip()) >= 30
     ]
-
-
-def response(text):
-    """An edit that writes ``text`` as the free-text answer of the mini quiz (q5)."""
-
-    def edit(nb):
-        next(c for c in nb["cells"] if c.get("id") == "q5-response")["source"] = text
-
-    return edit
 
 
 # ------------------------------------------------------------------ feedback never shows a mark scheme
@@ -310,7 +301,7 @@ def test_an_interrupted_regrade_stops_cleanly_and_resumes(tmp_path):
     for s in students:
         submit(course, MINI, s, CORRECT)
     env = {**course_mod.nbgrader_env(), "PYTHONUNBUFFERED": "1"}
-    run = [sys.executable, "-m", "mvdcourse.cli", "grade", MINI]
+    run = [sys.executable, "-m", "mvdcourse.cli", "grade", MINI, "--execute"]  # slow enough to interrupt
     assert subprocess.run(run, cwd=course, env=env, capture_output=True).returncode == 0
     lines_before = len(ledger.path_for(course, MINI).read_text().splitlines())
 

@@ -67,6 +67,9 @@ def test_students_see_no_python_and_are_told_to_run_all(path):
         if c.cell_type == "code" and not c.metadata.get("jupyter", {}).get("source_hidden")
     ]
     assert not shown, f"code cells whose source a student would see (run `make strip`): {shown}"
+    # a folded cell shows its first line as a preview: it says what the cell shows, in words
+    previews = [c.source.splitlines()[0] for c in cells if c.cell_type == "code"]
+    assert all(re.match(r"# [A-Z]", p) for p in previews), f"folded cells that preview Python: {previews}"
     note = cells[1].source
     assert cells[1].cell_type == "markdown" and "Run All Cells" in note and "restarted" in note
     assert not any("Run this cell first" in c.source for c in cells)

@@ -1,7 +1,8 @@
-"""Quiz 0 (the Lesson 0 quiz) on real nbgrader, graded in the sandbox: its source validates and its release
-fails every check (invert), and hand-written submissions get exactly the score their answers deserve, each
-in the student's own option order: the key, every answer wrong, an object that equals everything, a key read
-from disk, test cells edited or deleted, a blank notebook, and a neighbour's copied letters."""
+"""Quiz 0 (the Lesson 0 quiz) on real nbgrader, graded as `mvdcourse grade` chooses for a closed-form quiz
+(without a kernel): its source validates and its release fails every check (invert), and hand-written
+submissions get exactly the score their answers deserve, each student in their own item and option order:
+the key, every answer wrong, an object that equals everything, a key read from disk, test cells edited or
+deleted, a blank notebook, and a neighbour's copied letters."""
 
 from __future__ import annotations
 
@@ -23,17 +24,24 @@ def shown(item, student: str) -> str:
     return order.shown_order(QUIZ, item.id, student, "".join(item.options))
 
 
-def literal(item, student: str, right: bool) -> str:
-    """The answer cell a student writes: the key (in their own letters) or a wrong answer of the right form."""
+def literal(slot: str, item, student: str, right: bool) -> str:
+    """The answer cell a student writes in question slot ``slot`` for ``item``: the key (in their own letters)
+    or a wrong answer of the right form."""
     if item.type == "single":
         letter = item.answer if right else next(o for o in item.options if o != item.answer)
-        return f"{item.id} = {order.to_shown(letter, shown(item, student))!r}"
+        return f"{slot} = {order.to_shown(letter, shown(item, student))!r}"
     if item.type == "multiple":
         letters = item.answer if right else [next(o for o in item.options if o not in item.answer)]
-        return f"{item.id} = {order.to_shown(letters, shown(item, student))!r}"
+        return f"{slot} = {order.to_shown(letters, shown(item, student))!r}"
     if item.type == "numeric":
-        return f"{item.id} = {item.answer if right else item.answer + 1000!r}"
-    return f"{item.id} = {item.answer if right else list(reversed(item.answer))!r}"  # ordering
+        return f"{slot} = {item.answer if right else item.answer + 1000!r}"
+    return f"{slot} = {item.answer if right else list(reversed(item.answer))!r}"  # ordering
+
+
+def answers(bank, student: str, right: bool) -> dict[str, str]:
+    """Answer cells by question slot, each slot holding the item this student sees there (issue 12)."""
+    placement = bank.placement(student)
+    return {slot.id: literal(slot.id, bank.item(placement[slot.id]), student, right) for slot in bank.closed_items}
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +50,8 @@ def graded(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("quiz0"), {QUIZ: BANK})
     assert cli.main(["--course", str(course), "check", QUIZ]) == 0
     closed = bank.closed_items
-    submit(course, QUIZ, "keyed", {i.id: literal(i, "keyed", True) for i in closed})
-    submit(course, QUIZ, "wrong", {i.id: literal(i, "wrong", False) for i in closed})
+    submit(course, QUIZ, "keyed", answers(bank, "keyed", True))
+    submit(course, QUIZ, "wrong", answers(bank, "wrong", False))
     submit(course, QUIZ, "blank", {})
     single = [i for i in closed if i.type == "single"]
     cheat = {
@@ -61,9 +69,9 @@ def graded(tmp_path_factory):
                 cell["source"] = "print('all good')"
         nb["cells"] = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") != second]
 
-    submit(course, QUIZ, "trent", {i.id: literal(i, "trent", True) for i in closed}, edit=tamper)
-    # copies keyed's letters: right only where the two students' orders happen to agree
-    submit(course, QUIZ, "copycat", {i.id: literal(i, "keyed", True) for i in closed})
+    submit(course, QUIZ, "trent", answers(bank, "trent", True), edit=tamper)
+    # copies keyed's cells slot by slot: right only where the item and the option order happen to agree
+    submit(course, QUIZ, "copycat", answers(bank, "keyed", True))
     assert cli.main(["--course", str(course), "grade", QUIZ]) == 0
     return course, bank
 
@@ -101,13 +109,15 @@ def test_quiz0_cheats_and_tampering_get_what_the_answers_deserve(graded):
     assert s["trent"]["total"] == pytest.approx(sum(i.points for i in bank.closed_items))  # checks restored
 
 
-def test_quiz0_copied_letters_score_only_where_the_orders_agree(graded):
+def test_quiz0_copied_letters_score_only_where_item_and_order_agree(graded):
     course, bank = graded
     s = scores(course, QUIZ)["copycat"]
-    for i in bank.closed_items:
-        if i.type in ("single", "multiple"):
-            copied = order.to_shown(i.answer, shown(i, "keyed"))
-            key = sorted(i.answer) if i.type == "multiple" else i.answer
-            same = order.to_canonical(copied, shown(i, "copycat")) == key
-            assert (s[f"{i.id}_check"] == pytest.approx(i.points)) == same, i.id  # multiple: partial credit
+    theirs, mine = bank.placement("keyed"), bank.placement("copycat")
+    for slot in bank.closed_items:
+        if slot.type in ("single", "multiple"):
+            copied_item, seen = bank.item(theirs[slot.id]), bank.item(mine[slot.id])
+            copied = order.to_shown(copied_item.answer, shown(copied_item, "keyed"))
+            key = sorted(seen.answer) if seen.type == "multiple" else seen.answer
+            same = order.to_canonical(copied, shown(seen, "copycat")) == key
+            assert (s[f"{slot.id}_check"] == pytest.approx(slot.points)) == same, slot.id  # multiple: partial credit
     assert s["total"] < scores(course, QUIZ)["keyed"]["total"]

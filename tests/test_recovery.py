@@ -12,6 +12,7 @@ from mvdcourse import paths, references
 from mvdcourse.lessons import recovery
 from mvdcourse.widgets import FigurePanel, NamedSlider
 
+from .conftest import code_of
 from .lessonkit import value_controls
 
 NOTEBOOK = paths.LESSONS / "02_recovery.ipynb"
@@ -397,7 +398,8 @@ def test_every_demo_figure_alt_text_states_its_numbers():
 
 def test_timeline_explorer_is_the_first_demo_and_owns_the_only_slider():
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    demo_cells = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("recovery.")]
+    code = [code_of(c) for c in nb.cells if c.cell_type == "code"]
+    demo_cells = [c for c in code if c.startswith("recovery.")]
     assert demo_cells[0] == "recovery.timeline_explorer()"
     assert set(demo_cells) == {f"recovery.{d.__name__}()" for d in recovery.DEMOS}
     for build in (recovery.outcome_grid, recovery.timeline_classifier):

@@ -26,6 +26,54 @@ def test_series_styles_differ_in_colour_marker_and_linestyle():
         assert len(set(map(str, values))) == len(values), attr
 
 
+@pytest.mark.parametrize("width_in", [6.0, 11.0])
+def test_small_figure_text_is_raised_to_11_px_as_shown(width_in):
+    """Text set in 6 pt, in a figure that is or is not scaled down to the notebook's width, reaches 11 px."""
+    import re
+
+    fig, ax = style.new_figure(width_in, 3)
+    ax.plot([0, 1], [0, 1])
+    label = ax.text(0.5, 0.5, "tiny label", fontsize=6)
+    ax.axis("off")
+    tag = style.img_html(fig, "a line and a tiny label")
+    shown_scale = min(1.0, style.SHOWN_WIDTH_PX / (width_in * style.RC["savefig.dpi"]))
+    smallest = float(re.search(r'data-min-font-px="([\d.]+)"', tag).group(1))
+    assert smallest * shown_scale >= style.MIN_TEXT_PX - 0.1
+    assert label.get_fontsize() * style.RC["savefig.dpi"] / 72 * shown_scale >= style.MIN_TEXT_PX - 0.1
+    # texts of an axis that is switched off are not counted
+    assert all(t.get_text() != "0.0" for t in style.drawn_texts(fig))
+
+
+def test_every_demo_figure_shows_text_of_at_least_11_px():
+    """Every demo's first figure, at the width JupyterLab shows it (the browser test measures it for real)."""
+    import base64
+    import re
+    import struct
+
+    from mvdcourse.lessons import LESSONS
+    from mvdcourse.widgets import FigurePanel
+
+    def panels(w):
+        if isinstance(w, FigurePanel):
+            yield w
+        for child in getattr(w, "children", ()):
+            yield from panels(child)
+
+    seen = 0
+    for lesson in LESSONS:
+        for build in lesson.demos:
+            for panel in panels(build()):
+                if "data-min-font-px" not in panel.value:
+                    continue  # stamped on a cached layer (PNG bytes): the browser test skips it too
+                png = base64.b64decode(re.search(r"base64,([^\"]+)", panel.value).group(1))
+                width = struct.unpack(">I", png[16:20])[0]
+                smallest = float(re.search(r'data-min-font-px="([\d.]+)"', panel.value).group(1))
+                shown = smallest * min(1.0, style.SHOWN_WIDTH_PX / width)
+                assert shown >= style.MIN_TEXT_PX - 0.1, (lesson.notebook, build.__name__, width, smallest)
+                seen += 1
+    assert seen >= 14
+
+
 def test_sorting_board_stamped_on_its_cached_layer_is_pixel_for_pixel_the_full_drawing():
     """The cause sorter's static-layer fast path (Lesson 3) draws exactly what a full drawing does, before and
     after "Check my sort"."""

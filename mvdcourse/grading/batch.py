@@ -1,17 +1,23 @@
 """``mvdcourse grade ASSIGNMENT``: grade a whole class; every submission ends with exactly one outcome.
 
-1. **Check** each submission in the grader (no student code runs): malformed files are recorded as
+1. **Choose the path** (``steps.kernel_reason``): a quiz whose graded cells are all closed-form or graded
+   by hand is graded **without a kernel** (``kernelless``): no student code runs anywhere. Any other quiz,
+   or ``--execute``, takes the **executed** path below. Both give the same scores and outcomes
+   (``tests/test_grading_kernelless.py``), except the runtime statuses only a run can have.
+2. **Check** each submission in the grader (no student code runs): malformed files are recorded as
    ``malformed``; tampered course cells are repaired from the released copy and listed.
-2. **Run** each repaired notebook in its own bubblewrap sandbox, then **score and store** it with
-   nbgrader's own autograde pipeline, replaying the sandbox's outputs instead of executing again
+3. Executed path: **run** each repaired notebook in its own bubblewrap sandbox, then **score and store** it
+   with nbgrader's own autograde pipeline, replaying the sandbox's outputs instead of executing again
    (closed-form items are scored from answer literals against the key). One worker process per core
-   does both; each writes its own submission's rows. SQLite gradebooks are switched to write-ahead
-   logging and a write that meets "database is locked" is retried, so no row is lost (tested).
-3. **Flag** hand grades whose free-text answer changed since they were given (``handgrades``).
-4. **Record** the outcome in the ledger at once (``grading/<assignment>.jsonl``): a run that is
-   interrupted keeps every finished result and resumes with the rest; unchanged submissions graded
-   against an unchanged key are not graded twice; ``--regrade`` resumes the same way. Manual grades and
-   comments in the gradebook are never overwritten by re-grading.
+   does both; each writes its own submission's rows. Kernel-less path: one worker per core checks and
+   scores; this process stores the scores, many submissions per transaction. SQLite gradebooks are
+   switched to write-ahead logging and a write that meets "database is locked" is retried, so no row is
+   lost (tested).
+4. **Flag** hand grades whose free-text answer changed since they were given (``handgrades``).
+5. **Record** the outcome in the ledger as soon as it is stored (``grading/<assignment>.jsonl``): a run
+   that is interrupted keeps every finished result and resumes with the rest; unchanged submissions
+   graded against an unchanged key are not graded twice; ``--regrade`` resumes the same way. Manual
+   grades and comments in the gradebook are never overwritten by re-grading.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from pathlib import Path
 
 from ..quiz import course as course_mod
 from ..quiz.noise import silence_known_warnings
-from . import handgrades, ledger, precheck, sandbox
+from . import handgrades, kernelless, ledger, precheck, sandbox, steps
 
 WORK = ".grading"
 FINAL = {"graded", "tampered", "timeout", "kernel_died", "malformed"}
@@ -71,33 +77,13 @@ class Progress:
 
 def load_api(course: Path, runs_dir: Path):
     """nbgrader's API with the course config, grading from the staging folder and replaying runs."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (
-        AssignLatePenalties,
-        CheckCellMetadata,
-        IgnorePattern,
-        LimitOutput,
-        SaveAutoGrades,
-    )
-    from traitlets.config.loader import PyFileConfigLoader
-
-    from ..quiz.preprocessor import GradeClosedForm
     from .replay import ReplayExecution
 
     silence_known_warnings()
-    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    cfg = steps.course_config(course)
     cfg.CourseDirectory.submitted_directory = f"{WORK}/stage"
     cfg.ReplayExecution.runs_dir = str(runs_dir)
-    cfg.Autograde.autograde_preprocessors = [
-        ReplayExecution,
-        IgnorePattern,
-        ClearMetadataPreprocessor,
-        LimitOutput,
-        GradeClosedForm,
-        SaveAutoGrades,
-        AssignLatePenalties,
-        CheckCellMetadata,
-    ]
+    cfg.Autograde.autograde_preprocessors = steps.autograde_steps(cfg, ReplayExecution)
     return course_mod.nbgrader_api(course, cfg)
 
 
@@ -220,6 +206,14 @@ def _missing_reason(folder: Path, assignment: str) -> str:
     return f"no {assignment}.ipynb in the submission folder; it holds {shown}{hint}"
 
 
+def released(course: Path, assignment: str) -> Path:
+    """The released notebook (generated first if needed): what students received, and what grading compares with."""
+    path = Path(course) / "release" / assignment / f"{assignment}.ipynb"
+    if not path.exists():
+        course_mod.generate(course, assignment)
+    return path
+
+
 class NoSubmissions(course_mod.CourseError):
     """Nothing to grade: the message says where we looked and what to check."""
 
@@ -233,14 +227,19 @@ def grade(
     sandboxed: bool = True,
     limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
     stream=None,
+    execute: bool | None = None,
 ) -> dict[str, dict]:
-    """Grade ``assignment``; returns {student: outcome}. Raises RuntimeError if it cannot start."""
+    """Grade ``assignment``; returns {student: outcome}. Raises RuntimeError if it cannot start.
+
+    ``execute``: True runs every notebook (sandboxed unless ``sandboxed`` is False); False grades without
+    a kernel (only allowed when ``steps.kernel_reason`` finds nothing that needs one); None chooses."""
     stream = stream or sys.stdout
     course = Path(course).resolve()
-    release_nb = course / "release" / assignment / f"{assignment}.ipynb"
-    if not release_nb.exists():
-        course_mod.generate(course, assignment)
-    release = json.loads(release_nb.read_text(encoding="utf-8"))
+    release = json.loads(released(course, assignment).read_text(encoding="utf-8"))
+    needs_kernel = steps.kernel_reason(course, assignment)
+    if execute is False and needs_kernel:
+        raise course_mod.CourseError(f"{assignment} cannot be graded without a kernel: {needs_kernel}")
+    execute = bool(needs_kernel) if execute is None else execute
     workers = workers or os.cpu_count() or 1
     explicit = bool(students)
     submitted = submissions(course, assignment)
@@ -266,10 +265,8 @@ def grade(
         regrade_since = ledger.regrade_started(course, assignment)
         if regrade_since:
             stream.write("continuing an interrupted regrade\n")
-    runs_dir = course / WORK / "runs" / assignment
-    runs_dir.mkdir(parents=True, exist_ok=True)
     outcomes: dict[str, dict] = {}
-    todo, tamper_rows, key_changed = [], [], 0
+    todo, key_changed = [], 0
 
     for student in students:
         folder = course / "submitted" / student / assignment
@@ -286,15 +283,7 @@ def grade(
             outcomes[student] = {**last, "skipped": True}
             continue
         key_changed += bool(same and last.get("key") != key_fp)
-        prep = precheck.prepare(nb_path.read_bytes(), release)
-        if prep.status == "malformed":
-            outcomes[student] = ledger.record(
-                course, assignment, student, "malformed", prep.reason, fingerprint=fp, key=key_fp
-            )
-            continue
-        tamper_rows += [(student, t) for t in prep.tamper]
-        _stage(course, assignment, student, prep.notebook)
-        todo.append((student, prep, fp))
+        todo.append((student, fp))
 
     for student in set(roster(course)) - set(submitted) - set(outcomes):
         if not explicit:
@@ -305,13 +294,40 @@ def grade(
             f"{key_changed} unchanged submission(s) are graded again: the item bank or the released "
             "notebook changed since they were graded\n"
         )
-    progress = Progress(len(todo), stream)
-    jobs = [(student, prep.status, prep.reason, "; ".join(prep.notes), fp) for student, prep, fp in todo]
+    tamper_rows: list[tuple[str, str]] = []
     if todo:
         use_wal(course)
+        run = _run_executed if execute else _run_kernelless
+        run(course, assignment, todo, release, workers, sandboxed, limits, key_fp, outcomes, tamper_rows, stream)
+
+    if regrade_since and not explicit:
+        ledger.regrade_marker(course, assignment).unlink(missing_ok=True)  # every submission is done
+    if tamper_rows:
+        write_tamper_report(course, assignment, sorted(tamper_rows, key=lambda row: row[0]))
+    return outcomes
+
+
+def _run_executed(course, assignment, todo, release, workers, sandboxed, limits, key_fp, outcomes, tamper_rows, stream):
+    """Check each submission here, then run, score and store each in a worker (one per core)."""
+    runs_dir = course / WORK / "runs" / assignment
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for student, fp in todo:
+        prep = precheck.prepare(
+            (course / "submitted" / student / assignment / f"{assignment}.ipynb").read_bytes(), release
+        )
+        if prep.status == "malformed":
+            outcomes[student] = ledger.record(
+                course, assignment, student, "malformed", prep.reason, fingerprint=fp, key=key_fp
+            )
+            continue
+        tamper_rows += [(student, t) for t in prep.tamper]
+        _stage(course, assignment, student, prep.notebook)
+        jobs.append((student, prep.status, prep.reason, "; ".join(prep.notes), fp))
+    progress = Progress(len(jobs), stream)
     pool = None
     try:
-        if workers == 1 or len(todo) < 2:
+        if workers == 1 or len(jobs) < 2:
             _init_worker(str(course), assignment, str(runs_dir), limits, sandboxed)
             results = map(_grade_one, jobs)
         else:
@@ -337,11 +353,67 @@ def grade(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    if regrade_since and not explicit:
-        ledger.regrade_marker(course, assignment).unlink(missing_ok=True)  # every submission is done
-    if tamper_rows:
-        write_tamper_report(course, assignment, tamper_rows)
-    return outcomes
+
+def _run_kernelless(
+    course, assignment, todo, release, workers, sandboxed, limits, key_fp, outcomes, tamper_rows, stream
+):
+    """Check and score each submission in a worker (one per core, no kernel, no sandboxed run); store the
+    scores here, many per gradebook transaction; record each outcome once its transaction is committed."""
+    progress = Progress(len(todo), stream)
+    writer = kernelless.GradebookBatch(course, assignment)
+    pending: list = []
+    last_write = time.monotonic()
+
+    def flush():
+        errors = writer.write([r for r in pending if r.notebook])
+        for r in pending:
+            status, reason = ("error", errors[r.student]) if r.student in errors else (r.status, r.reason)
+            extra = {}
+            tamper_rows.extend((r.student, t) for t in r.tamper)
+            if status in ("graded", "tampered"):
+                stale = handgrades.flag_changed(writer.coursedir.db_url, assignment, r.student, r.before, r.after)
+                extra = {"stale_hand_grades": stale} if stale else {}
+            outcomes[r.student] = ledger.record(
+                course,
+                assignment,
+                r.student,
+                status,
+                reason,
+                fingerprint=r.fingerprint,
+                key=key_fp,
+                seconds=r.seconds,
+                **extra,
+            )
+            progress.step(r.student, status)
+        pending.clear()
+
+    pool = None
+    try:
+        if workers == 1 or len(todo) < 2:
+            kernelless.init_worker(str(course), assignment)
+            results = map(kernelless.grade_one, todo)
+        else:
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=kernelless.init_worker,
+                initargs=(str(course), assignment),
+            )
+            results = pool.map(kernelless.grade_one, todo, chunksize=max(1, min(16, len(todo) // (4 * workers))))
+        for result in results:
+            pending.append(result)
+            if len(pending) >= kernelless.BATCH or time.monotonic() - last_write > kernelless.BATCH_SECONDS:
+                flush()
+                last_write = time.monotonic()
+        flush()
+    except KeyboardInterrupt:
+        _stop(pool)
+        pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        writer.close()
 
 
 def _stop(pool) -> None:
@@ -404,8 +476,16 @@ def summary(outcomes: dict[str, dict], pending: dict[str, list[str]] | None = No
 
 
 def main(course: Path, args) -> int:
+    released(course, args.assignment)
+    needs_kernel = steps.kernel_reason(course, args.assignment)
+    execute = bool(args.execute or needs_kernel)
     sandboxed = not args.unsandboxed
-    if sandboxed:
+    if not execute:
+        print(
+            f"grading {args.assignment} without a kernel: every graded answer is a plain value or is graded "
+            "by hand, so no student code runs (--execute runs every notebook in the sandbox instead)"
+        )
+    elif sandboxed:
         reason = sandbox.unavailable_reason()
         if reason:
             print(
@@ -420,13 +500,17 @@ def main(course: Path, args) -> int:
             "WARNING: grading WITHOUT a sandbox; student code can read the key and change the gradebook.",
             file=sys.stderr,
         )
+    if execute and needs_kernel:
+        print(f"running every notebook of {args.assignment} in the sandbox: {needs_kernel}")
     from ..quiz.feedback import pending_hand_grading
 
     start = time.monotonic()
     limits = sandbox.Limits(
         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb
     )
-    outcomes = grade(course, args.assignment, args.student, args.workers, args.regrade, sandboxed, limits)
+    outcomes = grade(
+        course, args.assignment, args.student, args.workers, args.regrade, sandboxed, limits, execute=execute
+    )
     pending = pending_hand_grading(course_mod.db_url(course), args.assignment)
     print(summary(outcomes, {s: v for s, v in pending.items() if s in outcomes}))
     report = Path(course) / "grading" / f"{args.assignment}-tamper-report.csv"

@@ -10,8 +10,8 @@ changed — is repaired from the released copy and reported. A file that cannot 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
-import uuid
 from dataclasses import dataclass, field
 
 import nbformat
@@ -81,16 +81,50 @@ def read_notebook(raw: bytes) -> tuple[dict | None, str]:
         return None, f"unsupported notebook format version {major!r}"
     if major > 4:
         return None, f"notebook format {major} is newer than this course supports (4); save it with Jupyter 4 or later"
-    try:
-        nb = nbformat.reads(json.dumps(data), as_version=4)  # converts nbformat 3
+    ids_repaired = major == 4 and _repair_ids(data)  # before nbformat would repair them with random ids
+    try:  # validated once (nbformat.reads and .writes would validate again, only to log)
+        nb = nbformat.convert(nbformat.reader.reads(json.dumps(data)), 4)  # converts nbformat 3
         nbformat.validator.normalize(nb)
         nbformat.validate(nb)
     except Exception as exc:
         return None, f"the notebook structure is invalid ({str(exc).splitlines()[0][:200]})"
-    out = json.loads(nbformat.writes(nb))
+    out = json.loads(nbformat.v4.nbjson.writes(nb))
     if major == 3:
         out.setdefault("metadata", {})["mvdcourse_converted_from"] = 3
+        seen: set = set()
+        for index, cell in enumerate(out["cells"]):  # nbformat's conversion gives random ids
+            cell["id"] = _new_id(seen, f"converted {index}")
+    if ids_repaired:
+        out.setdefault("metadata", {})["mvdcourse_ids_repaired"] = True
     return out, ""
+
+
+def _repair_ids(data: dict) -> bool:
+    """Give cells of a format 4.5+ notebook that lack an id, or repeat one, a new one; True if any did."""
+    cells = data.get("cells")
+    if not isinstance(cells, list) or not isinstance(data.get("nbformat_minor"), int) or data["nbformat_minor"] < 5:
+        return False
+    cells = [c for c in cells if isinstance(c, dict)]
+    seen = {c.get("id") for c in cells}
+    used: set = set()
+    repaired = False
+    for index, cell in enumerate(cells):
+        if not isinstance(cell.get("id"), str) or not cell["id"] or cell["id"] in used:
+            cell["id"] = _new_id(seen, f"cell {index}")
+            repaired = True
+        used.add(cell["id"])
+    return repaired
+
+
+def _new_id(seen: set, salt: str) -> str:
+    """A cell id not in ``seen`` (added to it), the same every time for the same notebook: grading is repeatable."""
+    n = 0
+    while True:
+        cid = hashlib.sha256(f"{salt} {n}".encode()).hexdigest()[:8]
+        if cid not in seen:
+            seen.add(cid)
+            return cid
+        n += 1
 
 
 def prepare(raw: bytes, release: dict) -> Prepared:
@@ -100,15 +134,18 @@ def prepare(raw: bytes, release: dict) -> Prepared:
     notes, tamper = [], []
     if nb.get("metadata", {}).pop("mvdcourse_converted_from", None):
         notes.append("converted from notebook format 3")
+    if nb.get("metadata", {}).pop("mvdcourse_ids_repaired", None):
+        notes.append("cell ids repaired")
 
     # cell ids: repair duplicates or gaps quietly (copy-paste does this), noting it
-    seen = set()
-    for cell in nb["cells"]:
+    seen = {c.get("id") for c in nb["cells"]}
+    used = set()
+    for index, cell in enumerate(nb["cells"]):
         cid = cell.get("id")
-        if not cid or cid in seen:
-            cell["id"] = uuid.uuid4().hex[:8]
+        if not cid or cid in used:
+            cell["id"] = _new_id(seen, f"cell {index}")
             notes.append("cell ids repaired")
-        seen.add(cell["id"])
+        used.add(cell["id"])
 
     owned = {_nbg(c)["grade_id"]: c for c in release["cells"] if _nbg(c).get("grade_id")}
     order = [_nbg(c)["grade_id"] for c in release["cells"] if _nbg(c).get("grade_id")]
@@ -170,7 +207,7 @@ def prepare(raw: bytes, release: dict) -> Prepared:
             continue
         tamper.append(f"{gid}: deleted — re-inserted from the released copy")
         cell = copy.deepcopy(owned[gid])
-        cell["id"] = uuid.uuid4().hex[:8]
+        cell["id"] = _new_id(seen, f"restored {gid}")
         prev = next((kept[g] for g in reversed(order[:i]) if g in kept), None)
         pos = next((k + 1 for k, c in enumerate(cells) if c is prev), 0)
         cells.insert(pos, cell)

@@ -22,7 +22,7 @@ import html
 from dataclasses import replace
 from pathlib import Path
 
-from nbformat.v4 import new_output
+from nbformat import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
@@ -175,6 +175,18 @@ def feedback_text(item, result: dict) -> str:
     )
 
 
+_BANKS: dict = {}
+
+
+def _bank(path: Path) -> itembank.Assignment:
+    """The item bank at ``path``, loaded once per process and again only when the file changes."""
+    stamp = path.stat().st_mtime_ns
+    cached = _BANKS.get(path)
+    if cached is None or cached[0] != stamp:
+        _BANKS[path] = cached = (stamp, itembank.load(path))
+    return cached[1]
+
+
 def _student_view(bank, item, slot: str, student: str, questions: dict | None, fb: factbase.FactBase):
     """The output of a slot's question cell as this student saw it (the autograded kernel has no student id)."""
     if questions is not None and item.id in questions["items"]:
@@ -183,7 +195,9 @@ def _student_view(bank, item, slot: str, student: str, questions: dict | None, f
         text = student_mod.options_markdown(
             bank.assignment, item.id, [fb.render(v) for v in item.options.values()], student
         )
-    return new_output("display_data", data={"text/markdown": text, "text/plain": text})
+    return from_dict(
+        {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": text, "text/plain": text}}
+    )
 
 
 class GradeClosedForm(NbGraderPreprocessor):
@@ -195,7 +209,7 @@ class GradeClosedForm(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         assignment = resources["nbgrader"]["assignment"]
-        bank = itembank.load(Path(self.items_dir) / f"{assignment}.yaml")
+        bank = _bank(Path(self.items_dir) / f"{assignment}.yaml")
         fb = factbase.default()
         cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
         student = resources["nbgrader"].get("student") or ""
@@ -220,15 +234,24 @@ class GradeClosedForm(NbGraderPreprocessor):
             if check is None:  # nbgrader re-inserts deleted grade cells before this step; be safe anyway
                 self.log.warning("%s: grade cell %s_check missing", assignment, slot)
                 continue
-            check.outputs = [
-                new_output(
-                    "display_data",
-                    data={"text/html": feedback_html(item, result, fb), "text/plain": feedback_text(item, result)},
+            check.outputs = [  # as nbformat's new_output makes them, without validating our own outputs each time
+                from_dict(
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {
+                            "text/html": feedback_html(item, result, fb),
+                            "text/plain": feedback_text(item, result),
+                        },
+                    }
                 ),
-                new_output(
-                    "execute_result",
-                    data={"text/plain": repr(float(result["earned"]))},
-                    execution_count=check.get("execution_count"),
+                from_dict(
+                    {
+                        "output_type": "execute_result",
+                        "metadata": {},
+                        "data": {"text/plain": repr(float(result["earned"]))},
+                        "execution_count": check.get("execution_count"),
+                    }
                 ),
             ]
             check.metadata["mvdcourse"] = {

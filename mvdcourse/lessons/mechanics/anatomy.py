@@ -78,17 +78,17 @@ def _draw_schematic(ax, selected: str) -> list[str]:
     ax.add_patch(Ellipse((8.0, 3.3), 4.6, 5.2, facecolor="#F4F0EA", edgecolor="#8C8C8C", lw=1.0, hatch="..", alpha=0.6))
     ax.text(1.9, 6.0, "Pons", ha="center", fontsize=10)
     ax.text(2.05, 1.6, "Medulla", ha="center", fontsize=10)
-    ax.text(8.4, 1.2, "Cerebellum", ha="center", fontsize=10, color="#555555")
+    ax.text(9.0, 2.5, "Cerebellum", ha="center", fontsize=10, color="#555555")
     # facial (VII) and vestibulocochlear (VIII) nerves leaving at the pontomedullary junction
     ax.plot([3.3, 5.5, 8.6], [4.0, 4.9, 6.3], color="#222222", lw=3.2, solid_capstyle="round")
     ax.plot([3.25, 5.5, 8.6], [3.7, 4.45, 5.85], color="#666666", lw=4.5, linestyle=(0, (3, 1)))
     ax.text(8.7, 6.45, "Facial nerve (VII)", fontsize=9)
-    ax.text(8.7, 5.55, "Vestibulocochlear\nnerve (VIII)", fontsize=9, va="top")
+    ax.text(8.7, 5.35, "Vestibulocochlear\nnerve (VIII)", fontsize=9, va="top")
     ax.add_patch(Circle(REZ_CENTRE, 0.42, facecolor="none", edgecolor="#000000", lw=1.6, linestyle="--", hatch="////"))
     ax.annotate(
         "Root exit zone (REZ)",
         xy=(REZ_CENTRE[0] + 0.1, REZ_CENTRE[1] - 0.42),
-        xytext=(4.6, 0.9),
+        xytext=(5.0, 0.15),
         fontsize=9,
         arrowprops=dict(arrowstyle="->", lw=1),
     )

@@ -4,6 +4,8 @@ that step through a clip (an original drawing, not to scale and not a photograph
 from __future__ import annotations
 
 import html
+import threading
+import time
 
 import ipywidgets as widgets
 import numpy as np
@@ -197,3 +199,26 @@ def player_controls():
     )
     frame = demo.NamedSlider(value=1, min=1, max=N_FRAMES, step=1, description="Frame:", unit=f"of {N_FRAMES}")
     return play, frame
+
+
+class PlaysClip:
+    """Play clip / Pause clip: while ``self.play`` is pressed, a thread steps ``self.frame`` through the clip
+    (in a thread, so the kernel stays responsive). Call :meth:`_watch_play` once the controls exist."""
+
+    def _watch_play(self) -> None:
+        self._player: threading.Thread | None = None
+        self.play.observe(self._on_play, names="value")
+
+    def _on_play(self, change) -> None:
+        self.play.description, self.play.icon = ("Pause clip", "pause") if change["new"] else ("Play clip", "play")
+        if change["new"] and not (self._player and self._player.is_alive()):
+            self._player = threading.Thread(target=self._advance, daemon=True)
+            self._player.start()
+
+    def _advance(self) -> None:
+        while self.play.value:
+            from . import face  # (its FRAME_SECONDS: read at each step, so a test can shorten it)
+
+            time.sleep(face.FRAME_SECONDS)
+            if self.play.value:
+                self.frame.value = self.frame.value % N_FRAMES + 1

@@ -64,7 +64,7 @@ def _draw_brainstem(ax1, selected: str) -> None:
     ax1.plot([0.2, 2.5], [2.2, 2.2], color="#6B5B4B", lw=1, linestyle="--")
     ax1.text(1.6, 4.6, "Pons", fontsize=11, ha="center")
     ax1.text(1.3, 1.0, "Medulla", fontsize=11, ha="center")
-    ax1.text(0.3, 1.95, "pontomedullary sulcus", fontsize=8, color="#555555")
+    ax1.text(0.3, 2.35, "pontomedullary\nsulcus", fontsize=8, color="#555555", va="bottom")
     ax1.add_patch(
         Polygon(
             [[7.0, 3.6], [7.8, 3.6], [7.8, 4.9], [7.0, 4.9]],

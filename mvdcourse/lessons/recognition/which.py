@@ -11,7 +11,7 @@ from ... import widgets as demo
 from . import content
 from .clips import CLIPS, N_FRAMES, SIDES, clip, condition
 from .content import TEXTS
-from .drawing import describe, face_figure, moving_text, player_controls
+from .drawing import PlaysClip, describe, face_figure, moving_text, player_controls
 
 
 def verdict(case_label: str, answer: str, fb: factbase.FactBase | None = None) -> dict:
@@ -36,7 +36,7 @@ def verdict(case_label: str, answer: str, fb: factbase.FactBase | None = None) -
     return {"correct": False, "text": why}
 
 
-class WhichIsIt(widgets.VBox):
+class WhichIsIt(PlaysClip, widgets.VBox):
     """An unnamed clip: watch it, choose the diagnosis, press Check, read the reasoning."""
 
     def __init__(self, fb: factbase.FactBase | None = None):
@@ -62,6 +62,7 @@ class WhichIsIt(widgets.VBox):
             description="Check answer", icon="check", tooltip="Show whether the chosen diagnosis fits the clip, and why"
         )
         self.feedback = widgets.HTML()
+        self.feedback.add_class("mvd-live")  # announced (mvdcourse.keyboard)
         super().__init__(
             [
                 self.case,
@@ -76,6 +77,7 @@ class WhichIsIt(widgets.VBox):
         )
         self.case.observe(lambda _c: self._new_case(), names="value")
         self.frame.observe(lambda _c: self._draw(), names="value")
+        self._watch_play()
         self.button.on_click(lambda _b: self.check())
         self.add_class("mvd-demo")
         self._new_case()

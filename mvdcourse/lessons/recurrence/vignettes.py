@@ -176,7 +176,7 @@ class CaseVignettes(demo.FigureDemo):
             value=next(iter(VIGNETTES)),
             description="Case:",
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="32em"),
+            layout=widgets.Layout(width="32em", max_width="100%"),
         )
         self.choice = widgets.RadioButtons(
             options=vignette_options(self.case.value),
@@ -191,6 +191,7 @@ class CaseVignettes(demo.FigureDemo):
             tooltip="Show whether the chosen cause is the most likely, and why",
         )
         self.feedback = widgets.HTML()
+        self.feedback.add_class("mvd-live")  # announced (mvdcourse.keyboard)
         self.choice.observe(lambda change: self._clear_feedback(), names="value")
         self.check_button.on_click(lambda _b: self.check())
         extra = (self.choice, self.check_button, self.feedback, widgets.HTML(demo.disclaimer_html("case exercise")))

@@ -194,6 +194,7 @@ class RevisionWalkthrough(widgets.VBox):
         self.case = RevisionCase(fb)
         self._syncing = False
         self.panel = widgets.HTML()
+        self.panel.add_class("mvd-live")  # each step is announced (mvdcourse.keyboard)
         self.choice = widgets.RadioButtons(
             options=[],
             value=None,

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from ... import content, style
 from ... import facts as factbase
@@ -151,6 +153,8 @@ class _BoardLayer:
     def __init__(self, fb: factbase.FactBase, checked: bool = False):
         self.fb, self.checked = fb, checked
         self.fig, data = sorter_figure({}, checked, fb)
+        plt.close(self.fig)  # kept here, not by pyplot (which warns past 20 open figures) ...
+        FigureCanvasAgg(self.fig)  # ... on a canvas of its own
         self.frequencies = data["frequencies"]
         self.ax = self.fig.axes[0]
         self.markers = list(self.ax.lines)  # one per cause, in CAUSES order: the board's only lines

@@ -116,13 +116,22 @@ def png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
-def rgba_png(rgba) -> bytes:
-    """PNG bytes of an RGBA pixel buffer (e.g. a canvas after blitting), encoded as :func:`png_bytes` does."""
+class StampedPNG(bytes):
+    """PNG bytes of a figure stamped on a cached layer, with the smallest font size it shows (image pixels)."""
+
+    min_font_px: float | None = None
+
+
+def rgba_png(rgba, min_font_px: float | None = None) -> StampedPNG:
+    """PNG bytes of an RGBA pixel buffer (e.g. a canvas after blitting), encoded as :func:`png_bytes` does;
+    ``min_font_px``: the smallest font size of the figure drawn (:func:`min_font_px`), for :func:`img_html`."""
     from PIL import Image
 
     buf = io.BytesIO()
     Image.fromarray(rgba).save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
-    return buf.getvalue()
+    png = StampedPNG(buf.getvalue())
+    png.min_font_px = min_font_px
+    return png
 
 
 def drawn_texts(fig) -> list:
@@ -175,9 +184,10 @@ def img_html(fig, alt: str) -> str:
     ``fig`` may also be PNG bytes already encoded (a figure stamped on a cached static layer).
     ``data-min-font-px`` is the smallest font size in the image's own pixels, so a browser test can check
     the smallest text as rendered (it times the displayed width over the image's width); a figure given as
-    PNG bytes has no texts to read, so it goes without."""
+    PNG bytes has no texts to read, so it goes without, unless it was stamped on a layer that says it
+    (:class:`StampedPNG`: the layer's figure had its small text enlarged as here)."""
     if isinstance(fig, bytes):
-        data, smallest = base64.b64encode(fig).decode("ascii"), None
+        data, smallest = base64.b64encode(fig).decode("ascii"), getattr(fig, "min_font_px", None)
     else:
         enlarge_small_text(fig)
         data = base64.b64encode(png_bytes(fig)).decode("ascii")

@@ -241,6 +241,8 @@ class _TimelineLayer:
         self.band, self.curves = data["band"], data["curves"]
         plt.close(self.fig)  # kept here, not by pyplot (which warns past 20 open figures) ...
         canvas = FigureCanvasAgg(self.fig)  # ... on a canvas of its own
+        style.enlarge_small_text(self.fig)  # as style.img_html does to a full drawing
+        self.min_font_px = style.min_font_px(self.fig)
         self.ax = self.fig.axes[0]
         # Axes.draw's order: its children but the patch, stably sorted by zorder
         order = sorted((a for a in self.ax.get_children() if a is not self.ax.patch), key=lambda a: a.zorder)
@@ -280,7 +282,7 @@ class _TimelineLayer:
             cols = slice(max(0, math.floor(r.x0)), min(width, math.ceil(r.x1)))
             rows = slice(max(0, height - math.ceil(r.y1)), min(height, height - math.floor(r.y0)))
             out[rows, cols] = drawn[rows, cols]
-        return style.rgba_png(out)
+        return style.rgba_png(out, self.min_font_px)
 
 
 _LAYERS: dict[tuple[int, str], _TimelineLayer] = {}

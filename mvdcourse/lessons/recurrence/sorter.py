@@ -155,6 +155,8 @@ class _BoardLayer:
         self.fig, data = sorter_figure({}, checked, fb)
         plt.close(self.fig)  # kept here, not by pyplot (which warns past 20 open figures) ...
         FigureCanvasAgg(self.fig)  # ... on a canvas of its own
+        style.enlarge_small_text(self.fig)  # as style.img_html does to a full drawing
+        self.min_font_px = style.min_font_px(self.fig)
         self.frequencies = data["frequencies"]
         self.ax = self.fig.axes[0]
         self.markers = list(self.ax.lines)  # one per cause, in CAUSES order: the board's only lines
@@ -189,7 +191,7 @@ class _BoardLayer:
             "frequencies": self.frequencies,
             "score": {k: result[k] for k in ("correct", "wrong", "unsorted")} if result else None,
         }
-        return style.rgba_png(np.asarray(canvas.buffer_rgba())), data
+        return style.rgba_png(np.asarray(canvas.buffer_rgba()), self.min_font_px), data
 
 
 _BOARDS: dict[tuple[int, bool], _BoardLayer] = {}

@@ -128,3 +128,33 @@ def test_recovery_timeline_drawn_on_its_cached_layer_is_pixel_for_pixel_the_full
             assert stamped.shape == drawn.shape, (overlay, month)
             assert (stamped == drawn).all(), (overlay, month, int((stamped != drawn).any(axis=2).sum()))
             assert data == full_data
+
+
+def test_recurrence_timeline_composed_from_cached_panels_is_pixel_for_pixel_the_full_drawing():
+    """Lesson 3's recurrence timeline fast path (each panel drawn alone, cached, composed) draws exactly what
+    a full drawing does, for every view and risk factor, whichever states were drawn before (the states go
+    round twice, so the second round reuses panels cached by other states), with the same smallest text."""
+    import base64
+    import io
+    import itertools
+    import re
+
+    import numpy as np
+    from PIL import Image
+
+    from mvdcourse import style
+    from mvdcourse.lessons.recurrence import rates, timeline
+
+    states = list(itertools.product(rates.VIEWS, rates.RISK_FACTORS))
+    assert len(states) == 12
+    timeline._PANELS.clear()
+    for view, risk in [*states, *reversed(states)]:
+        png, data = timeline.timeline_png(view, risk)
+        fig, full_data = timeline.timeline_figure(view, risk)
+        html = style.img_html(fig, "alt")  # what a full drawing shows (small text enlarged), as PNG
+        drawn = np.asarray(Image.open(io.BytesIO(base64.b64decode(re.search(r"base64,([^\"]+)", html).group(1)))))
+        stamped = np.asarray(Image.open(io.BytesIO(png)))
+        assert stamped.shape == drawn.shape, (view, risk)
+        assert (stamped == drawn).all(), (view, risk, int((stamped != drawn).any(axis=2).sum()))
+        assert data == full_data
+        assert f"{png.min_font_px:.1f}" == re.search(r'data-min-font-px="([^"]+)"', html).group(1)

@@ -10,6 +10,9 @@ import html
 import textwrap
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from ... import content, style
 from ... import facts as factbase
@@ -185,13 +188,9 @@ def _draw_risk_note(ax, note: dict) -> None:
     )
 
 
-def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None):
-    """Cumulative recurrence after cure (left) and overall rates by series (right). Returns ``(fig, data)``."""
-    _check_view(view, risk)
-    fb = _fb(fb)
-    points = cumulative_points(fb)
-    rows = series_rates(fb)
-    fig, (ax, ax2) = style.fixed_figure(
+def _new_figure():
+    """The figure and its two axes: cumulative recurrence (left), series (right), at fixed margins."""
+    return style.fixed_figure(
         11,
         4.4,
         ncols=2,
@@ -199,6 +198,9 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
         margins=dict(left=0.06, right=0.975, bottom=0.115, top=0.87, wspace=0.62),
     )
 
+
+def _draw_curve_panel(ax, view: str, risk: str, fb: factbase.FactBase, points: list[dict]) -> tuple[dict, dict]:
+    """The left panel: published points, the two-year mark when chosen, the risk note; returns both's data."""
     _draw_cumulative(ax, points, fb)
     landmarks = _draw_two_year_mark(ax, points, fb) if view == "two-year mark" else {}
     note = risk_factor_note(risk, fb)
@@ -210,9 +212,23 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
     ax.set_xlabel("Years since a successful MVD")
     ax.set_ylabel("Cumulative recurrence (%)")
     ax.set_title(TEXTS["timeline.title"], fontsize=11)
+    return landmarks, note
 
+
+def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None):
+    """Cumulative recurrence after cure (left) and overall rates by series (right). Returns ``(fig, data)``."""
+    _check_view(view, risk)
+    fb = _fb(fb)
+    points = cumulative_points(fb)
+    rows = series_rates(fb)
+    fig, (ax, ax2) = _new_figure()
+    landmarks, note = _draw_curve_panel(ax, view, risk, fb, points)
     on, seed = _draw_series(ax2, rows, points, view == "other series", fb)
-    data = {
+    return fig, _timeline_data(view, risk, points, rows, on, seed, landmarks, note)
+
+
+def _timeline_data(view, risk, points, rows, on, seed, landmarks, note) -> dict:
+    return {
         "view": view,
         "risk_factor": risk,
         "points": [(p["years"], p["value"]) for p in points],
@@ -223,7 +239,57 @@ def timeline_figure(view: str = "cumulative", risk: str = "none", fb: factbase.F
         "risk_note": note["short"] if note else None,
         "stratified_curves": 0,
     }
-    return fig, data
+
+
+def _panel_pixels(draw) -> tuple[np.ndarray, float, object]:
+    """One panel drawn alone on the full figure (the other axes hidden): its RGBA pixels, smallest font
+    size (as :func:`style.img_html` measures it) and what ``draw(ax, ax2)`` returned."""
+    fig, axes = _new_figure()
+    result = draw(*axes)
+    plt.close(fig)  # kept off pyplot's figure list: only its pixels are cached
+    canvas = FigureCanvasAgg(fig)
+    style.enlarge_small_text(fig)  # as style.img_html does to a full drawing
+    canvas.draw()
+    return np.array(canvas.buffer_rgba()), style.min_font_px(fig), result
+
+
+#: Each panel's pixels, drawn once per the state of that panel only: the curve panel by (two-year mark
+#: shown, risk factor), the series panel by highlighted or not.
+_PANELS: dict[tuple, tuple[np.ndarray, float, object]] = {}
+
+
+def timeline_png(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None):
+    """:func:`timeline_figure` as PNG bytes and its data, composed from its two panels, each drawn alone
+    and cached: a change of view or risk factor draws at most one panel (the series panel has two states,
+    the curve panel eight), instead of the whole figure.
+
+    The panels' pixels do not overlap, except where the risk note's dashed frame meets a (black) tick label
+    of the series panel (5 pixels): there the label is blended over the frame as Agg blends black ink
+    (multiply). The pixels are those of :func:`timeline_figure` (tests/test_style.py, every state)."""
+    _check_view(view, risk)
+    fb = _fb(fb)
+    points = cumulative_points(fb)
+    rows = series_rates(fb)
+    on = view == "other series"
+    left_view = "two-year mark" if view == "two-year mark" else "cumulative"
+    left_key, right_key = (id(fb), "curve", left_view, risk), (id(fb), "series", on)
+    if left_key not in _PANELS:
+        _PANELS[left_key] = _panel_pixels(
+            lambda ax, ax2: (ax2.set_visible(False), _draw_curve_panel(ax, left_view, risk, fb, points))[1]
+        )
+    if right_key not in _PANELS:
+        _PANELS[right_key] = _panel_pixels(
+            lambda ax, ax2: (ax.set_visible(False), _draw_series(ax2, rows, points, on, fb))[1]
+        )
+    left, left_px, (landmarks, note) = _PANELS[left_key]
+    right, right_px, (_on, seed) = _PANELS[right_key]
+    out = left.copy()
+    inked = (right[..., :3] != 255).any(axis=-1)  # the series panel's pixels (the figure is white)
+    out[inked] = right[inked]
+    both = inked & (left[..., :3] != 255).any(axis=-1)  # its black tick labels over the curve panel's ink:
+    out[both] = (left[both].astype(np.uint16) * right[both] // 255).astype(np.uint8)  # Agg's blend of black
+    data = _timeline_data(view, risk, points, rows, on, seed, landmarks, note)
+    return style.rgba_png(out, min(left_px, right_px)), data
 
 
 def timeline_alt(view: str = "cumulative", risk: str = "none", fb: factbase.FactBase | None = None) -> str:
@@ -373,7 +439,7 @@ class RecurrenceTimeline(demo.FigureDemo):
             + [f"{rf.name} ({ref_labels(self._fb, rf.fact)})" for rf in RISK_FACTORS.values() if rf],
             style={"description_width": "initial"},
         )
-        super().__init__([self.view, self.risk], timeline_figure, timeline_alt, timeline_html, self._fb)
+        super().__init__([self.view, self.risk], timeline_png, timeline_alt, timeline_html, self._fb)
 
 
 def recurrence_timeline() -> RecurrenceTimeline:

@@ -68,7 +68,7 @@ $(AXE): package.json package-lock.json
 	touch $(AXE)
 
 test: $(STAMP) system-packages $(AXE)
-	MVDCOURSE_NO_SKIPS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	MVDCOURSE_NO_SKIPS=1 $(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not sandbox and not slow" $(PYTEST_ARGS)

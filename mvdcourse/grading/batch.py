@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import multiprocessing
@@ -325,19 +326,11 @@ def _run_executed(course, assignment, todo, release, workers, sandboxed, limits,
         _stage(course, assignment, student, prep.notebook)
         jobs.append((student, prep.status, prep.reason, "; ".join(prep.notes), fp))
     progress = Progress(len(jobs), stream)
-    pool = None
-    try:
-        if workers == 1 or len(jobs) < 2:
-            _init_worker(str(course), assignment, str(runs_dir), limits, sandboxed)
+    initargs = (str(course), assignment, str(runs_dir), limits, sandboxed)
+    with _workers(workers, len(jobs), _init_worker, initargs) as pool:
+        if pool is None:
             results = map(_grade_one, jobs)
         else:
-            ctx = multiprocessing.get_context("fork")
-            pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(str(course), assignment, str(runs_dir), limits, sandboxed),
-            )
             results = (f.result() for f in as_completed([pool.submit(_grade_one, job) for job in jobs]))
         for student, status, reason, fp, seconds, stale in results:
             extra = {"stale_hand_grades": stale} if stale else {}
@@ -345,13 +338,6 @@ def _run_executed(course, assignment, todo, release, workers, sandboxed, limits,
                 course, assignment, student, status, reason, fingerprint=fp, key=key_fp, seconds=seconds, **extra
             )
             progress.step(student, status)
-    except KeyboardInterrupt:
-        _stop(pool)
-        pool = None
-        raise
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_kernelless(
@@ -387,33 +373,44 @@ def _run_kernelless(
             progress.step(r.student, status)
         pending.clear()
 
-    pool = None
     try:
-        if workers == 1 or len(todo) < 2:
-            kernelless.init_worker(str(course), assignment)
-            results = map(kernelless.grade_one, todo)
-        else:
-            pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=kernelless.init_worker,
-                initargs=(str(course), assignment),
-            )
-            results = pool.map(kernelless.grade_one, todo, chunksize=max(1, min(16, len(todo) // (4 * workers))))
-        for result in results:
-            pending.append(result)
-            if len(pending) >= kernelless.BATCH or time.monotonic() - last_write > kernelless.BATCH_SECONDS:
-                flush()
-                last_write = time.monotonic()
-        flush()
+        with _workers(workers, len(todo), kernelless.init_worker, (str(course), assignment)) as pool:
+            if pool is None:
+                results = map(kernelless.grade_one, todo)
+            else:
+                chunk = max(1, min(16, len(todo) // (4 * workers)))
+                results = pool.map(kernelless.grade_one, todo, chunksize=chunk)
+            for result in results:
+                pending.append(result)
+                if len(pending) >= kernelless.BATCH or time.monotonic() - last_write > kernelless.BATCH_SECONDS:
+                    flush()
+                    last_write = time.monotonic()
+            flush()
+    finally:
+        writer.close()
+
+
+@contextlib.contextmanager
+def _workers(count: int, jobs: int, initializer, initargs: tuple):
+    """The worker pool of one run, or None when one worker or one job suffices (the caller works in this
+    process); shut down when the run ends, stopped at once on Ctrl-C (see :func:`_stop`)."""
+    if count == 1 or jobs < 2:
+        initializer(*initargs)
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=count, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+    )
+    interrupted = False
+    try:
+        yield pool
     except KeyboardInterrupt:
+        interrupted = True
         _stop(pool)
-        pool = None
         raise
     finally:
-        if pool is not None:
+        if not interrupted:
             pool.shutdown(wait=True, cancel_futures=True)
-        writer.close()
 
 
 def _stop(pool) -> None:

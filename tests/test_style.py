@@ -143,14 +143,14 @@ def test_recurrence_timeline_composed_from_cached_panels_is_pixel_for_pixel_the_
     from PIL import Image
 
     from mvdcourse import style
-    from mvdcourse.lessons.recurrence import rates, timeline
+    from mvdcourse.lessons.recurrence import rates, timeline_drawing
 
     states = list(itertools.product(rates.VIEWS, rates.RISK_FACTORS))
     assert len(states) == 12
-    timeline._PANELS.clear()
+    timeline_drawing._PANELS.clear()
     for view, risk in [*states, *reversed(states)]:
-        png, data = timeline.timeline_png(view, risk)
-        fig, full_data = timeline.timeline_figure(view, risk)
+        png, data = timeline_drawing.timeline_png(view, risk)
+        fig, full_data = timeline_drawing.timeline_figure(view, risk)
         html = style.img_html(fig, "alt")  # what a full drawing shows (small text enlarged), as PNG
         drawn = np.asarray(Image.open(io.BytesIO(base64.b64decode(re.search(r"base64,([^\"]+)", html).group(1)))))
         stamped = np.asarray(Image.open(io.BytesIO(png)))

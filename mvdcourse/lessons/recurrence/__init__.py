@@ -2,7 +2,8 @@
 
 Pure functions return data or figures (easy to test); three builders wrap them in widgets, one module each:
 
-* ``recurrence_timeline()`` (:mod:`.timeline`, published figures in :mod:`.rates`): cumulative recurrence
+* ``recurrence_timeline()`` (:mod:`.timeline`, its figure in :mod:`.timeline_drawing`, published figures in
+  :mod:`.rates`): cumulative recurrence
   after a cure, drawn only from published
   points (steps and markers, never a fitted curve), with the reported risk factors shown as labelled text,
   because no stratified curve was published;
@@ -46,7 +47,8 @@ from .rates import (
     series_rates,
 )
 from .sorter import CauseSorter, cause_sorter, sorter_alt, sorter_figure
-from .timeline import RecurrenceTimeline, recurrence_timeline, timeline_alt, timeline_figure, timeline_html
+from .timeline import RecurrenceTimeline, recurrence_timeline, timeline_alt, timeline_html
+from .timeline_drawing import timeline_figure
 from .vignettes import (
     VIGNETTES,
     CaseVignettes,

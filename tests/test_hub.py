@@ -3,8 +3,9 @@ system users, PAM login, configurable-http-proxy, nbgrader's exchange and a Post
 in a temp folder, stopped after). One instructor and five students run the real cycle:
 
 release → each student's own server fetches, answers (differently) and submits through the hub's API →
-collect → ``mvdcourse grade`` (sandboxed, gradebook on PostgreSQL) → one free-text answer graded by hand in
-formgrader (Chromium, logged in as the instructor) → feedback generated, released and fetched.
+collect → ``mvdcourse grade`` (a closed-form quiz: without a kernel, in batched PostgreSQL transactions) →
+one free-text answer graded by hand in formgrader (Chromium, logged in as the instructor) → feedback
+generated, released and fetched.
 
 Asserted: exact scores; the rows are in PostgreSQL and no SQLite file exists anywhere; students cannot read
 each other's work, the exchange's inbound, the sources, keys or gradebook password; students have no
@@ -119,6 +120,7 @@ def auto_scores(site) -> dict:
 def test_every_student_graded_exactly_from_postgresql(hub, cycle):
     site, _ = hub
     assert "graded" in cycle["grade_output"] and "error" not in cycle["grade_output"].split("outcome")[-1]
+    assert f"grading {QUIZ} without a kernel" in cycle["grade_output"]  # the batched path, on PostgreSQL
     scores = auto_scores(site)
     assert set(scores) == set(STUDENTS)
     for student in STUDENTS:

@@ -325,13 +325,30 @@ def run_all(page):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
+def choose(control) -> None:
+    """Check a radio button or check box, as a click does. ipywidgets redraws a radio group's inputs when an
+    update from the kernel arrives, so a click can land on an input that is replaced at that moment (and
+    Playwright's ``check()`` then reads the replaced one): click the current input until it reads checked."""
+    from playwright.sync_api import expect
+
+    for attempt in range(3):
+        if not control.is_checked():
+            control.click()
+        try:
+            expect(control).to_be_checked(timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+
+
 def test_self_check_answer_survives_a_kernel_restart(lab, page):
     open_notebook(page, f"{lab}/lab/tree/lessons/01_hfs_and_mvd.ipynb?reset&token={TOKEN}")
     run_all(page)
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     check = page.locator(SELF_CHECK).first
     chosen = check.locator(".widget-radio-box label").nth(2).text_content().split(". ", 1)[1]
-    check.locator("input[type=radio]").nth(2).check()
+    choose(check.locator("input[type=radio]").nth(2))
     check.locator("button:has-text('Check answer')").click()
     check.locator("p:has-text('Not quite'), p:has-text('Correct')").first.wait_for(timeout=30_000)
     verdict = "Not quite" if "Not quite (C)" in check.text_content() else "Correct"
@@ -423,7 +440,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     dropdown.select_option(label="Case C")
     _wait_for_new_figure(page, 1, before)
     exercise = page.locator(".jp-Notebook .widget-vbox:has(> .widget-dropdown)").first
-    exercise.get_by_role("radio", name="Typical hemifacial spasm", exact=True).check()
+    choose(exercise.get_by_role("radio", name="Typical hemifacial spasm", exact=True))
     exercise.locator("button:has-text('Check answer')").click()
     exercise.locator("text=Correct.").wait_for(timeout=30_000)
     assert "other Babinski sign" in exercise.inner_text()
@@ -440,7 +457,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     before = _figure_srcs(page)[3]
     box = page.locator(".jp-Notebook .widget-checkbox:has-text('Disfiguring asymmetry') input").first
     box.scroll_into_view_if_needed()
-    box.check()
+    choose(box)
     _wait_for_new_figure(page, 3, before)
     assert "SMC grade IV, highlighted" in _figure_alts(page)[3]
     page.screenshot(path=str(ARTIFACTS / "00_severity.png"))
@@ -469,7 +486,7 @@ def test_lesson_four_consent_conversation_reacts_to_each_control(lab, page):
 
     box = demo.locator(".widget-checkbox:has-text('The operated ear is the only hearing ear') input")
     box.scroll_into_view_if_needed()
-    box.check()
+    choose(box)
     page.wait_for_function(f"(s) => ({CONSENT_FIGURE})()[0] !== s", arg=src, timeout=30_000)
     src, alt = page.evaluate(CONSENT_FIGURE)
     assert "Hearing loss is highlighted because the operated ear is the only hearing ear" in alt

@@ -240,6 +240,7 @@ def test_lesson_runs_and_reacts_in_a_real_browser(lab, page, path):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     page.wait_for_function(IDLE, timeout=60_000)
+    settle(page)
 
     errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.text_content()[:1000]
@@ -292,6 +293,7 @@ def test_released_quiz_opens_and_its_checks_speak_about_format_only(course_lab, 
     page.wait_for_selector("text=Format problem: q1 has no answer yet", timeout=60_000)
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     page.wait_for_function(IDLE, timeout=60_000)
+    settle(page)
     stderr = ".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']"
     # the last outputs can reach the page just after the kernel reports idle; the assertion says what was found
     with contextlib.suppress(Exception):
@@ -328,6 +330,25 @@ SELF_CHECK = ".jp-Notebook .widget-vbox:has(> .widget-radio):has(> button:has-te
 
 def run_all(page):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+# Widget views are drawn after the kernel reports idle: count the outputs still empty and the figures drawn.
+DRAWN = """() => { const views = [...document.querySelectorAll(
+    '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
+  const empty = views.filter(v => !v.querySelector('.jupyter-widgets')).length;
+  return [empty, document.querySelectorAll('.jp-Notebook .widget-html-content img[alt]').length]; }"""
+
+
+def settle(page, timeout_s: float = 30.0) -> None:
+    """Wait until every widget output of the notebook is drawn and the number of figures has stopped
+    changing for a second (the last views can reach the page just after the kernel reports idle)."""
+    deadline = time.monotonic() + timeout_s
+    last, steady = None, 0
+    while time.monotonic() < deadline and steady < 4:
+        now = page.evaluate(DRAWN)
+        steady = steady + 1 if (now == last and now[0] == 0) else 0
+        last = now
+        page.wait_for_timeout(250)
 
 
 def choose(control) -> None:
@@ -405,6 +426,7 @@ def test_lesson_zero_face_plays_and_every_new_widget_reacts(lab, page):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     page.wait_for_function(IDLE, timeout=60_000)
+    settle(page)
     assert page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']").count() == 0
 
     # demo order: face player, which-is-it, root-exit-zone explorer, severity calculator
@@ -483,6 +505,7 @@ def test_lesson_four_consent_conversation_reacts_to_each_control(lab, page):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
     page.wait_for_function(IDLE, timeout=60_000)
+    settle(page)
     assert page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     src, alt = page.evaluate(CONSENT_FIGURE)
     assert "persistent spasm" in alt and "only hearing ear" not in alt
@@ -520,6 +543,7 @@ def test_self_check_options_wrap_without_overlap_from_700_to_1600_px(lab, page):
     open_notebook(page, f"{lab}/lab/tree/lessons/04_revision.ipynb?reset&token={TOKEN}")
     run_all(page)
     page.wait_for_function(ALL_RUN, timeout=180_000, polling=500)
+    settle(page)
     checks = page.locator(".jp-Notebook .mvd-selfcheck")
     assert checks.count() >= 5
     for width in (700, 1100, 1600):

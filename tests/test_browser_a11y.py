@@ -27,6 +27,7 @@ from .test_browser import (  # noqa: F401 (fixtures)
     open_notebook,
     page,
     run_all,
+    settle,
 )
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,7 @@ def run_lesson(pg, notebook: str, viewport=STUDENT_VIEWPORT) -> None:
     pg.wait_for_function(ALL_RUN, timeout=180_000, polling=500)
     pg.wait_for_function(IDLE, timeout=60_000)
     pg.wait_for_function("() => window.__mvdKeyboard === true", timeout=30_000)
-    pg.wait_for_timeout(500)
+    settle(pg)
 
 
 @pytest.fixture

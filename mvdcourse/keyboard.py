@@ -14,6 +14,8 @@ invisible widget, :func:`support`, put into every demo and self-check, fixes thi
   change a slider, dropdown or radio group, and Enter/Space press a button;
 * panels marked ``mvd-live`` (self-check feedback, a demo's text panel) are polite live regions, so a
   change is announced;
+* a figure box too narrow for its figure (:func:`mvdcourse.style.img_html` keeps figure text legible by
+  letting the box scroll sideways) becomes a named Tab stop, scrolled with the arrow keys;
 * a visible focus ring (3 px, 4.8:1 against white) on every control; toggle-button and description labels
   wrap instead of being cut off, and anything still cut off (a text box's hint included) gets its full
   text as a tooltip.
@@ -65,7 +67,25 @@ function onToggleKey(event) {
   buttons[j].click();
 }
 
+const SCROLL_HINT = "Figure wider than the notebook: scroll sideways with the arrow keys to see all of it";
+const resizes = new ResizeObserver((entries) => { for (const e of entries) mvdScrollable(e.target); });
+
+function mvdScrollable(box) {  // a figure box narrower than its figure (style.img_html): a named Tab stop
+  if (box.scrollWidth > box.clientWidth + 1) {
+    setAttr(box, "tabindex", "0");
+    setAttr(box, "role", "group");
+    setAttr(box, "aria-label", SCROLL_HINT);
+    setAttr(box, "data-lm-suppress-shortcuts", "true");
+  } else {
+    for (const name of ["tabindex", "role", "aria-label"]) box.removeAttribute(name);
+  }
+}
+
 function enhance() {
+  for (const box of document.querySelectorAll(".mvd-figure")) {
+    if (!box.dataset.mvdWatched) { box.dataset.mvdWatched = "1"; resizes.observe(box); }
+    mvdScrollable(box);
+  }
   for (const widget of document.querySelectorAll(".widget-radio")) {
     const box = widget.querySelector(".widget-radio-box");
     if (!box) continue;
@@ -118,7 +138,7 @@ export default { render };
 """
 
 _CSS = f"""
-.jupyter-widgets :is(button, input, select, textarea):focus-visible {{
+:is(.jupyter-widgets :is(button, input, select, textarea), .mvd-figure):focus-visible {{
   outline: 3px solid {FOCUS_RING} !important; outline-offset: 2px; }}
 .widget-toggle-buttons button.widget-toggle-button {{ white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); line-height: 1.25; padding-top: 3px; padding-bottom: 3px; }}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from dataclasses import dataclass
 
 import matplotlib
@@ -179,25 +180,40 @@ def enlarge_small_text(fig) -> None:
 
 
 def img_html(fig, alt: str) -> str:
-    """An ``<img>`` tag holding the figure as PNG, with alt text; closes the figure.
+    """The figure as PNG in an ``<img>`` with alt text, inside a ``mvd-figure`` box; closes the figure.
 
     ``fig`` may also be PNG bytes already encoded (a figure stamped on a cached static layer).
     ``data-min-font-px`` is the smallest font size in the image's own pixels, so a browser test can check
     the smallest text as rendered (it times the displayed width over the image's width); a figure given as
     PNG bytes has no texts to read, so it goes without, unless it was stamped on a layer that says it
-    (:class:`StampedPNG`: the layer's figure had its small text enlarged as here)."""
+    (:class:`StampedPNG`: the layer's figure had its small text enlarged as here).
+
+    The image shrinks with a narrow notebook, but never below the width at which its smallest text is
+    :data:`MIN_TEXT_PX`: narrower still, its box scrolls sideways (and the keyboard module makes such a box
+    a Tab stop), so no text is ever shown too small to read."""
     if isinstance(fig, bytes):
-        data, smallest = base64.b64encode(fig).decode("ascii"), getattr(fig, "min_font_px", None)
+        png, smallest = fig, getattr(fig, "min_font_px", None)
     else:
         enlarge_small_text(fig)
-        data = base64.b64encode(png_bytes(fig)).decode("ascii")
-        smallest = min_font_px(fig)
+        png, smallest = png_bytes(fig), min_font_px(fig)
         plt.close(fig)
+    floor = legible_width_px(png, smallest)
     return (
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+        '<div class="mvd-figure" style="overflow-x:auto;max-width:100%;contain:inline-size">'
+        f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
+        f'alt="{html.escape(alt, quote=True)}" '
         + (f'data-min-font-px="{smallest:.1f}" ' if smallest is not None else "")
-        + 'style="max-width:100%;height:auto">'
+        + f'style="max-width:100%;height:auto{f";min-width:{floor}px" if floor else ""}"></div>'
     )
+
+
+def legible_width_px(png: bytes, smallest_font_px: float | None) -> int | None:
+    """The narrowest the PNG may be shown with its smallest text still :data:`MIN_TEXT_PX` (at most its own
+    width; None for a figure without text)."""
+    if not smallest_font_px or png[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk's width
+    return min(width, math.ceil(width * MIN_TEXT_PX / smallest_font_px))
 
 
 class AltFigure:

@@ -5,7 +5,8 @@
   feedback after its Check button is pressed with Enter).
 * Radio options are real radio groups (one Tab stop, arrows move the choice), toggle buttons say whether
   they are pressed, the focus ring is visible, feedback is announced (live region).
-* Figure text is at least 11 px as rendered, at the width a student has with the file browser open.
+* Figure text is at least 11 px as rendered, at the width a student has with the file browser open and at
+  700, 1100 and 1600 px (a figure too wide for the notebook scrolls sideways in a named Tab stop).
 * No button or label is cut off without its full text at hand; screenshots at 700, 1100 and 1600 px.
 """
 
@@ -209,6 +210,11 @@ FIGURE_TEXT = """() => [...document.querySelectorAll('.jp-Notebook img[data-min-
   alt: i.alt.slice(0, 70), natural: i.naturalWidth, shown: Math.round(i.getBoundingClientRect().width),
   px: Number(i.dataset.minFontPx) * i.getBoundingClientRect().width / i.naturalWidth }))"""
 
+# Figure boxes that scroll sideways (a figure kept legible in a narrow notebook): each must be a named Tab stop.
+SCROLLING_FIGURES = """() => [...document.querySelectorAll('.jp-Notebook .mvd-figure')]
+  .filter(b => b.getClientRects().length && b.scrollWidth > b.clientWidth + 1)
+  .map(b => ({tab: b.tabIndex, name: b.getAttribute('aria-label') || '', overflow: b.scrollWidth - b.clientWidth}))"""
+
 # Buttons, labels and text boxes whose text (or placeholder) is cut off with no title/aria-label holding it.
 CUT_OFF = """() => { const cut = []; const canvas = document.createElement('canvas').getContext('2d');
   const full = (el, text) => [el.getAttribute('title'), el.getAttribute('aria-label'),
@@ -295,6 +301,13 @@ def test_widgets_are_named_announced_legible_and_uncut(student, lesson):
         # at 700 px the file browser would leave the notebook 330 px: a student folds it away (Ctrl+B)
         student.evaluate(f"() => window.jupyterapp.shell.{'collapseLeft' if width < 900 else 'expandLeft'}()")
         student.wait_for_timeout(600)
+        shown = [f for f in student.evaluate(FIGURE_TEXT) if f["shown"] > 0]
+        assert shown and [f for f in shown if f["px"] < MIN_FIGURE_TEXT_PX - 0.05] == [], (width, shown)
+        scrolling = student.evaluate(SCROLLING_FIGURES)
+        print(
+            f"{width} px: {len(scrolling)} of {len(shown)} figures scroll sideways", [b["overflow"] for b in scrolling]
+        )
+        assert all(b["tab"] == 0 and "scroll sideways" in b["name"] for b in scrolling), (width, scrolling)
         assert student.evaluate(CUT_OFF) == [], f"cut off at {width} px: {student.evaluate(CUT_OFF)}"
         wide = student.evaluate(OVERFLOWING)
         assert wide == [], f"widgets wider than the notebook at {width} px: {wide}"

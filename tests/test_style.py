@@ -13,7 +13,8 @@ def test_alt_figure_requires_alt_text_and_renders_it():
     shown = style.show(fig, 'Line from "1,3" to 2,4')
     bundle = shown._repr_mimebundle_()
     assert 'alt="Line from &quot;1,3&quot; to 2,4"' in bundle["text/html"]
-    assert bundle["text/html"].startswith('<img src="data:image/png;base64,')
+    assert bundle["text/html"].startswith('<div class="mvd-figure" style="overflow-x:auto;')
+    assert '<img src="data:image/png;base64,' in bundle["text/html"]
     assert bundle["text/plain"] == '[Figure] Line from "1,3" to 2,4'
     fig2, _ = style.new_figure()
     with pytest.raises(ValueError, match="alt text"):
@@ -42,6 +43,30 @@ def test_small_figure_text_is_raised_to_11_px_as_shown(width_in):
     assert label.get_fontsize() * style.RC["savefig.dpi"] / 72 * shown_scale >= style.MIN_TEXT_PX - 0.1
     # texts of an axis that is switched off are not counted
     assert all(t.get_text() != "0.0" for t in style.drawn_texts(fig))
+
+
+@pytest.mark.parametrize("fontsize", [6, 20])
+def test_a_figure_never_shrinks_below_the_width_where_its_smallest_text_is_11_px(fontsize):
+    """In a narrower notebook the image shrinks only as far as its smallest text stays 11 px; its box
+    then scrolls sideways. A figure with big text may shrink further than one with small text."""
+    import re
+
+    fig, ax = style.new_figure(11.0, 3)
+    ax.text(0.5, 0.5, "a label", fontsize=fontsize)
+    ax.axis("off")
+    tag = style.img_html(fig, "a label")
+    assert tag.startswith('<div class="mvd-figure" style="overflow-x:auto;max-width:100%;contain:inline-size">')
+    width = 11.0 * style.RC["savefig.dpi"]
+    smallest = float(re.search(r'data-min-font-px="([\d.]+)"', tag).group(1))
+    floor = int(re.search(r"min-width:(\d+)px", tag).group(1))
+    assert abs(smallest * floor / width - style.MIN_TEXT_PX) < 0.1  # the smallest text, shown at the floor
+    assert floor < width
+    assert style.legible_width_px(b"not a png", 12.0) is None
+    small = style.new_figure(2, 2)[0]
+    png = style.png_bytes(small)
+    style.plt.close(small)
+    assert style.legible_width_px(png, 0.0) is None  # no text: no floor
+    assert style.legible_width_px(png, 5.0) == 2 * style.RC["savefig.dpi"]  # tiny text: never shrunk
 
 
 def test_every_demo_figure_shows_text_of_at_least_11_px():

@@ -3,9 +3,10 @@
 Starts JupyterLab (student launch, isolated Jupyter folders, a free loopback port) on a copy of the lessons,
 opens each lesson in Debian's Chromium (Playwright, ``/usr/bin/chromium``), runs all cells, then drives every
 control of every demo the lesson registry lists (toggle buttons, dropdowns, radio buttons, check boxes,
-sliders, buttons) with real input events (clicks, key presses, a ``<select>`` change), ``--changes`` times
-each. A change's latency runs from the input event's timestamp to the moment the demo's output (its figure
-and text panels, controls excluded) differs in the DOM and no busy indicator (``aria-busy``) is shown.
+sliders, buttons, the Play clip toggle, text boxes) with real input events (clicks, key presses, a ``<select>``
+change, typing then Enter or Tab), ``--changes`` times each. A change's latency runs from the input event's
+timestamp to the moment the demo's output (its figure and text panels, controls excluded) differs in the DOM
+and no busy indicator (``aria-busy``) is shown.
 
 A change is a *first visit* when the output it produced had not been on screen before in this session,
 otherwise a *revisit*. Changes that leave the output as it was (a radio option before "Check answer",
@@ -57,7 +58,7 @@ ALL_RUN = (
 HELPERS = r"""
 window.mvdBench = {
   CONTROL: '.widget-toggle-buttons, .widget-dropdown, .widget-radio-box, .widget-checkbox, .mvd-slider, '
-         + 'button.jupyter-button:not(.widget-toggle-button)',
+         + 'button.jupyter-button, .widget-text, .widget-textarea',
   demo(name) { return document.querySelector(`[data-bench-demo="${name}"]`); },
   controls(name) {
     const root = this.demo(name);
@@ -163,7 +164,7 @@ def change(page, demo: str, index: int) -> bool:
     kind = page.evaluate(
         "(e) => e.matches('.widget-toggle-buttons') ? 'toggle' : e.matches('.widget-dropdown') ? 'select'"
         " : e.matches('.widget-radio-box') ? 'radio' : e.matches('.widget-checkbox') ? 'checkbox'"
-        " : e.matches('.mvd-slider') ? 'slider' : 'button'",
+        " : e.matches('.mvd-slider') ? 'slider' : e.matches('.widget-text, .widget-textarea') ? 'text' : 'button'",
         handle,
     )
     element = handle.as_element()
@@ -182,12 +183,28 @@ def change(page, demo: str, index: int) -> bool:
         at_max = slider.evaluate("(s) => Number(s.value) >= Number(s.max)")
         slider.focus()
         page.keyboard.press("Home" if at_max else "ArrowRight")
-    elif element.is_enabled():
+    elif kind == "text":  # type another value, then commit it as a student does: Enter (a line) or Tab (a box)
+        box = element.query_selector("input, textarea")
+        box.fill(box.evaluate(NEXT_TEXT))
+        box.press("Tab" if box.evaluate("(b) => b.tagName") == "TEXTAREA" else "Enter")
+    elif element.is_enabled():  # a button, or the Play clip toggle
         element.click()
     else:
         return False  # a disabled button (e.g. "Back" on the first step): nothing a student can do
     return True
 
+
+# The next text to type: a number one higher (a blank box gets 6); in a list of dates, one date fewer until two
+# are left, then the dropped dates back one by one.
+NEXT_TEXT = """(box) => {
+  const v = box.value.trim();
+  if (box.tagName !== 'TEXTAREA') return /^\\d+$/.test(v) ? String(Number(v) + 1) : '6';
+  const parts = v.split(/[,\\n]+/).map((s) => s.trim()).filter(Boolean);
+  const stash = JSON.parse(box.dataset.benchStash || '[]');
+  if (box.dataset.benchUp !== '1' && parts.length > 2) stash.push(parts.pop());
+  else if (stash.length) { parts.push(stash.pop()); box.dataset.benchUp = stash.length ? '1' : '0'; }
+  box.dataset.benchStash = JSON.stringify(stash);
+  return parts.join(', '); }"""
 
 SELECTED = "(o) => o.classList.contains('mod-active') || o.checked === true"
 
@@ -200,6 +217,10 @@ def measure_demo(page, demo: str, changes: int, timeout_ms: int) -> list[tuple[s
     for index in range(count):
         label = page.evaluate(f"() => mvdBench.label(mvdBench.controls({json.dumps(demo)})[{index}])")
         first, again, unchanged, busy = [], [], 0, 0
+        box = page.evaluate_handle(
+            f"() => mvdBench.controls({json.dumps(demo)})[{index}].querySelector('.widget-text input, textarea')"
+        ).as_element()
+        typed_before = box.input_value() if box else None
         for _ in range(changes):
             page.evaluate(f"() => {{ mvdBench.current = {json.dumps(demo)}; mvdBench.arm({json.dumps(demo)}); }}")
             if not change(page, demo, index):
@@ -216,6 +237,10 @@ def measure_demo(page, demo: str, changes: int, timeout_ms: int) -> list[tuple[s
             busy += result["busy"]
             (again if result["sig"] in seen else first).append(ms)
             seen.add(result["sig"])
+        if box:  # put the text back, so that the next controls are measured from the demo's own state
+            box.fill(typed_before)
+            box.press("Tab" if box.evaluate("(b) => b.tagName") == "TEXTAREA" else "Enter")
+            page.wait_for_function(IDLE, timeout=60_000)
         rows.append((label, first, again, unchanged, busy))
     return rows
 

@@ -183,3 +183,18 @@ def test_play_clip_steps_through_the_frames_until_paused(monkeypatch):
     time.sleep(0.1)
     assert player.frame.value == stopped  # paused: no further frames
     assert player.frame.description == "Frame:"  # a named slider (accessible name)
+
+
+def test_play_clip_shows_the_next_frame_at_once_not_after_a_frame_interval(monkeypatch):
+    """Pressing Play answers the click: the next frame comes at once, the one after only a frame later."""
+    import time
+
+    monkeypatch.setattr(face, "FRAME_SECONDS", 30.0)
+    player = face.face_player()
+    player.frame.value = 4
+    player.play.value = True
+    deadline = time.monotonic() + 10
+    while player.frame.value == 4 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert player.frame.value == 5  # at once (not 30 s later), and only one step
+    player.play.value = False

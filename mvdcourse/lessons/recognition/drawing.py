@@ -216,9 +216,9 @@ class PlaysClip:
             self._player.start()
 
     def _advance(self) -> None:
+        """The next frame at once (so that Play answers the click), then one frame per ``FRAME_SECONDS``."""
         while self.play.value:
             from . import face  # (its FRAME_SECONDS: read at each step, so a test can shorten it)
 
+            self.frame.value = self.frame.value % N_FRAMES + 1
             time.sleep(face.FRAME_SECONDS)
-            if self.play.value:
-                self.frame.value = self.frame.value % N_FRAMES + 1

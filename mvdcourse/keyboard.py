@@ -16,6 +16,8 @@ invisible widget, :func:`support`, put into every demo and self-check, fixes thi
   change is announced;
 * a figure box too narrow for its figure (:func:`mvdcourse.style.img_html` keeps figure text legible by
   letting the box scroll sideways) becomes a named Tab stop, scrolled with the arrow keys;
+* a toggle-button group marked ``mvd-row`` shows its description beside its buttons (above them when the
+  notebook is too narrow);
 * a visible focus ring (3 px, 4.8:1 against white) on every control; toggle-button and description labels
   wrap instead of being cut off, and anything still cut off (a text box's hint included) gets its full
   text as a tooltip.
@@ -82,7 +84,7 @@ function mvdScrollable(box) {  // a figure box narrower than its figure (style.i
 }
 
 function enhance() {
-  for (const box of document.querySelectorAll(".mvd-figure")) {
+  for (const box of document.querySelectorAll(".mvd-figure-box")) {
     if (!box.dataset.mvdWatched) { box.dataset.mvdWatched = "1"; resizes.observe(box); }
     mvdScrollable(box);
   }
@@ -138,12 +140,15 @@ export default { render };
 """
 
 _CSS = f"""
-:is(.jupyter-widgets :is(button, input, select, textarea), .mvd-figure):focus-visible {{
+:is(.jupyter-widgets :is(button, input, select, textarea), .mvd-figure-box):focus-visible {{
   outline: 3px solid {FOCUS_RING} !important; outline-offset: 2px; }}
 .widget-toggle-buttons button.widget-toggle-button {{ white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); line-height: 1.25; padding-top: 3px; padding-bottom: 3px; }}
 .widget-toggle-buttons .widget-toggle-button {{ text-overflow: clip; }}
 .jupyter-widgets.widget-toggle-buttons > div {{ display: flex; flex-wrap: wrap; align-items: stretch; }}
+.widget-toggle-buttons.mvd-row {{ display: flex; flex-wrap: wrap; align-items: center; gap: 2px 0.5em;
+  margin-bottom: 6px; }}
+.widget-toggle-buttons.mvd-row > .widget-label {{ white-space: normal; line-height: 1.3; height: auto; }}
 .jupyter-widgets.widget-checkbox {{ height: auto; }}
 .jupyter-widgets.widget-checkbox .widget-label-basic {{ white-space: normal; height: auto; line-height: 1.3; }}
 """

@@ -46,7 +46,8 @@ header, main, footer { max-width: 52rem; margin: 0 auto; padding: 0 1rem; }
 header nav { border-bottom: 1px solid #767676; padding: .75rem 0; }
 nav ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
 a { color: #0b5394; text-decoration: underline; } a:visited { color: #5b2c83; }
-a:focus-visible, summary:focus-visible, .mvd-figure:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
+a:focus-visible, summary:focus-visible,
+.mvd-figure-box:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 [aria-current=page] { font-weight: bold; }
 h1 { font-size: 1.9rem; line-height: 1.25; } h2 { margin-top: 2.2rem; }
 blockquote, .note { border-left: 4px solid #0072B2; margin: 1rem 0; padding: .25rem 1rem; background: #f3f7fb; }
@@ -199,9 +200,9 @@ _SITE_LINK = re.compile(r"""href=(["'])([\w-]+)\.(?:ipynb|md)(#[^"']*)?\1""")
 
 # A figure kept legible in a narrow window scrolls sideways (style.img_html); without JavaScript to tell when,
 # each figure box is a named Tab stop, so the keyboard can scroll it.
-_FIGURE_BOX = '<div class="mvd-figure" '
+_FIGURE_BOX = '<div class="mvd-figure-box" '
 _FIGURE_BOX_KEYS = (
-    '<div class="mvd-figure" tabindex="0" role="group" '
+    '<div class="mvd-figure-box" tabindex="0" role="group" '
     'aria-label="Figure: if it is wider than the window, scroll sideways with the arrow keys" '
 )
 

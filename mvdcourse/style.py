@@ -180,7 +180,7 @@ def enlarge_small_text(fig) -> None:
 
 
 def img_html(fig, alt: str) -> str:
-    """The figure as PNG in an ``<img>`` with alt text, inside a ``mvd-figure`` box; closes the figure.
+    """The figure as PNG in an ``<img>`` with alt text, inside a ``mvd-figure-box``; closes the figure.
 
     ``fig`` may also be PNG bytes already encoded (a figure stamped on a cached static layer).
     ``data-min-font-px`` is the smallest font size in the image's own pixels, so a browser test can check
@@ -199,7 +199,7 @@ def img_html(fig, alt: str) -> str:
         plt.close(fig)
     floor = legible_width_px(png, smallest)
     return (
-        '<div class="mvd-figure" style="overflow-x:auto;max-width:100%;contain:inline-size">'
+        '<div class="mvd-figure-box" style="overflow-x:auto;max-width:100%;contain:inline-size">'
         f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
         f'alt="{html.escape(alt, quote=True)}" '
         + (f'data-min-font-px="{smallest:.1f}" ' if smallest is not None else "")

@@ -211,11 +211,12 @@ FIGURE_TEXT = """() => [...document.querySelectorAll('.jp-Notebook img[data-min-
   px: Number(i.dataset.minFontPx) * i.getBoundingClientRect().width / i.naturalWidth }))"""
 
 # Figure boxes that scroll sideways (a figure kept legible in a narrow notebook): each must be a named Tab stop.
-SCROLLING_FIGURES = """() => [...document.querySelectorAll('.jp-Notebook .mvd-figure')]
+SCROLLING_FIGURES = """() => [...document.querySelectorAll('.jp-Notebook .mvd-figure-box')]
   .filter(b => b.getClientRects().length && b.scrollWidth > b.clientWidth + 1)
   .map(b => ({tab: b.tabIndex, name: b.getAttribute('aria-label') || '', overflow: b.scrollWidth - b.clientWidth}))"""
 
-# Buttons, labels and text boxes whose text (or placeholder) is cut off with no title/aria-label holding it.
+# Buttons, labels and text boxes whose text (or placeholder) is cut off with no title/aria-label holding it, or
+# whose wrapped text runs out of the bottom of its box.
 CUT_OFF = """() => { const cut = []; const canvas = document.createElement('canvas').getContext('2d');
   const full = (el, text) => [el.getAttribute('title'), el.getAttribute('aria-label'),
     el.closest('[title]')?.getAttribute('title')].some(t => t && t.includes(text));
@@ -224,6 +225,7 @@ CUT_OFF = """() => { const cut = []; const canvas = document.createElement('canv
     const text = el.textContent.trim();
     if (!text || !el.getClientRects().length || el.tagName === 'SELECT') continue;
     if (el.scrollWidth > el.clientWidth + 1 && !full(el, text)) cut.push(text);
+    else if (el.scrollHeight > el.clientHeight + 1) cut.push('a line cut off below: ' + text);
   }
   for (const el of document.querySelectorAll('.jp-Notebook .jupyter-widgets :is(input, textarea)[placeholder]')) {
     const s = getComputedStyle(el); canvas.font = `${s.fontSize} ${s.fontFamily}`;

@@ -13,7 +13,7 @@ def test_alt_figure_requires_alt_text_and_renders_it():
     shown = style.show(fig, 'Line from "1,3" to 2,4')
     bundle = shown._repr_mimebundle_()
     assert 'alt="Line from &quot;1,3&quot; to 2,4"' in bundle["text/html"]
-    assert bundle["text/html"].startswith('<div class="mvd-figure" style="overflow-x:auto;')
+    assert bundle["text/html"].startswith('<div class="mvd-figure-box" style="overflow-x:auto;')
     assert '<img src="data:image/png;base64,' in bundle["text/html"]
     assert bundle["text/plain"] == '[Figure] Line from "1,3" to 2,4'
     fig2, _ = style.new_figure()
@@ -55,7 +55,7 @@ def test_a_figure_never_shrinks_below_the_width_where_its_smallest_text_is_11_px
     ax.text(0.5, 0.5, "a label", fontsize=fontsize)
     ax.axis("off")
     tag = style.img_html(fig, "a label")
-    assert tag.startswith('<div class="mvd-figure" style="overflow-x:auto;max-width:100%;contain:inline-size">')
+    assert tag.startswith('<div class="mvd-figure-box" style="overflow-x:auto;max-width:100%;contain:inline-size">')
     width = 11.0 * style.RC["savefig.dpi"]
     smallest = float(re.search(r'data-min-font-px="([\d.]+)"', tag).group(1))
     floor = int(re.search(r"min-width:(\d+)px", tag).group(1))

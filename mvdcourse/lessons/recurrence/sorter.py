@@ -262,6 +262,8 @@ class CauseSorter(demo.FigureDemo):
             )
             for key, c in CAUSES.items()
         }
+        for toggle in self.toggles.values():
+            toggle.add_class("mvd-row")  # the cause's name beside its buttons, wrapping when narrow
         self.check_button = widgets.Button(
             description="Check my sort", icon="check", tooltip="Score the sort and show the evidence for every cause"
         )

@@ -15,7 +15,8 @@ invisible widget, :func:`support`, put into every demo and self-check, fixes thi
 * panels marked ``mvd-live`` (self-check feedback, a demo's text panel) are polite live regions, so a
   change is announced;
 * a figure box too narrow for its figure (:func:`mvdcourse.style.img_html` keeps figure text legible by
-  letting the box scroll sideways) becomes a named Tab stop, scrolled with the arrow keys;
+  letting the box scroll sideways) becomes a named Tab stop, scrolled with the arrow keys, with a line under
+  it saying how to see all of the figure;
 * a toggle-button group marked ``mvd-row`` shows its description beside its buttons (above them when the
   notebook is too narrow);
 * a visible focus ring (3 px, 4.8:1 against white) on every control; toggle-button and description labels
@@ -72,8 +73,24 @@ function onToggleKey(event) {
 const SCROLL_HINT = "Figure wider than the notebook: scroll sideways with the arrow keys to see all of it";
 const resizes = new ResizeObserver((entries) => { for (const e of entries) mvdScrollable(e.target); });
 
+const SEE_ALL = "\u2194 Wider than the notebook: scroll it sideways, or fold the file browser (Ctrl+B), "
+  + "to see all of it.";
+
+function hintOf(box, make) {  // the line under a figure box that says how to see all of the figure
+  const next = box.nextElementSibling;
+  if (next && next.classList.contains("mvd-scroll-hint")) return next;
+  if (!make) return null;
+  const hint = document.createElement("p");
+  hint.className = "mvd-scroll-hint";
+  hint.setAttribute("aria-hidden", "true");  // the box's own name says it to a screen reader
+  hint.textContent = SEE_ALL;
+  box.after(hint);
+  return hint;
+}
+
 function mvdScrollable(box) {  // a figure box narrower than its figure (style.img_html): a named Tab stop
-  if (box.scrollWidth > box.clientWidth + 1) {
+  const scrolls = box.scrollWidth > box.clientWidth + 1;
+  if (scrolls) {
     setAttr(box, "tabindex", "0");
     setAttr(box, "role", "group");
     setAttr(box, "aria-label", SCROLL_HINT);
@@ -81,6 +98,8 @@ function mvdScrollable(box) {  // a figure box narrower than its figure (style.i
   } else {
     for (const name of ["tabindex", "role", "aria-label"]) box.removeAttribute(name);
   }
+  const hint = hintOf(box, scrolls);
+  if (hint && hint.hidden === scrolls) hint.hidden = !scrolls;
 }
 
 function enhance() {
@@ -146,6 +165,7 @@ _CSS = f"""
   min-height: var(--jp-widgets-inline-height); line-height: 1.25; padding-top: 3px; padding-bottom: 3px; }}
 .widget-toggle-buttons .widget-toggle-button {{ text-overflow: clip; }}
 .jupyter-widgets.widget-toggle-buttons > div {{ display: flex; flex-wrap: wrap; align-items: stretch; }}
+.mvd-scroll-hint {{ font-size: 12px; color: #4a4a4a; margin: 2px 0 0; }}
 .widget-toggle-buttons.mvd-row {{ display: flex; flex-wrap: wrap; align-items: center; gap: 2px 0.5em;
   margin-bottom: 6px; }}
 .widget-toggle-buttons.mvd-row > .widget-label {{ white-space: normal; line-height: 1.3; height: auto; }}

@@ -310,6 +310,12 @@ def test_widgets_are_named_announced_legible_and_uncut(student, lesson):
             f"{width} px: {len(scrolling)} of {len(shown)} figures scroll sideways", [b["overflow"] for b in scrolling]
         )
         assert all(b["tab"] == 0 and "scroll sideways" in b["name"] for b in scrolling), (width, scrolling)
+        hints = student.evaluate(
+            "() => [...document.querySelectorAll('.jp-Notebook .mvd-scroll-hint')].filter(h => !h.hidden"
+            " && h.getClientRects().length && h.previousElementSibling.scrollWidth > h.previousElementSibling"
+            ".clientWidth + 1).length"
+        )
+        assert hints == len(scrolling), f"{width} px: {hints} hints under {len(scrolling)} figures that scroll"
         if scrolling:  # the keyboard scrolls it: focus the first such box, press the right arrow
             box = student.locator(".jp-Notebook .mvd-figure-box[tabindex='0']").first
             box.focus()

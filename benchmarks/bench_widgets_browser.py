@@ -183,15 +183,20 @@ def change(page, demo: str, index: int) -> bool:
         at_max = slider.evaluate("(s) => Number(s.value) >= Number(s.max)")
         slider.focus()
         page.keyboard.press("Home" if at_max else "ArrowRight")
-    elif kind == "text":  # type another value, then commit it as a student does: Enter (a line) or Tab (a box)
+    elif kind == "text":
         box = element.query_selector("input, textarea")
-        box.fill(box.evaluate(NEXT_TEXT))
-        box.press("Tab" if box.evaluate("(b) => b.tagName") == "TEXTAREA" else "Enter")
+        type_text(box, box.evaluate(NEXT_TEXT))
     elif element.is_enabled():  # a button, or the Play clip toggle
         element.click()
     else:
         return False  # a disabled button (e.g. "Back" on the first step): nothing a student can do
     return True
+
+
+def type_text(box, text: str) -> None:
+    """Type ``text`` into a text box and commit it as a student does: Enter in a line, Tab out of a box."""
+    box.fill(text)
+    box.press("Tab" if box.evaluate("(b) => b.tagName") == "TEXTAREA" else "Enter")
 
 
 # The next text to type: a number one higher (a blank box gets 6); in a list of dates, one date fewer until two
@@ -238,8 +243,7 @@ def measure_demo(page, demo: str, changes: int, timeout_ms: int) -> list[tuple[s
             (again if result["sig"] in seen else first).append(ms)
             seen.add(result["sig"])
         if box:  # put the text back, so that the next controls are measured from the demo's own state
-            box.fill(typed_before)
-            box.press("Tab" if box.evaluate("(b) => b.tagName") == "TEXTAREA" else "Enter")
+            type_text(box, typed_before)
             page.wait_for_function(IDLE, timeout=60_000)
         rows.append((label, first, again, unchanged, busy))
     return rows

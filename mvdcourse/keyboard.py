@@ -29,6 +29,8 @@ from __future__ import annotations
 import anywidget
 import ipywidgets as widgets
 
+from .style import FIGURE_BOX_CLASS
+
 #: The focus ring's colour: dark orange, 4.8:1 against white (WCAG 2.1 asks 3:1 for focus indicators).
 FOCUS_RING = "#b35900"
 
@@ -71,7 +73,7 @@ function onToggleKey(event) {
 }
 
 const SCROLL_HINT = "Figure wider than the notebook: scroll sideways with the arrow keys to see all of it";
-const resizes = new ResizeObserver((entries) => { for (const e of entries) mvdScrollable(e.target); });
+const resizes = new ResizeObserver((entries) => { for (const e of entries) scrollable(e.target); });
 
 const SEE_ALL = "\u2194 Wider than the notebook: scroll it sideways, or fold the file browser (Ctrl+B), "
   + "to see all of it.";
@@ -88,7 +90,7 @@ function hintOf(box, make) {  // the line under a figure box that says how to se
   return hint;
 }
 
-function mvdScrollable(box) {  // a figure box narrower than its figure (style.img_html): a named Tab stop
+function scrollable(box) {  // a figure box narrower than its figure (style.img_html): a named Tab stop
   const scrolls = box.scrollWidth > box.clientWidth + 1;
   if (scrolls) {
     setAttr(box, "tabindex", "0");
@@ -103,9 +105,9 @@ function mvdScrollable(box) {  // a figure box narrower than its figure (style.i
 }
 
 function enhance() {
-  for (const box of document.querySelectorAll(".mvd-figure-box")) {
+  for (const box of document.querySelectorAll(".__FIGURE_BOX__")) {
     if (!box.dataset.mvdWatched) { box.dataset.mvdWatched = "1"; resizes.observe(box); }
-    mvdScrollable(box);
+    scrollable(box);
   }
   for (const widget of document.querySelectorAll(".widget-radio")) {
     const box = widget.querySelector(".widget-radio-box");
@@ -156,10 +158,10 @@ function render({ el }) {
   enhance();
 }
 export default { render };
-"""
+""".replace("__FIGURE_BOX__", FIGURE_BOX_CLASS)
 
 _CSS = f"""
-:is(.jupyter-widgets :is(button, input, select, textarea), .mvd-figure-box):focus-visible {{
+:is(.jupyter-widgets :is(button, input, select, textarea), .{FIGURE_BOX_CLASS}):focus-visible {{
   outline: 3px solid {FOCUS_RING} !important; outline-offset: 2px; }}
 .widget-toggle-buttons button.widget-toggle-button {{ white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height); line-height: 1.25; padding-top: 3px; padding-bottom: 3px; }}

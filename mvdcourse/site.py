@@ -29,6 +29,7 @@ import nbformat
 from nbconvert.filters import markdown2html_mistune
 
 from . import paths
+from .style import FIGURE_BOX_CLASS
 
 RUN_ALL_MARKER = "**How to use this lesson.**"
 SITE_NOTE = (
@@ -200,9 +201,9 @@ _SITE_LINK = re.compile(r"""href=(["'])([\w-]+)\.(?:ipynb|md)(#[^"']*)?\1""")
 
 # A figure kept legible in a narrow window scrolls sideways (style.img_html); without JavaScript to tell when,
 # each figure box is a named Tab stop, so the keyboard can scroll it.
-_FIGURE_BOX = '<div class="mvd-figure-box" '
+_FIGURE_BOX = f'<div class="{FIGURE_BOX_CLASS}" '
 _FIGURE_BOX_KEYS = (
-    '<div class="mvd-figure-box" tabindex="0" role="group" '
+    f'{_FIGURE_BOX}tabindex="0" role="group" '
     'aria-label="Figure: if it is wider than the window, scroll sideways with the arrow keys" '
 )
 

@@ -179,6 +179,11 @@ def enlarge_small_text(fig) -> None:
             text.set_fontsize(smallest_pt)
 
 
+#: The class of the box around every figure image (:func:`img_html`); the keyboard module and the static site
+#: find the figures by it.
+FIGURE_BOX_CLASS = "mvd-figure-box"
+
+
 def img_html(fig, alt: str) -> str:
     """The figure as PNG in an ``<img>`` with alt text, inside a ``mvd-figure-box``; closes the figure.
 
@@ -199,7 +204,7 @@ def img_html(fig, alt: str) -> str:
         plt.close(fig)
     floor = legible_width_px(png, smallest)
     return (
-        '<div class="mvd-figure-box" style="overflow-x:auto;max-width:100%;contain:inline-size">'
+        f'<div class="{FIGURE_BOX_CLASS}" style="overflow-x:auto;max-width:100%;contain:inline-size">'
         f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
         f'alt="{html.escape(alt, quote=True)}" '
         + (f'data-min-font-px="{smallest:.1f}" ' if smallest is not None else "")
